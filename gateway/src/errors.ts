@@ -1,0 +1,149 @@
+/**
+ * The gateway's one coded error hierarchy. Every error that crosses a layer boundary is a GatewayError with a
+ * stable `code`; callers switch on `code`, never on `message`. Messages are for people and never carry
+ * passwords, tokens or session ids.
+ */
+
+export const ErrorCodes = {
+    /** A CSTA frame header is malformed (bad marker, impossible length) or a frame is too large. */
+    CSTA_FRAMING: 'CSTA_FRAMING',
+    /** A CSTA payload is not well-formed XML, has an unsupported encoding, or misses required data. */
+    CSTA_DECODE: 'CSTA_DECODE',
+    /** A typed CSTA message could not be turned into XML (invalid field values). */
+    CSTA_ENCODE: 'CSTA_ENCODE',
+    /** The TCP/TLS link to the CTI server failed or closed. */
+    CSTA_TRANSPORT: 'CSTA_TRANSPORT',
+    /** A CSTA request was not answered within its timeout. */
+    CSTA_TIMEOUT: 'CSTA_TIMEOUT',
+    /** The CTI server answered a request with CSTAErrorCode (or an ECMA-354 NegResponse). */
+    CSTA_NEGATIVE_ACK: 'CSTA_NEGATIVE_ACK',
+    /** The CTI server refused the application session (bad credentials, unsupported version, busy). */
+    CSTA_LOGIN_REJECTED: 'CSTA_LOGIN_REJECTED',
+    /** A request was made while the CSTA session is not ready (logged out, reconnecting, closed). */
+    CTI_UNAVAILABLE: 'CTI_UNAVAILABLE',
+    /** A call-model transition that the call's state does not allow. */
+    INVALID_TRANSITION: 'INVALID_TRANSITION',
+    /** Configuration is invalid; the message lists every problem. */
+    CONFIG_INVALID: 'CONFIG_INVALID',
+    /** A command-line invocation is wrong. */
+    USAGE: 'USAGE'
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface GatewayErrorOptions {
+    cause?: unknown;
+    /** Structured, non-secret context that helps an operator (offset, invokeId, element name…). */
+    details?: Record<string, unknown>;
+}
+
+export class GatewayError extends Error {
+    readonly code: ErrorCode;
+    readonly details: Record<string, unknown>;
+
+    constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.name = new.target.name;
+        this.code = code;
+        this.details = options.details ?? {};
+    }
+
+    toJSON(): { code: ErrorCode; message: string; details: Record<string, unknown> } {
+        return { code: this.code, message: this.message, details: this.details };
+    }
+}
+
+export class CstaFramingError extends GatewayError {
+    constructor(message: string, options?: GatewayErrorOptions) {
+        super(ErrorCodes.CSTA_FRAMING, message, options);
+    }
+}
+
+export class CstaDecodeError extends GatewayError {
+    constructor(message: string, options?: GatewayErrorOptions) {
+        super(ErrorCodes.CSTA_DECODE, message, options);
+    }
+}
+
+export class CstaEncodeError extends GatewayError {
+    constructor(message: string, options?: GatewayErrorOptions) {
+        super(ErrorCodes.CSTA_ENCODE, message, options);
+    }
+}
+
+export class CstaTransportError extends GatewayError {
+    constructor(message: string, options?: GatewayErrorOptions) {
+        super(ErrorCodes.CSTA_TRANSPORT, message, options);
+    }
+}
+
+export class CstaTimeoutError extends GatewayError {
+    constructor(message: string, options?: GatewayErrorOptions) {
+        super(ErrorCodes.CSTA_TIMEOUT, message, options);
+    }
+}
+
+/** The server's negative acknowledgement: `group` is the CSTAErrorCode child (or `session`), `value` its text. */
+export class CstaNegativeAckError extends GatewayError {
+    readonly group: string;
+    readonly value: string;
+
+    constructor(group: string, value: string, options?: GatewayErrorOptions) {
+        super(ErrorCodes.CSTA_NEGATIVE_ACK, `CTI server refused the request: ${group}/${value}`, {
+            ...options,
+            details: { group, value, ...options?.details }
+        });
+        this.group = group;
+        this.value = value;
+    }
+}
+
+export class CstaLoginRejectedError extends GatewayError {
+    readonly reason: string;
+
+    constructor(reason: string, options?: GatewayErrorOptions) {
+        super(ErrorCodes.CSTA_LOGIN_REJECTED, `CTI server refused the login: ${reason}`, {
+            ...options,
+            details: { reason, ...options?.details }
+        });
+        this.reason = reason;
+    }
+}
+
+export class CtiUnavailableError extends GatewayError {
+    constructor(message: string, options?: GatewayErrorOptions) {
+        super(ErrorCodes.CTI_UNAVAILABLE, message, options);
+    }
+}
+
+export class InvalidTransitionError extends GatewayError {
+    constructor(message: string, options?: GatewayErrorOptions) {
+        super(ErrorCodes.INVALID_TRANSITION, message, options);
+    }
+}
+
+export class ConfigError extends GatewayError {
+    readonly problems: string[];
+
+    constructor(problems: string[], options?: GatewayErrorOptions) {
+        super(
+            ErrorCodes.CONFIG_INVALID,
+            `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+            {
+                ...options,
+                details: { problems }
+            }
+        );
+        this.problems = problems;
+    }
+}
+
+export class UsageError extends GatewayError {
+    constructor(message: string, options?: GatewayErrorOptions) {
+        super(ErrorCodes.USAGE, message, options);
+    }
+}
+
+export function isGatewayError(error: unknown): error is GatewayError {
+    return error instanceof GatewayError;
+}
