@@ -31,5 +31,19 @@ module.exports = tseslint.config(
             '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
         }
     },
+    {
+        files: ['gateway/test/**/*.ts'],
+        rules: {
+            // node:test's describe/it return promises that the runner itself awaits.
+            '@typescript-eslint/no-floating-promises': [
+                'error',
+                {
+                    allowForKnownSafeCalls: [
+                        { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }
+                    ]
+                }
+            ]
+        }
+    },
     prettier
 );

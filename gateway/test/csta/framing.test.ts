@@ -156,7 +156,7 @@ describe('FrameDecoder', () => {
             assert.equal(frames.length, 1, 'the frame before the fault is still delivered');
             assert.equal(errors.length, 1);
             assert.equal(errors[0]?.code, ErrorCodes.CSTA_FRAMING);
-            assert.equal(errors[0]?.details['offset'], good.length);
+            assert.equal(errors[0].details['offset'], good.length);
             assert.equal(decoder.isFailed, true);
             assert.equal(decoder.push(good).errors[0]?.code, ErrorCodes.CSTA_FRAMING);
             decoder.reset();
