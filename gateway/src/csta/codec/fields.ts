@@ -68,8 +68,20 @@ export type FieldSpec =
     | { kind: 'connection'; schema: z.ZodType; optional: boolean; aliases?: string[] }
     /** hexBinary bytes, decoded to text. `wrapped`: inside `<string>` (correlatorData, userData). */
     | { kind: 'hex'; schema: z.ZodType; optional: boolean; wrapped: boolean; aliases?: string[] }
-    /** A choice of text-valued children: `{ choice: 'definedError', value: 'invalidApplicationInfo' }`. */
-    | { kind: 'choice'; schema: z.ZodType; optional: boolean; choices: readonly string[]; aliases?: string[] }
+    /**
+     * A choice of text-valued children: `{ choice: 'definedError', value: 'invalidApplicationInfo' }`.
+     * `inline`: the chosen child sits directly in the parent, with no element of the field's own name
+     * (CSTAErrorCode). `choiceAliases`: other spellings of a choice, mapped to the canonical one.
+     */
+    | {
+          kind: 'choice';
+          schema: z.ZodType;
+          optional: boolean;
+          choices: readonly string[];
+          inline?: boolean;
+          choiceAliases?: Readonly<Record<string, string>>;
+          aliases?: string[];
+      }
     | { kind: 'group'; schema: z.ZodType; optional: boolean; fields: FieldMap; aliases?: string[] }
     | { kind: 'list'; schema: z.ZodType; optional: boolean; item: string; of: FieldSpec; aliases?: string[] };
 
@@ -93,12 +105,23 @@ export const hexBytes = () => ({ kind: 'hex', schema: z.string(), optional: fals
 /** The local connection state of a snapshot entry (compoundCallState / simpleCallState). */
 export const callState = () =>
     ({ kind: 'callState', schema: z.enum(LOCAL_CONNECTION_STATES), optional: false }) as const;
-export const choice = <const C extends readonly [string, ...string[]]>(choices: C) =>
+export interface ChoiceOptions<C extends readonly string[]> {
+    /** The chosen child sits directly in the parent element (no wrapper element named after the field). */
+    inline?: boolean;
+    /** Other spellings servers use for a choice → the canonical choice (accepted on input only). */
+    aliases?: Readonly<Record<string, C[number]>>;
+}
+export const choice = <const C extends readonly [string, ...string[]]>(
+    choices: C,
+    options: ChoiceOptions<C> = {}
+) =>
     ({
         kind: 'choice',
         schema: z.object({ choice: z.enum(choices), value: z.string() }),
         optional: false,
-        choices
+        choices,
+        ...(options.inline === true ? { inline: true } : {}),
+        ...(options.aliases === undefined ? {} : { choiceAliases: options.aliases })
     }) as const;
 
 type ShapeOf<F extends FieldMap> = { [K in keyof F]: F[K]['schema'] };

@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import {
-    alias,
     anyXml,
     bool,
     callState,
@@ -201,7 +200,11 @@ export const specs = {
     // Monitoring and snapshot
     MonitorStart: message('MonitorStart', 'csta', 'request', {
         monitorObject: group({ deviceObject: device() }),
-        monitorType: opt(oneOf(['call', 'device']))
+        /** MonitorFilter content (`callcontrol`, `logicalDeviceFeature`, …): true = do NOT send. */
+        requestedMonitorFilter: opt(anyXml()),
+        monitorType: opt(oneOf(['call', 'device'])),
+        /** Vendor private data, e.g. Avaya `privateData/private/AvayaEvents/invertFilter`. */
+        extensions: opt(anyXml())
     }),
     MonitorStartResponse: message('MonitorStartResponse', 'csta', 'response', {
         monitorCrossRefID: text(),
@@ -334,11 +337,11 @@ export const specs = {
 
     // Negative acknowledgement: exactly one group child, its text the error value.
     CSTAErrorCode: message('CSTAErrorCode', 'csta', 'error', {
-        error: alias(
-            choice(ERROR_GROUPS),
+        error: choice(ERROR_GROUPS, {
+            inline: true,
             // Accepted on input; output keeps the schema's spelling.
-            'systemResourceAvailability'
-        )
+            aliases: { systemResourceAvailability: 'systemResourceAvailibility' }
+        })
     }),
 
     // Call control events
@@ -504,13 +507,22 @@ export const specs = {
     AgentLoggedOffEvent: message('AgentLoggedOffEvent', 'csta', 'event', agentEvent),
     AgentReadyEvent: message('AgentReadyEvent', 'csta', 'event', agentEvent),
     AgentNotReadyEvent: message('AgentNotReadyEvent', 'csta', 'event', agentEvent),
+    // Schema order: pendingAgentState comes before cause.
     AgentWorkingAfterCallEvent: message('AgentWorkingAfterCallEvent', 'csta', 'event', {
-        ...agentEvent,
-        pendingAgentState: opt(oneOf(['notReady', 'ready', 'null']))
+        monitorCrossRefID: agentEvent.monitorCrossRefID,
+        agentDevice: agentEvent.agentDevice,
+        agentID: agentEvent.agentID,
+        acdGroup: agentEvent.acdGroup,
+        pendingAgentState: opt(oneOf(['notReady', 'ready', 'null'])),
+        cause: agentEvent.cause
     }),
     AgentBusyEvent: message('AgentBusyEvent', 'csta', 'event', {
-        ...agentEvent,
-        pendingAgentState: opt(oneOf(PENDING_AGENT_STATES))
+        monitorCrossRefID: agentEvent.monitorCrossRefID,
+        agentDevice: agentEvent.agentDevice,
+        agentID: agentEvent.agentID,
+        acdGroup: agentEvent.acdGroup,
+        pendingAgentState: opt(oneOf(PENDING_AGENT_STATES)),
+        cause: agentEvent.cause
     })
 } as const;
 
