@@ -71,7 +71,10 @@ export function loginInfo(
     ];
 }
 
-interface Waiter { predicate: (r: Received) => boolean; resolve: (r: Received) => void }
+interface Waiter {
+    predicate: (r: Received) => boolean;
+    resolve: (r: Received) => void;
+}
 
 export class RawCstaClient {
     /** Everything received, in order. */
@@ -158,9 +161,13 @@ export class RawCstaClient {
         return answer as MessageOf<K>;
     }
 
-    /** Resolves when a received message (past or future) matches. */
-    async waitFor(predicate: (r: Received) => boolean, timeoutMs = this.timeoutMs): Promise<Received> {
-        const found = this.received.find(predicate);
+    /** Resolves when a received message matches (one already received too, unless `past` is false). */
+    async waitFor(
+        predicate: (r: Received) => boolean,
+        timeoutMs = this.timeoutMs,
+        past = true
+    ): Promise<Received> {
+        const found = past ? this.received.find(predicate) : undefined;
         if (found !== undefined) return found;
         return new Promise((resolve, reject) => {
             const waiter: Waiter = {
@@ -178,16 +185,20 @@ export class RawCstaClient {
         });
     }
 
-    /** Resolves when an event of this kind (optionally for this monitor) has arrived. */
+    /** Resolves with the first event not yet taken (already here or still to come) of this kind and monitor. */
     async waitForEvent(kind: string, crossRefID?: string, timeoutMs?: number): Promise<KnownMessage> {
-        const r = await this.waitFor(
-            (x) =>
-                x.invokeId === EVENT_INVOKE_ID &&
-                x.message.kind === kind &&
-                (crossRefID === undefined || crossRefOf(x.message) === crossRefID),
-            timeoutMs
+        const matches = (x: Received) =>
+            x.invokeId === EVENT_INVOKE_ID &&
+            x.message.kind === kind &&
+            (crossRefID === undefined || crossRefOf(x.message) === crossRefID);
+        const waiting = this.pendingEvents.find(matches);
+        if (waiting !== undefined) return waiting.message as KnownMessage;
+        const arrived = await this.waitFor(
+            (x) => matches(x) && this.pendingEvents.includes(x),
+            timeoutMs ?? this.timeoutMs,
+            false
         );
-        return r.message as KnownMessage;
+        return arrived.message as KnownMessage;
     }
 
     /** A round trip (RequestSystemStatus): every event the server sent before it has arrived. */
