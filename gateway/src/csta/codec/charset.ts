@@ -43,6 +43,19 @@ export function declaredEncoding(head: string): string | undefined {
     return DECLARATION.exec(head)?.[2];
 }
 
+// windows-1252 bytes 0x80–0x9F (the rest is ISO-8859-1). Written out because Node 20's TextDecoder decodes
+// 'windows-1252' (and so 'iso-8859-1', 'latin1', 'us-ascii') as plain ISO-8859-1, losing €, –, “ ” and friends.
+const CP1252_HIGH =
+    '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F' +
+    '\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+
+/** windows-1252 as the WHATWG Encoding Standard defines it. */
+export function decodeWindows1252(bytes: Uint8Array): string {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+        .toString('latin1')
+        .replace(/[\u0080-\u009F]/g, (c) => CP1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
+}
+
 function utf16(bytes: Uint8Array, bigEndian: boolean): string {
     const decoder = decoderFor(bigEndian ? 'utf-16be' : 'utf-16le', false);
     // Both decoders exist in every Node build; the fallback only satisfies the type checker.
@@ -94,7 +107,7 @@ export function decodePayload(payload: Buffer | Uint8Array | string): string {
                     }
                 );
             }
-            text = decoder.decode(bytes);
+            text = decoder.encoding === 'windows-1252' ? decodeWindows1252(bytes) : decoder.decode(bytes);
         }
     }
     if (text.trim() === '') throw empty();
@@ -114,8 +127,7 @@ function decodeUtf8(bytes: Uint8Array): string {
             // fall through
         }
     }
-    const fallback = decoderFor('windows-1252', false);
-    return fallback === undefined ? Buffer.from(bytes).toString('latin1') : fallback.decode(bytes);
+    return decodeWindows1252(bytes);
 }
 
 function empty(): CstaDecodeError {

@@ -134,8 +134,17 @@ export function shapeOf<F extends FieldMap>(fields: F): ShapeOf<F> {
 
 export const group = <const F extends FieldMap>(fields: F) =>
     ({ kind: 'group', schema: z.object(shapeOf(fields)), optional: false, fields }) as const;
-export const list = <const F extends FieldSpec>(item: string, of: F) =>
-    ({ kind: 'list', schema: z.array(of.schema), optional: false, item, of }) as const;
+/** A repeated `item` element inside the field's element. The item type is kept (z.array would widen it). */
+export const list = <const F extends FieldSpec>(
+    item: string,
+    of: F
+): {
+    readonly kind: 'list';
+    readonly schema: z.ZodArray<F['schema']>;
+    readonly optional: false;
+    readonly item: string;
+    readonly of: F;
+} => ({ kind: 'list', schema: z.array(of.schema), optional: false, item, of }) as const;
 
 /** Marks a field optional (minOccurs=0). */
 export function opt<F extends FieldSpec>(field: F): Typed<F, z.ZodOptional<F['schema']>> {

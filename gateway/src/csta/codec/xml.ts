@@ -16,7 +16,8 @@
  * Serializing
  * - A node in the namespace in scope gets no declaration; a node without a namespace inside a default namespace
  *   gets `xmlns=""`; the root declares its namespace as the default; any other namespace gets a prefix `ns1`,
- *   `ns2`, … declared where first used (so an Avaya `SessionLoginInfo` becomes
+ *   `ns2`, … (one per URI for the whole document, numbered in order of appearance), declared on the outermost
+ *   elements that use it (so an Avaya `SessionLoginInfo` becomes
  *   `<ns1:SessionLoginInfo xmlns:ns1="http://www.avaya.com/csta">`, its children `ns1:` too).
  * - `xsi:` attributes get `xmlns:xsi` declared; other prefixed attribute names, names that are not XML names
  *   and characters XML 1.0 cannot carry are rejected (CstaEncodeError).
@@ -281,20 +282,14 @@ interface Scope {
     defaultNamespace: string | undefined;
     /** Namespace URI → prefix, for prefixes declared by ancestors. */
     prefixes: ReadonlyMap<string, string>;
-    /** Prefix counter for the whole document. */
-    counter: { next: number };
+    /** Prefix of every foreign namespace met so far in the document: one prefix per URI. */
+    assigned: Map<string, string>;
 }
 
 /** Serializes `root` (no XML declaration), declaring its namespace as the default namespace. */
 export function serializeXml(root: XmlNode): string {
     const out: string[] = [];
-    write(
-        root,
-        { defaultNamespace: undefined, prefixes: new Map(), counter: { next: 1 } },
-        out,
-        root.name,
-        0
-    );
+    write(root, { defaultNamespace: undefined, prefixes: new Map(), assigned: new Map() }, out, root.name, 0);
     return out.join('');
 }
 
@@ -320,7 +315,8 @@ function write(node: XmlNode, scope: Scope, out: string[], path: string, depth: 
         } else {
             let prefix = prefixes.get(namespace);
             if (prefix === undefined) {
-                prefix = `ns${scope.counter.next++}`;
+                prefix = scope.assigned.get(namespace) ?? `ns${scope.assigned.size + 1}`;
+                scope.assigned.set(namespace, prefix);
                 declarations.push(` xmlns:${prefix}="${escapeAttribute(namespace)}"`);
                 prefixes = new Map(prefixes).set(namespace, prefix);
             }
@@ -358,7 +354,7 @@ function write(node: XmlNode, scope: Scope, out: string[], path: string, depth: 
         out.push(escapeText(text));
     }
     if (children.length > 0) {
-        const inner: Scope = { defaultNamespace, prefixes, counter: scope.counter };
+        const inner: Scope = { defaultNamespace, prefixes, assigned: scope.assigned };
         for (const child of children) write(child, inner, out, `${path}.${child.name}`, depth + 1);
     }
     out.push('</', tag, '>');
