@@ -12,7 +12,7 @@ import http from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
 import type { LinkView } from './server.js';
-import { SwitchError, type CallView, type DeviceView, type PendingAgentState } from './switch.js';
+import { SwitchError, type CallView, type DeviceView, type PendingAgentState } from './model.js';
 
 /** What the control API drives: implemented by Simulator. */
 export interface ControlTarget {

@@ -6,7 +6,7 @@ import { parseDeviceId } from '../csta/codec/device-id.js';
 import type { ConnectionId, DeviceId, LocalConnectionState } from '../csta/codec/fields.js';
 import type { KnownMessage, MessageOf } from '../csta/codec/messages.js';
 import type { SimulatorConfig } from './config.js';
-import { opt, type ConnectionListItem, type ConnectionRef, type SwitchEvent } from './switch.js';
+import { opt, type ConnectionListItem, type ConnectionRef, type SwitchEvent } from './model.js';
 
 export type DeviceIdStyle = SimulatorConfig['deviceIdStyle'];
 

@@ -24,4 +24,4 @@ export {
     type ConnectionState,
     type DeviceView,
     type SwitchEvent
-} from './switch.js';
+} from './model.js';

@@ -39,7 +39,8 @@ import type { Logger } from '../log.js';
 import { cstaNamespaceOf, type SimulatorConfig } from './config.js';
 import { connectionId, connectionList, plainDevice, toCstaEvent } from './events.js';
 import type { SeededRandom } from './random.js';
-import { SwitchError, type ConnectionRef, type ScheduleFn, type Switch, type SwitchEvent } from './switch.js';
+import { SwitchError, type ConnectionRef, type ScheduleFn, type SwitchEvent } from './model.js';
+import type { Switch } from './switch.js';
 
 /** One message on the wire, as observed by tests through the simulator's `traffic` event. */
 export interface TrafficRecord {
@@ -90,6 +91,8 @@ interface Link {
     /** Frames to send once the stall ends. */
     outbox: { frame: Buffer; record: TrafficRecord }[];
     closed: boolean;
+    /** Why the server closed (or is closing) the link; unset when the client went away. */
+    reason?: string;
     /** Graceful close requested: stop reading, end the socket once the outbox is flushed. */
     closing: boolean;
     invokeIds: InvokeIdAllocator;
@@ -306,7 +309,7 @@ export class CtiServer {
             this.logger.debug({ link: link.id, err: error }, 'simulator link error');
         });
         socket.on('close', () => {
-            this.cleanup(link, 'client');
+            this.cleanup(link, link.reason ?? 'client');
         });
         this.logger.info({ link: link.id, remote: link.remote }, 'simulator link open');
         this.hooks.link({ linkId: link.id, state: 'open' });
@@ -344,19 +347,18 @@ export class CtiServer {
     /** Abrupt close. */
     private destroy(link: Link, reason: string): void {
         if (link.closed) return;
+        link.reason ??= reason;
         link.socket.destroy();
-        this.cleanup(link, reason);
+        this.cleanup(link, link.reason);
     }
 
     /** Graceful close after what is queued has been sent. */
     private finish(link: Link, reason: string): void {
         if (link.closed || link.closing) return;
         link.closing = true;
+        link.reason = reason;
         this.logger.info({ link: link.id, reason }, 'simulator closing link');
         if (!this.stalled) link.socket.end();
-        link.socket.once('close', () => {
-            this.cleanup(link, reason);
-        });
     }
 
     private cleanup(link: Link, reason: string): void {

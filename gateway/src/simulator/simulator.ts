@@ -9,16 +9,16 @@ import { parseSimulatorConfig, type SimulatorConfig, type SimulatorConfigInput }
 import { createControlServer, type ControlTarget } from './control.js';
 import { SeededRandom } from './random.js';
 import { CtiServer, type LinkEvent, type LinkView, type TrafficRecord } from './server.js';
-import {
-    Switch,
-    type AgentStateView,
-    type CallView,
-    type DeviceView,
-    type PendingAgentState,
-    type RequestedAgentState,
-    type ScheduleFn,
-    type SwitchEvent
-} from './switch.js';
+import { Switch } from './switch.js';
+import type {
+    AgentStateView,
+    CallView,
+    DeviceView,
+    PendingAgentState,
+    RequestedAgentState,
+    ScheduleFn,
+    SwitchEvent
+} from './model.js';
 
 /** Events a Simulator emits (for tests and tooling; it never emits `error`). */
 export interface SimulatorEvents {

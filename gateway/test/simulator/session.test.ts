@@ -189,6 +189,11 @@ describe('simulator: ECMA-354 application sessions', () => {
 
     it('terminates an expired session with sessionTimerExpired and closes the link', async () => {
         const sim = await simulator({ sessionDurationMax: 1 });
+        const closed = new Promise((resolve) => {
+            sim.on('link', (e) => {
+                if (e.state === 'closed') resolve(e.reason);
+            });
+        });
         const c = await client(sim);
         const { sessionID } = await c.login('agent1', 'demo', { duration: 60 });
         const terminated = await c.waitFor((r) => r.message.kind === 'ApplicationSessionTerminated', 3000);
@@ -199,6 +204,7 @@ describe('simulator: ECMA-354 application sessions', () => {
             sessionTermReason: { choice: 'definedTermReason', value: 'sessionTimerExpired' }
         });
         await c.closed;
+        assert.equal(await closed, 'sessionExpired');
     });
 
     it('keeps a session alive while the client resets its timer', async () => {
