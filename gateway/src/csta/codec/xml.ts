@@ -19,8 +19,9 @@
  *   `ns2`, … (one per URI for the whole document, numbered in order of appearance), declared on the outermost
  *   elements that use it (so an Avaya `SessionLoginInfo` becomes
  *   `<ns1:SessionLoginInfo xmlns:ns1="http://www.avaya.com/csta">`, its children `ns1:` too).
- * - `xsi:` attributes get `xmlns:xsi` declared; other prefixed attribute names, names that are not XML names
- *   and characters XML 1.0 cannot carry are rejected (CstaEncodeError).
+ * - `xsi:` attributes get `xmlns:xsi` declared and `xml:` ones need nothing; any other attribute prefix, names
+ *   that are not XML names and characters XML 1.0 cannot carry are rejected (CstaEncodeError). `xmlns`
+ *   attributes in the tree are ignored: declarations are the serializer's business.
  */
 import xml2js from 'xml2js';
 import type { XmlNode } from './fields.js';
