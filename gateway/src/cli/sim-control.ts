@@ -20,7 +20,11 @@ function deviceArg(positionals: string[], action: string): string {
     return encodeURIComponent(device);
 }
 
-function toRequest(action: string, positionals: string[], values: Record<string, string | boolean | undefined>) {
+function toRequest(
+    action: string,
+    positionals: string[],
+    values: Record<string, string | boolean | undefined>
+) {
     const callBody = typeof values['call-id'] === 'string' ? { callID: values['call-id'] } : {};
     switch (action) {
         case 'call': {

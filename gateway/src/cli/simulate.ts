@@ -13,7 +13,8 @@ import { untilSignal } from './shutdown.js';
 function portOption(value: string | undefined, flag: string): number | undefined {
     if (value === undefined) return undefined;
     const port = Number(value);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${flag} must be a port number`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`${flag} must be a port number`);
     return port;
 }
 

@@ -43,11 +43,11 @@ describe('switchboard csta decode', () => {
         assert.equal(await main(['csta', 'decode'], io), 0);
         const [first, second] = lines(io.out);
         assert.equal(first?.['kind'], 'MakeCall');
-        assert.equal(first?.['invokeId'], 12);
-        assert.equal(first?.['offset'], 0);
+        assert.equal(first['invokeId'], 12);
+        assert.equal(first['offset'], 0);
         assert.equal(second?.['kind'], 'DeliveredEvent');
-        assert.equal(second?.['invokeId'], 9999);
-        const message = second?.['message'] as { userData: string; callingDevice: { number: string } };
+        assert.equal(second['invokeId'], 9999);
+        const message = second['message'] as { userData: string; callingDevice: { number: string } };
         assert.equal(message.userData, '12345');
         assert.equal(message.callingDevice.number, '+4930555');
     });
@@ -64,7 +64,7 @@ describe('switchboard csta decode', () => {
         assert.equal(await main(['csta', 'decode'], io), 0);
         const [line] = lines(io.out);
         assert.equal(line?.['kind'], 'MakeCall');
-        assert.equal(line?.['invokeId'], undefined);
+        assert.equal(line['invokeId'], undefined);
     });
 
     it('reports a broken frame with a coded error and its offset, then continues with the next frame', async () => {
@@ -80,7 +80,7 @@ describe('switchboard csta decode', () => {
         );
         assert.equal(out[1]?.['offset'], good.length);
         assert.equal(out[2]?.['offset'], good.length + broken.length);
-        assert.match((out[2]?.['error'] as { message: string }).message, /frame marker/);
+        assert.match((out[2]['error'] as { message: string }).message, /frame marker/);
     });
 
     it('says where the stream ends inside a frame', async () => {

@@ -26,7 +26,11 @@ describe('switchboard simulate and sim', () => {
     it('runs the simulator and drives it through the control API from the command line', async () => {
         const stop = new AbortController();
         const simIo = capture();
-        const running = runSimulate(['--port', '0', '--control-port', '0', '--seed', '7'], simIo, stop.signal);
+        const running = runSimulate(
+            ['--port', '0', '--control-port', '0', '--seed', '7'],
+            simIo,
+            stop.signal
+        );
         await waitFor(() => simIo.out.includes('control API on'));
         const controlUrl = /control API on (http:\/\/\S+)/.exec(simIo.out)?.[1];
         assert.ok(controlUrl);
@@ -34,7 +38,11 @@ describe('switchboard simulate and sim', () => {
         const sim = async (...args: string[]) => {
             const io = capture();
             const code = await main(['sim', ...args, '--control-url', controlUrl], io);
-            return { code, io, json: code === 0 ? (JSON.parse(io.out) as Record<string, unknown>) : undefined };
+            return {
+                code,
+                io,
+                json: code === 0 ? (JSON.parse(io.out) as Record<string, unknown>) : undefined
+            };
         };
         try {
             const placed = await sim('call', '--from', '+4930123456', '--to', '4001', '--ivr', '4711');
