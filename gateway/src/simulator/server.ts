@@ -583,10 +583,7 @@ export class CtiServer {
                         errorCode: { choice: 'applError', value: 'sessionAlreadyActive' }
                     };
                 }
-                const versions = m.requestedProtocolVersions.filter(
-                    (v): v is string => typeof v === 'string'
-                );
-                if (!this.acceptsProtocol(versions)) {
+                if (!this.acceptsProtocol(m.requestedProtocolVersions)) {
                     return {
                         kind: 'StartApplicationSessionNegResponse',
                         errorCode: { choice: 'definedError', value: 'requestedProtocolVersionNotSupported' }

@@ -344,6 +344,10 @@ export class Switch {
             if (active.call === held.call || active.conn.state === 'hold') {
                 throw refuse.state('invalidConnectionState', 'the active connection is held');
             }
+            const talking = this.activeConnection(held.conn.device);
+            if (talking !== undefined && talking !== active.conn) {
+                throw refuse.state('connectedCallExists', `${held.conn.device} has another active call`);
+            }
             this.drop(active.call, active.conn, 'normalClearing');
             held.conn.state = 'connected';
             this.emit(
@@ -401,10 +405,14 @@ export class Switch {
             const device = held.conn.device;
             const heldOthers = this.othersIn(held.call, device);
             const activeOthers = this.othersIn(active.call, device).filter((c) => c.state !== 'fail');
+            this.requireDistinctParties(heldOthers, activeOthers);
             const [firstHeld] = heldOthers;
             const [firstActive] = activeOthers;
             if (firstHeld === undefined || firstActive === undefined) {
                 throw refuse.state('invalidConnectionState', 'both calls need another party to transfer');
+            }
+            if (heldOthers.some((c) => c.state !== 'connected')) {
+                throw refuse.state('invalidConnectionState', 'the held party has not answered');
             }
             const calling = heldOthers.some((c) => c.device === held.call.calling)
                 ? held.call.calling
@@ -457,10 +465,11 @@ export class Switch {
             if (target === conn.device || call.connections.has(target)) {
                 throw new SwitchError('operation', 'invalidDestination', `${target} is already in the call`);
             }
-            const others = this.othersIn(call, conn.device).filter((c) => c.state !== 'fail');
+            const others = this.othersIn(call, conn.device);
             const [first] = others;
-            if (first === undefined)
-                throw refuse.state('invalidConnectionState', 'there is nobody to transfer');
+            if (first === undefined || others.some((c) => c.state !== 'connected')) {
+                throw refuse.state('invalidConnectionState', 'only answered parties can be transferred');
+            }
             const calling = others.some((c) => c.device === call.calling) ? call.calling : first.device;
             const result = this.newCall(calling, target, userData ?? call.userData);
             result.lastRedirection = conn.device;
@@ -505,6 +514,7 @@ export class Switch {
             const device = held.conn.device;
             const heldOthers = this.othersIn(held.call, device);
             const activeOthers = this.othersIn(active.call, device);
+            this.requireDistinctParties(heldOthers, activeOthers);
             const [added] = activeOthers;
             if (added === undefined || activeOthers.some((c) => c.state !== 'connected')) {
                 throw refuse.state('invalidConnectionState', 'the consulted party has not answered');
@@ -859,7 +869,8 @@ export class Switch {
     private fail(call: Call, target: string, cause: string): void {
         const callers = [...call.connections.values()].filter((c) => c.device !== target);
         for (const conn of callers) {
-            if (conn.state === 'connected') conn.state = 'fail';
+            // A caller that had put the ringing call on hold hears the failure too once it comes back.
+            if (conn.state === 'connected' || conn.state === 'hold') conn.state = 'fail';
         }
         this.emit(
             {
@@ -873,6 +884,12 @@ export class Switch {
             },
             call
         );
+        const [lone] = call.connections.values();
+        if (call.connections.size === 1 && lone !== undefined && lone.state !== 'fail') {
+            // Nobody left to hear the failure (e.g. a queue or a ringing phone alone in the call).
+            this.drop(call, lone, cause);
+            return;
+        }
         for (const conn of callers) {
             if (conn.state !== 'fail') continue;
             if (!this.isExtension(conn.device)) {
@@ -1257,6 +1274,13 @@ export class Switch {
                 'invalidDestination',
                 `${JSON.stringify(number)} is not a dialable number`
             );
+        }
+    }
+
+    /** Joining two calls needs different parties: one device cannot sit twice in the resulting call. */
+    private requireDistinctParties(a: Connection[], b: Connection[]): void {
+        if (a.some((x) => b.some((y) => y.device === x.device))) {
+            throw new SwitchError('operation', 'notDifferentDevices', 'the same party is in both calls');
         }
     }
 
