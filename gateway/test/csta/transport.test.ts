@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import tls from 'node:tls';
+import { CstaTransportError } from '../../src/errors.js';
+import { TcpTransport } from '../../src/csta/transport.js';
+
+async function listen(t: TestContext, server: net.Server): Promise<number> {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(
+        () =>
+            new Promise<void>((resolve) => {
+                server.close(() => {
+                    resolve();
+                });
+            })
+    );
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return address.port;
+}
+
+function track(t: TestContext, server: net.Server): net.Socket[] {
+    const sockets: net.Socket[] = [];
+    server.on('connection', (socket: net.Socket) => {
+        sockets.push(socket);
+        socket.on('error', () => undefined);
+    });
+    t.after(() => {
+        for (const socket of sockets) socket.destroy();
+    });
+    return sockets;
+}
+
+/** A throwaway self-signed certificate for 127.0.0.1, made with the openssl CLI at test time. */
+function selfSigned(t: TestContext): { key: Buffer; cert: Buffer } {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-tls-'));
+    t.after(() => {
+        rmSync(dir, { recursive: true, force: true });
+    });
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    execFileSync(
+        'openssl',
+        [
+            'req',
+            '-x509',
+            '-newkey',
+            'ec',
+            '-pkeyopt',
+            'ec_paramgen_curve:prime256v1',
+            '-nodes',
+            '-keyout',
+            key,
+            '-out',
+            cert,
+            '-days',
+            '1',
+            '-subj',
+            '/CN=127.0.0.1',
+            '-addext',
+            'subjectAltName=IP:127.0.0.1'
+        ],
+        { stdio: 'ignore' }
+    );
+    return { key: readFileSync(key), cert: readFileSync(cert) };
+}
+
+describe('TcpTransport', () => {
+    it('connects, writes, emits chunks and closes gracefully once', async (t) => {
+        const server = net.createServer((socket) => {
+            socket.on('data', (chunk) => socket.write(Buffer.concat([Buffer.from('echo:'), chunk])));
+        });
+        track(t, server);
+        const port = await listen(t, server);
+        const transport = new TcpTransport({ host: '127.0.0.1', port });
+        const closes: (CstaTransportError | undefined)[] = [];
+        transport.on('close', (error) => closes.push(error));
+        await transport.connect();
+        assert.equal(transport.isOpen, true);
+        assert.equal(transport.remote, `127.0.0.1:${port}`);
+        const received = once(transport, 'data');
+        transport.write(Buffer.from('hello'));
+        assert.equal(((await received) as [Buffer])[0].toString(), 'echo:hello');
+        await transport.close();
+        await transport.close();
+        assert.equal(transport.isOpen, false);
+        assert.deepEqual(closes, [undefined]);
+        assert.throws(() => {
+            transport.write(Buffer.from('late'));
+        }, CstaTransportError);
+    });
+
+    it('reports a close by the server as an error', async (t) => {
+        const server = net.createServer((socket) => socket.end());
+        track(t, server);
+        const port = await listen(t, server);
+        const transport = new TcpTransport({ host: '127.0.0.1', port });
+        const errors: CstaTransportError[] = [];
+        transport.on('error', (error) => errors.push(error));
+        const closed = new Promise<CstaTransportError | undefined>((resolve) => {
+            transport.on('close', resolve);
+        });
+        await transport.connect();
+        const error = await closed;
+        assert.ok(error instanceof CstaTransportError);
+        assert.match(error.message, /closed the link/);
+        assert.deepEqual(errors, [error]);
+    });
+
+    it('rejects with CstaTransportError when the connection is refused', async (t) => {
+        const server = net.createServer();
+        const port = await listen(t, server);
+        await new Promise<void>((resolve) => {
+            server.close(() => {
+                resolve();
+            });
+        });
+        const transport = new TcpTransport({ host: '127.0.0.1', port });
+        let closed = false;
+        transport.on('close', () => (closed = true));
+        await assert.rejects(transport.connect(), (error) => {
+            assert.ok(error instanceof CstaTransportError);
+            assert.match(error.message, /ECONNREFUSED/);
+            return true;
+        });
+        assert.equal(closed, false);
+        await assert.rejects(transport.connect(), /connects only once/);
+    });
+
+    it('times out a connect that never completes', async (t) => {
+        // A plain TCP server that never answers the TLS handshake.
+        const server = net.createServer();
+        track(t, server);
+        const port = await listen(t, server);
+        const transport = new TcpTransport({ host: '127.0.0.1', port, tls: true, connectTimeoutMs: 30 });
+        await assert.rejects(transport.connect(), /timed out after 30 ms/);
+    });
+
+    it('aborts a connect in progress on close()', async (t) => {
+        const server = net.createServer();
+        track(t, server);
+        const port = await listen(t, server);
+        const transport = new TcpTransport({ host: '127.0.0.1', port, tls: true, connectTimeoutMs: 60_000 });
+        const connecting = assert.rejects(transport.connect(), /aborted/);
+        await transport.close();
+        await connecting;
+    });
+
+    it('destroys the socket when the peer does not finish a graceful close', async (t) => {
+        const server = net.createServer({ allowHalfOpen: true }, () => undefined);
+        const sockets = track(t, server);
+        const port = await listen(t, server);
+        const transport = new TcpTransport({ host: '127.0.0.1', port, closeTimeoutMs: 20 });
+        await transport.connect();
+        await transport.close();
+        assert.equal(transport.isOpen, false);
+        assert.equal(sockets.length, 1);
+    });
+
+    it('speaks TLS', async (t) => {
+        const { key, cert } = selfSigned(t);
+        const server = tls.createServer({ key, cert }, (socket) => {
+            socket.on('data', (chunk: Buffer) => socket.write(chunk));
+        });
+        track(t, server);
+        const port = await listen(t, server);
+        const transport = new TcpTransport({ host: '127.0.0.1', port, tls: { ca: cert } });
+        await transport.connect();
+        const received = once(transport, 'data');
+        transport.write(Buffer.from('secure'));
+        assert.equal(((await received) as [Buffer])[0].toString(), 'secure');
+        await transport.close();
+    });
+
+    it('refuses a TLS server it does not trust', async (t) => {
+        const { key, cert } = selfSigned(t);
+        const server = tls.createServer({ key, cert });
+        server.on('tlsClientError', () => undefined);
+        track(t, server);
+        const port = await listen(t, server);
+        const transport = new TcpTransport({ host: '127.0.0.1', port, tls: true });
+        await assert.rejects(transport.connect(), CstaTransportError);
+    });
+});
