@@ -211,8 +211,8 @@ describe('simulator: ECMA-354 application sessions', () => {
         const sim = await simulator({ sessionDurationMax: 1 });
         const c = await client(sim);
         const { sessionID } = await c.login();
-        for (let i = 0; i < 4; i++) {
-            await new Promise((resolve) => setTimeout(resolve, 400));
+        for (let i = 0; i < 5; i++) {
+            await new Promise((resolve) => setTimeout(resolve, 300));
             await c.request({ kind: 'ResetApplicationSessionTimer', sessionID, requestedSessionDuration: 1 });
         }
         assert.equal(c.isClosed, false);
@@ -254,8 +254,11 @@ describe('simulator: system status and keep-alive', () => {
     it('sends periodic SystemStatus heartbeats when configured', async () => {
         const sim = await simulator({ systemStatusIntervalMs: 50 });
         const c = await client(sim);
-        await new Promise((resolve) => setTimeout(resolve, 180));
-        assert.ok(c.serverRequests.filter((r) => r.message.kind === 'SystemStatus').length >= 2);
+        const deadline = Date.now() + 2000;
+        while (c.serverRequests.filter((r) => r.message.kind === 'SystemStatus').length < 2) {
+            assert.ok(Date.now() < deadline, 'fewer than two heartbeats in 2 s');
+            await new Promise((resolve) => setTimeout(resolve, 20));
+        }
     });
 
     it('registers for system status', async () => {
