@@ -14,6 +14,7 @@
  *   reconnects with jittered exponential backoff; the status machine is in session-status.ts.
  */
 import { EventEmitter } from 'node:events';
+import type { ConnectionOptions } from 'node:tls';
 import {
     CstaDecodeError,
     CstaLoginRejectedError,
@@ -72,7 +73,7 @@ export interface CstaSessionOptions {
     host?: string;
     port?: number;
     /** TLS for the default transport: true or node:tls options. */
-    tls?: boolean | import('node:tls').ConnectionOptions;
+    tls?: boolean | ConnectionOptions;
     /** Default 10 s. */
     connectTimeoutMs?: number;
     /** Makes a new transport per connection attempt; overrides host/port/tls (tests, other links). */
