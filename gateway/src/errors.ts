@@ -26,7 +26,13 @@ export const ErrorCodes = {
     /** Configuration is invalid; the message lists every problem. */
     CONFIG_INVALID: 'CONFIG_INVALID',
     /** A command-line invocation is wrong. */
-    USAGE: 'USAGE'
+    USAGE: 'USAGE',
+    /** Salesforce refused the session or token (401 INVALID_SESSION_ID, revoked refresh token). Retryable once a fresh session is bound. */
+    SALESFORCE_AUTH: 'SALESFORCE_AUTH',
+    /** Salesforce rejected the record for good (validation rule, required field, duplicate, invalid field). Not retryable. */
+    SALESFORCE_REJECTED: 'SALESFORCE_REJECTED',
+    /** Salesforce could not be reached or is overloaded (5xx, REQUEST_LIMIT_EXCEEDED, network). Retryable. */
+    SALESFORCE_UNAVAILABLE: 'SALESFORCE_UNAVAILABLE'
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -141,6 +147,32 @@ export class ConfigError extends GatewayError {
 export class UsageError extends GatewayError {
     constructor(message: string, options?: GatewayErrorOptions) {
         super(ErrorCodes.USAGE, message, options);
+    }
+}
+
+/**
+ * A Salesforce API failure. `sfErrorCode` is Salesforce's own errorCode (INVALID_SESSION_ID, DUPLICATE_VALUE…),
+ * `retryable` says whether sending the same request again later can succeed.
+ */
+export class SalesforceError extends GatewayError {
+    readonly retryable: boolean;
+    readonly sfErrorCode: string;
+    readonly fields: string[];
+
+    constructor(
+        code:
+            | typeof ErrorCodes.SALESFORCE_AUTH
+            | typeof ErrorCodes.SALESFORCE_REJECTED
+            | typeof ErrorCodes.SALESFORCE_UNAVAILABLE,
+        message: string,
+        sfErrorCode: string,
+        options: GatewayErrorOptions & { fields?: string[] } = {}
+    ) {
+        const fields = options.fields ?? [];
+        super(code, message, { ...options, details: { sfErrorCode, fields, ...options.details } });
+        this.retryable = code !== ErrorCodes.SALESFORCE_REJECTED;
+        this.sfErrorCode = sfErrorCode;
+        this.fields = fields;
     }
 }
 
