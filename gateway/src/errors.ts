@@ -176,6 +176,9 @@ export class SalesforceError extends GatewayError {
     }
 }
 
+/** A request the agent service or the edge refuses: the code says why (protocol, state, pairing…). */
+export class RequestError extends GatewayError {}
+
 export function isGatewayError(error: unknown): error is GatewayError {
     return error instanceof GatewayError;
 }
