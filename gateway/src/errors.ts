@@ -32,7 +32,31 @@ export const ErrorCodes = {
     /** Salesforce rejected the record for good (validation rule, required field, duplicate, invalid field). Not retryable. */
     SALESFORCE_REJECTED: 'SALESFORCE_REJECTED',
     /** Salesforce could not be reached or is overloaded (5xx, REQUEST_LIMIT_EXCEEDED, network). Retryable. */
-    SALESFORCE_UNAVAILABLE: 'SALESFORCE_UNAVAILABLE'
+    SALESFORCE_UNAVAILABLE: 'SALESFORCE_UNAVAILABLE',
+    /** A WebSocket frame is not JSON, not a known message, or its fields are invalid. */
+    BAD_REQUEST: 'BAD_REQUEST',
+    /** The client speaks a protocol version the gateway does not. */
+    UNSUPPORTED_VERSION: 'UNSUPPORTED_VERSION',
+    /** The connection has not said hello yet, or its origin is not paired. */
+    PAIRING_REQUIRED: 'PAIRING_REQUIRED',
+    /** The page's origin is not in the gateway's allowlist. */
+    ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
+    /** Too many frames on one connection. */
+    RATE_LIMITED: 'RATE_LIMITED',
+    /** A command that needs a logged-in agent, without one. */
+    NOT_LOGGED_IN: 'NOT_LOGGED_IN',
+    /** login while already logged in. */
+    ALREADY_LOGGED_IN: 'ALREADY_LOGGED_IN',
+    /** The call named (or implied) does not exist. */
+    NO_SUCH_CALL: 'NO_SUCH_CALL',
+    /** The call's state does not allow that command now (see the call's `actions`). */
+    ACTION_NOT_ALLOWED: 'ACTION_NOT_ALLOWED',
+    /** A number the dial plan cannot turn into something the PBX can dial. */
+    INVALID_NUMBER: 'INVALID_NUMBER',
+    /** The configured CTI server named does not exist. */
+    UNKNOWN_SERVER: 'UNKNOWN_SERVER',
+    /** A bug: the message says nothing more than that; details are in the gateway log. */
+    INTERNAL: 'INTERNAL'
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
