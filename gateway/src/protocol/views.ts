@@ -121,6 +121,8 @@ export const callViewSchema = z
         previousCallIds: z.array(z.string()),
         state: callStateSchema,
         direction: z.enum(['inbound', 'outbound', 'internal', 'unknown']),
+        /** Who placed the call: the agent (`local`: "ringing" means ringing at the far end) or the other side. */
+        origin: z.enum(['local', 'remote', 'unknown']),
         callerNumber: z.string().optional(),
         calledNumber: z.string().optional(),
         /** The party the agent talks to (caller for inbound, dialled number for outbound). */
