@@ -41,6 +41,8 @@ export const ErrorCodes = {
     PAIRING_REQUIRED: 'PAIRING_REQUIRED',
     /** The page's origin is not in the gateway's allowlist. */
     ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
+    /** A pairing request was refused (too many pending, expired, wrong code too often, unknown request). */
+    PAIRING_FAILED: 'PAIRING_FAILED',
     /** Too many frames on one connection. */
     RATE_LIMITED: 'RATE_LIMITED',
     /** A command that needs a logged-in agent, without one. */
@@ -155,16 +157,28 @@ export class InvalidTransitionError extends GatewayError {
 export class ConfigError extends GatewayError {
     readonly problems: string[];
 
-    constructor(problems: string[], options?: GatewayErrorOptions) {
+    /** `source`: where the problems are (a file path, "the environment"), named in the message. */
+    constructor(problems: string[], options?: GatewayErrorOptions & { source?: string }) {
+        const where = options?.source === undefined ? '' : ` in ${options.source}`;
         super(
             ErrorCodes.CONFIG_INVALID,
-            `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+            `Invalid configuration${where}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
             {
                 ...options,
-                details: { problems }
+                details: { problems, ...(options?.source === undefined ? {} : { source: options.source }) }
             }
         );
         this.problems = problems;
+    }
+}
+
+/** Why a pairing step failed; `reason` is stable for the settings page and the protocol. */
+export class PairingError extends GatewayError {
+    readonly reason: string;
+
+    constructor(reason: string, message: string, options?: GatewayErrorOptions) {
+        super(ErrorCodes.PAIRING_FAILED, message, { ...options, details: { reason, ...options?.details } });
+        this.reason = reason;
     }
 }
 
