@@ -1,0 +1,56 @@
+import { LightningElement, api } from 'lwc';
+import { AGENT_STATE_LABELS } from 'c/ctiProtocol';
+
+/**
+ * Agent state: Ready, Not Ready (with each reason code from the settings), Wrap-up; Log out; and "Connect to
+ * another server" when the gateway has more than one. Fires `statechange` {state, reason}, `logout`,
+ * `switchserver`.
+ */
+export default class AgentStateSelector extends LightningElement {
+    @api agent;
+    @api reasons = [];
+    @api servers = [];
+    @api disabled = false;
+
+    get currentValue() {
+        const agent = this.agent || {};
+        if (agent.state === 'notReady') return agent.reason ? `notReady:${agent.reason}` : 'notReady';
+        return agent.state;
+    }
+
+    get options() {
+        const current = this.currentValue;
+        const list = [{ value: 'ready', label: 'Ready' }, { value: 'notReady', label: 'Not ready' }];
+        for (const reason of this.reasons || []) {
+            list.push({ value: `notReady:${reason.code}`, label: `Not ready – ${reason.label}` });
+        }
+        list.push({ value: 'workingAfterCall', label: 'Wrap-up' });
+        if (!list.some((o) => o.value === current)) {
+            const agent = this.agent || {};
+            list.unshift({ value: current, label: AGENT_STATE_LABELS[agent.state] || 'Unknown', disabled: true });
+        }
+        return list.map((o) => ({ ...o, selected: o.value === current, disabled: Boolean(o.disabled) }));
+    }
+
+    get whoText() {
+        const agent = this.agent || {};
+        return agent.device ? `${agent.username || ''} on ${agent.device}`.trim() : '';
+    }
+
+    get canSwitchServer() {
+        return (this.servers || []).length > 1;
+    }
+
+    handleChange(event) {
+        const [state, reason] = event.target.value.split(':');
+        this.dispatchEvent(new CustomEvent('statechange', { detail: { state, reason: reason || undefined } }));
+    }
+
+    handleLogout() {
+        this.dispatchEvent(new CustomEvent('logout'));
+    }
+
+    handleSwitch() {
+        this.dispatchEvent(new CustomEvent('switchserver'));
+    }
+}

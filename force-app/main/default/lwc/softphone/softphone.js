@@ -1,0 +1,502 @@
+import { LightningElement, api } from 'lwc';
+import { GatewayClient } from 'c/gatewayClient';
+import { BridgeClient } from 'c/ctiBridgeClient';
+import { callStateMessage, publishCallState } from 'c/callStateChannel';
+import {
+    AGENT_STATE_LABELS,
+    CALL_STATE_LABELS,
+    applyEvent,
+    errorMessage,
+    formatDuration,
+    isLive,
+    isSalesforceId,
+    normalizeNumber,
+    screenPopSearch
+} from 'c/ctiProtocol';
+
+export const DEFAULT_GATEWAY_URL = 'wss://127.0.0.1:8443/ws';
+export const NOTES_DEBOUNCE_MS = 600;
+const TICK_MS = 1000;
+
+const ITEM_ICONS = {
+    ringing: 'notification',
+    dialling: 'call',
+    connected: 'call',
+    queued: 'call',
+    held: 'pause',
+    wrapUp: 'edit',
+    idle: 'call',
+    offline: 'offline'
+};
+
+function instanceUrlOf(value) {
+    try {
+        return value ? new URL(value).origin : null;
+    } catch {
+        return null;
+    }
+}
+
+/**
+ * The Switchboard softphone: the one exposed component. It owns the gateway connection (c/gatewayClient) and
+ * asks the Visualforce bridge (c/ctiBridgeClient ⇄ staticresources/ctiBridge.js) for everything Open CTI does.
+ * All state comes from the gateway's snapshot plus its events, so a reload restores the call, timer and notes.
+ *
+ * @api attributes (set by the Visualforce page / bridge): gatewayUrl, sessionId, partnerServerUrl (or
+ * instanceUrl). @api methods called by the bridge: handleClickToDial, handleNavigation, bridgeResponse.
+ */
+export default class Softphone extends LightningElement {
+    @api gatewayUrl = DEFAULT_GATEWAY_URL;
+    @api sessionId;
+    @api partnerServerUrl;
+    @api instanceUrl;
+
+    gatewayStatus = 'idle';
+    snapshot = null;
+    pairing = null;
+    errorText = '';
+    announcement = '';
+    busy = false;
+    now = Date.now();
+    notesDrafts = {};
+    loginServerId;
+    loginMessage = '';
+
+    client;
+    bridge;
+    popped = new Set();
+    firstSnapshot = true;
+    pendingRelate = null;
+    notesTimers = new Map();
+    ticker = null;
+    lastItemLabel = null;
+    lastItemIcon = null;
+    lastPublished = null;
+
+    // --- lifecycle ------------------------------------------------------------------------------------------
+
+    connectedCallback() {
+        this.bridge = new BridgeClient((detail) =>
+            this.dispatchEvent(new CustomEvent('ctibridgerequest', { detail, bubbles: true, composed: true }))
+        );
+        this.client = new GatewayClient({ url: this.gatewayUrl || DEFAULT_GATEWAY_URL, salesforce: this.session });
+        this.client.on('status', ({ status, error }) => this.handleStatus(status, error));
+        this.client.on('pairing', (pairing) => {
+            this.pairing = pairing;
+        });
+        this.client.on('paired', () => {
+            this.pairing = null;
+        });
+        this.client.on('snapshot', (snapshot) => this.handleSnapshot(snapshot));
+        this.client.on('event', (event) => this.handleEvent(event));
+        this.client.on('error', (error) => this.showError(error));
+        this.client.connect();
+    }
+
+    disconnectedCallback() {
+        if (this.client) this.client.close();
+        if (this.bridge) this.bridge.dispose();
+        this.stopTicker();
+        for (const timer of this.notesTimers.values()) clearTimeout(timer);
+        this.notesTimers.clear();
+    }
+
+    get session() {
+        const instanceUrl = this.instanceUrl || instanceUrlOf(this.partnerServerUrl);
+        return this.sessionId && instanceUrl ? { instanceUrl, sessionId: this.sessionId } : null;
+    }
+
+    // --- bridge-facing API ----------------------------------------------------------------------------------
+
+    @api
+    bridgeResponse(requestId, result, error) {
+        return this.bridge ? this.bridge.respond(requestId, result, error) : false;
+    }
+
+    @api
+    handleClickToDial(payload) {
+        const number = normalizeNumber(payload && payload.number);
+        this.callBridge('setSoftphonePanelVisibility', { visible: true });
+        if (!number) {
+            this.showError({ code: 'INVALID_NUMBER' });
+            return;
+        }
+        if (!this.loggedIn) {
+            this.showError({ code: 'NOT_LOGGED_IN' });
+            return;
+        }
+        this.pendingRelate =
+            payload && isSalesforceId(payload.recordId) && payload.objectType
+                ? { recordId: payload.recordId, objectType: payload.objectType, name: payload.recordName || undefined }
+                : null;
+        this.run('makeCall', { to: number });
+    }
+
+    @api
+    handleNavigation(payload) {
+        if (!payload || !isSalesforceId(payload.recordId) || !payload.objectType) return;
+        const call = this.activeCall || this.wrapUpCall;
+        if (!call) return;
+        this.run(
+            'relate',
+            {
+                callId: call.id,
+                recordId: payload.recordId,
+                objectType: payload.objectType,
+                name: payload.recordName || undefined
+            },
+            { quiet: true }
+        );
+    }
+
+    callBridge(method, args) {
+        return this.bridge.request(method, args).catch((error) => {
+            if (error.code !== 'BRIDGE_UNAVAILABLE') this.showError(error);
+            return null;
+        });
+    }
+
+    // --- gateway --------------------------------------------------------------------------------------------
+
+    handleStatus(status, error) {
+        this.gatewayStatus = status;
+        if (status !== 'pairing') this.pairing = null;
+        if (status === 'failed' && error) this.showError(error);
+        else if (status === 'reconnecting' && this.snapshot) this.showError({ code: 'DISCONNECTED' });
+        else if (status === 'reconnecting' || (status === 'connecting' && !this.snapshot)) this.errorText = '';
+        this.syncSurroundings();
+    }
+
+    handleSnapshot(snapshot) {
+        const previous = this.snapshot;
+        this.snapshot = snapshot;
+        if (this.gatewayStatus !== 'open') this.gatewayStatus = 'open';
+        if (this.errorText === errorMessage('DISCONNECTED')) this.errorText = '';
+        if (this.firstSnapshot) {
+            // After a reload the agent has already seen the pop for calls that were up before.
+            this.firstSnapshot = false;
+            for (const call of snapshot.calls) this.popped.add(call.id);
+        }
+        for (const call of snapshot.calls) this.afterCallChange(call, previous);
+        this.syncSurroundings();
+    }
+
+    handleEvent(event) {
+        const previous = this.snapshot;
+        this.snapshot = applyEvent(this.snapshot, event);
+        if (event.type === 'salesforce.sessionNeeded') {
+            this.renewSalesforceSession();
+            return;
+        }
+        if (event.call) {
+            this.announce(event);
+            if (event.type === 'call.ringing' && event.call.direction !== 'outbound') {
+                this.callBridge('setSoftphonePanelVisibility', { visible: true });
+            }
+            if (event.type === 'call.logged' && event.call.log && event.call.log.status === 'saved') {
+                this.callBridge('refreshView', {});
+            }
+            if (event.type === 'call.wrappedUp') this.dropDraft(event.call.id);
+            this.afterCallChange(event.call, previous);
+        }
+        this.syncSurroundings();
+    }
+
+    afterCallChange(call, previous) {
+        const known = previous && previous.calls.some((c) => c.id === call.id);
+        if (!known && this.pendingRelate && call.direction === 'outbound' && isLive(call)) {
+            const relate = this.pendingRelate;
+            this.pendingRelate = null;
+            this.run('relate', { callId: call.id, ...relate }, { quiet: true });
+        }
+        this.maybeScreenPop(call);
+    }
+
+    maybeScreenPop(call) {
+        if (!this.snapshot || this.popped.has(call.id) || call.direction === 'outbound') return;
+        const policy = this.snapshot.settings.screenPop;
+        const due = policy === 'answer' ? call.state === 'connected' : ['ringing', 'connected'].includes(call.state);
+        if (!due) return;
+        const search = screenPopSearch(call);
+        if (!search) return;
+        this.popped.add(call.id);
+        this.callBridge('searchAndScreenPop', {
+            searchParams: search,
+            queryParams: '',
+            callType: call.direction === 'internal' ? 'internal' : 'inbound',
+            deferred: false
+        });
+    }
+
+    renewSalesforceSession() {
+        const session = this.session;
+        if (!session) {
+            this.showError({ code: 'SALESFORCE_AUTH' });
+            return;
+        }
+        this.client.setSalesforceSession(session).catch((error) => this.showError(error));
+    }
+
+    /** Sends a request; shows the human message for a failure unless `quiet`. Resolves with the result or null. */
+    run(type, args, { quiet = false, busy = false } = {}) {
+        if (busy) this.busy = true;
+        return this.client
+            .request(type, args)
+            .then((result) => {
+                if (!quiet) this.errorText = '';
+                return result;
+            })
+            .catch((error) => {
+                if (!quiet) this.showError(error);
+                return null;
+            })
+            .finally(() => {
+                if (busy) this.busy = false;
+            });
+    }
+
+    showError(error) {
+        const code = error && error.code;
+        this.errorText = errorMessage(code, error && error.message);
+    }
+
+    dismissError() {
+        this.errorText = '';
+    }
+
+    announce(event) {
+        const call = event.call;
+        const party = call.otherParty || call.callerNumber || call.calledNumber || 'unknown number';
+        const texts = {
+            'call.ringing': call.direction === 'outbound' ? `Ringing ${party}` : `Incoming call from ${party}`,
+            'call.dialling': `Dialling ${party}`,
+            'call.connected': `Connected to ${party}`,
+            'call.held': `${party} is on hold`,
+            'call.retrieved': `Back with ${party}`,
+            'call.transferred': `Call with ${party} transferred`,
+            'call.conferenced': 'Conference started',
+            'call.failed': `Call to ${party} failed`,
+            'call.cleared': `Call with ${party} ended`
+        };
+        if (texts[event.type]) this.announcement = texts[event.type];
+    }
+
+    // --- timer, utility item, message channel ---------------------------------------------------------------
+
+    syncSurroundings() {
+        if (this.liveCalls.length > 0) this.startTicker();
+        else this.stopTicker();
+        this.now = Date.now();
+        this.updateUtilityItem();
+        this.publishState();
+    }
+
+    startTicker() {
+        if (this.ticker) return;
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        this.ticker = setInterval(() => {
+            this.now = Date.now();
+            this.updateUtilityItem();
+        }, TICK_MS);
+    }
+
+    stopTicker() {
+        if (this.ticker) clearInterval(this.ticker);
+        this.ticker = null;
+    }
+
+    get itemState() {
+        if (!this.snapshot || this.gatewayStatus !== 'open') return { label: 'Phone: offline', icon: ITEM_ICONS.offline };
+        const call = this.activeCall;
+        if (call) {
+            const timer = call.answeredAt ? ` ${formatDuration(this.now - call.answeredAt)}` : '';
+            const label = call.state === 'ringing' && call.direction !== 'outbound' ? 'Incoming call' : CALL_STATE_LABELS[call.state];
+            return { label: `${label}${timer}`, icon: ITEM_ICONS[call.state] || ITEM_ICONS.idle };
+        }
+        if (this.wrapUpCall) return { label: 'Wrap-up', icon: ITEM_ICONS.wrapUp };
+        const agent = this.snapshot.agent;
+        if (agent.state === 'loggedOut') return { label: 'Phone: logged out', icon: ITEM_ICONS.offline };
+        return { label: `Phone: ${AGENT_STATE_LABELS[agent.state]}`, icon: ITEM_ICONS.idle };
+    }
+
+    updateUtilityItem() {
+        const { label, icon } = this.itemState;
+        if (label !== this.lastItemLabel) {
+            this.lastItemLabel = label;
+            this.callBridge('setSoftphoneItemLabel', { label });
+        }
+        if (icon !== this.lastItemIcon) {
+            this.lastItemIcon = icon;
+            this.callBridge('setSoftphoneItemIcon', { key: icon });
+        }
+    }
+
+    publishState() {
+        const message = callStateMessage(
+            this.snapshot ? this.snapshot.agent.state : 'loggedOut',
+            this.activeCall || this.wrapUpCall,
+            this.liveCalls.length
+        );
+        const key = JSON.stringify(message);
+        if (key === this.lastPublished) return;
+        this.lastPublished = key;
+        publishCallState(message);
+    }
+
+    // --- view model -----------------------------------------------------------------------------------------
+
+    get connected() {
+        return this.gatewayStatus === 'open' && Boolean(this.snapshot);
+    }
+    get showPairing() {
+        return this.gatewayStatus === 'pairing' && Boolean(this.pairing);
+    }
+    get showConnecting() {
+        return !this.connected && !this.showPairing;
+    }
+    get connectingText() {
+        if (this.gatewayStatus === 'failed') return 'The softphone cannot use this gateway.';
+        if (this.gatewayStatus === 'reconnecting') return 'Looking for the Switchboard gateway on this computer…';
+        return 'Connecting to the Switchboard gateway…';
+    }
+    get links() {
+        return this.snapshot ? this.snapshot.links : undefined;
+    }
+    get agent() {
+        return this.snapshot ? this.snapshot.agent : undefined;
+    }
+    get settings() {
+        return this.snapshot ? this.snapshot.settings : { servers: [], dispositions: [], notReadyReasons: [] };
+    }
+    get loggedIn() {
+        return this.connected && this.snapshot.agent.state !== 'loggedOut';
+    }
+    get showLogin() {
+        return this.connected && this.snapshot.agent.state === 'loggedOut';
+    }
+    get loginUsername() {
+        return (this.agent && this.agent.username) || '';
+    }
+    get loginDevice() {
+        return (this.agent && this.agent.device) || '';
+    }
+    get selectedServerId() {
+        return this.loginServerId || this.settings.activeServerId;
+    }
+    get liveCalls() {
+        return this.snapshot ? this.snapshot.calls.filter(isLive) : [];
+    }
+    get hasLiveCalls() {
+        return this.liveCalls.length > 0;
+    }
+    /** The call the controls act on: the one not on hold, else the first. */
+    get activeCall() {
+        const live = this.liveCalls;
+        return live.find((c) => c.state !== 'held') || live[0] || null;
+    }
+    get activeCallId() {
+        return this.activeCall ? this.activeCall.id : undefined;
+    }
+    get wrapUpCall() {
+        return this.snapshot ? this.snapshot.calls.find((c) => !isLive(c)) || null : null;
+    }
+    get showWrapUp() {
+        return this.loggedIn && Boolean(this.wrapUpCall);
+    }
+    get showDialPad() {
+        return this.loggedIn && !this.hasLiveCalls;
+    }
+    get activeNotes() {
+        return this.notesFor(this.activeCall);
+    }
+    get wrapUpNotes() {
+        return this.notesFor(this.wrapUpCall);
+    }
+    get recentCalls() {
+        return this.snapshot ? this.snapshot.recent : [];
+    }
+    get dialDisabled() {
+        return this.busy || this.snapshot.links.cti !== 'up';
+    }
+
+    notesFor(call) {
+        if (!call) return '';
+        return Object.prototype.hasOwnProperty.call(this.notesDrafts, call.id) ? this.notesDrafts[call.id] : call.notes;
+    }
+
+    dropDraft(callId) {
+        if (!Object.prototype.hasOwnProperty.call(this.notesDrafts, callId)) return;
+        const next = { ...this.notesDrafts };
+        delete next[callId];
+        this.notesDrafts = next;
+    }
+
+    // --- UI handlers ----------------------------------------------------------------------------------------
+
+    handleLogin(event) {
+        const { username, password, device, serverId } = event.detail;
+        this.loginMessage = '';
+        this.run('login', { username, password, device, serverId }, { busy: true });
+    }
+
+    handleLogout() {
+        this.run('logout', {});
+    }
+
+    handleSwitchServer() {
+        const servers = this.settings.servers;
+        const current = this.settings.activeServerId;
+        const next = servers.find((s) => s.id !== current) || servers[0];
+        this.run('logout', {}).then(() => {
+            this.loginServerId = next ? next.id : undefined;
+            this.loginMessage = next
+                ? `Enter your password again to connect to ${next.name}.`
+                : 'Enter your password again to connect.';
+        });
+    }
+
+    handleAgentState(event) {
+        this.run('setAgentState', event.detail);
+    }
+
+    handleDial(event) {
+        this.pendingRelate = null;
+        this.run('makeCall', { to: event.detail.number });
+    }
+
+    handleCallAction(event) {
+        const { action, callId, to, digits } = event.detail;
+        const args = { callId };
+        if (to) args.to = to;
+        if (digits) args.digits = digits;
+        if (['transfer', 'conference', 'cancelConsult', 'swap'].includes(action)) {
+            this.run(action, {});
+        } else {
+            this.run(action, args);
+        }
+    }
+
+    handleNotesChange(event) {
+        const { callId, text } = event.detail;
+        if (!callId) return;
+        this.notesDrafts = { ...this.notesDrafts, [callId]: text };
+        clearTimeout(this.notesTimers.get(callId));
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        const timer = setTimeout(() => {
+            this.notesTimers.delete(callId);
+            this.run('setNotes', { callId, text });
+        }, NOTES_DEBOUNCE_MS);
+        this.notesTimers.set(callId, timer);
+    }
+
+    handleWrapUp(event) {
+        const detail = event.detail;
+        clearTimeout(this.notesTimers.get(detail.callId));
+        this.notesTimers.delete(detail.callId);
+        this.run('wrapUp', detail, { busy: true });
+    }
+
+    handleOpenTask(event) {
+        this.callBridge('screenPop', { type: 'sobject', params: { recordId: event.detail.taskId } });
+    }
+}
