@@ -45,7 +45,8 @@ export class FakeWebSocket {
     }
 
     receive(frame) {
-        if (this.onmessage) this.onmessage({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
+        if (this.onmessage)
+            this.onmessage({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
     }
 
     /** The gateway dropped the connection. */

@@ -125,7 +125,11 @@
             var detail = event && event.detail;
             if (!detail || typeof detail.requestId !== 'string') return;
             if (METHODS.indexOf(detail.method) === -1) {
-                respond(detail.requestId, null, bridgeError('BRIDGE_UNKNOWN_METHOD', 'Unknown method ' + detail.method));
+                respond(
+                    detail.requestId,
+                    null,
+                    bridgeError('BRIDGE_UNKNOWN_METHOD', 'Unknown method ' + detail.method)
+                );
                 return;
             }
             call(detail.method, detail.args).then(
@@ -184,9 +188,11 @@
     }
 
     function findElement(container, component) {
-        var tag = String(component).replace(':', '-').replace(/([A-Z])/g, function (c) {
-            return '-' + c.toLowerCase();
-        });
+        var tag = String(component)
+            .replace(':', '-')
+            .replace(/([A-Z])/g, function (c) {
+                return '-' + c.toLowerCase();
+            });
         return container.querySelector(tag) || container.firstElementChild;
     }
 
@@ -215,10 +221,15 @@
                     }
                     attributes.gatewayUrl = gatewayUrl;
                     root.$Lightning.use(options.app, function () {
-                        root.$Lightning.createComponent(options.component, attributes, options.container, function () {
-                            bridge.attach(findElement(container, options.component));
-                            resolve();
-                        });
+                        root.$Lightning.createComponent(
+                            options.component,
+                            attributes,
+                            options.container,
+                            function () {
+                                bridge.attach(findElement(container, options.component));
+                                resolve();
+                            }
+                        );
                     });
                 });
             })

@@ -20,14 +20,21 @@ export default class AgentStateSelector extends LightningElement {
 
     get options() {
         const current = this.currentValue;
-        const list = [{ value: 'ready', label: 'Ready' }, { value: 'notReady', label: 'Not ready' }];
+        const list = [
+            { value: 'ready', label: 'Ready' },
+            { value: 'notReady', label: 'Not ready' }
+        ];
         for (const reason of this.reasons || []) {
             list.push({ value: `notReady:${reason.code}`, label: `Not ready – ${reason.label}` });
         }
         list.push({ value: 'workingAfterCall', label: 'Wrap-up' });
         if (!list.some((o) => o.value === current)) {
             const agent = this.agent || {};
-            list.unshift({ value: current, label: AGENT_STATE_LABELS[agent.state] || 'Unknown', disabled: true });
+            list.unshift({
+                value: current,
+                label: AGENT_STATE_LABELS[agent.state] || 'Unknown',
+                disabled: true
+            });
         }
         return list.map((o) => ({ ...o, selected: o.value === current, disabled: Boolean(o.disabled) }));
     }
@@ -43,7 +50,9 @@ export default class AgentStateSelector extends LightningElement {
 
     handleChange(event) {
         const [state, reason] = event.target.value.split(':');
-        this.dispatchEvent(new CustomEvent('statechange', { detail: { state, reason: reason || undefined } }));
+        this.dispatchEvent(
+            new CustomEvent('statechange', { detail: { state, reason: reason || undefined } })
+        );
     }
 
     handleLogout() {

@@ -46,7 +46,8 @@ export default class CallCard extends LightningElement {
 
     get timer() {
         const call = this.call || {};
-        if (call.state === 'held' && call.heldSince) return `On hold ${formatDuration(this.now - call.heldSince)}`;
+        if (call.state === 'held' && call.heldSince)
+            return `On hold ${formatDuration(this.now - call.heldSince)}`;
         if (!call.answeredAt) return '';
         const end = call.endedAt || this.now;
         return formatDuration(end - call.answeredAt);

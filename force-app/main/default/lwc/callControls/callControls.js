@@ -36,7 +36,9 @@ export default class CallControls extends LightningElement {
         return !this.allowed('hangup');
     }
     get hangupLabel() {
-        return this.call && this.call.state === 'ringing' && this.call.direction === 'inbound' ? 'Decline' : 'Hang up';
+        return this.call && this.call.state === 'ringing' && this.call.direction === 'inbound'
+            ? 'Decline'
+            : 'Hang up';
     }
     get blindDisabled() {
         return !this.allowed('blindTransfer');

@@ -17,14 +17,20 @@ export default class CallHistory extends LightningElement {
     get items() {
         return (this.calls || []).map((call) => {
             const party = call.otherParty || call.callerNumber || call.calledNumber || 'Unknown number';
-            const talk = call.answeredAt && call.endedAt ? formatDuration(call.endedAt - call.answeredAt) : '';
+            const talk =
+                call.answeredAt && call.endedAt ? formatDuration(call.endedAt - call.answeredAt) : '';
             const outcome = END_REASON_LABELS[call.endReason] || '';
             const log = call.log || {};
             return {
                 id: call.id,
                 party,
                 number: call.otherParty || call.callerNumber || call.calledNumber || '',
-                direction: call.direction === 'outbound' ? 'Outgoing' : call.direction === 'inbound' ? 'Incoming' : 'Call',
+                direction:
+                    call.direction === 'outbound'
+                        ? 'Outgoing'
+                        : call.direction === 'inbound'
+                          ? 'Incoming'
+                          : 'Call',
                 detail: [clock(call.startedAt), outcome, talk].filter(Boolean).join(' · '),
                 taskId: log.taskId || '',
                 logFailed: log.status === 'failed',
@@ -35,10 +41,14 @@ export default class CallHistory extends LightningElement {
     }
 
     handleOpen(event) {
-        this.dispatchEvent(new CustomEvent('opentask', { detail: { taskId: event.currentTarget.dataset.taskId } }));
+        this.dispatchEvent(
+            new CustomEvent('opentask', { detail: { taskId: event.currentTarget.dataset.taskId } })
+        );
     }
 
     handleCallBack(event) {
-        this.dispatchEvent(new CustomEvent('dial', { detail: { number: event.currentTarget.dataset.number } }));
+        this.dispatchEvent(
+            new CustomEvent('dial', { detail: { number: event.currentTarget.dataset.number } })
+        );
     }
 }

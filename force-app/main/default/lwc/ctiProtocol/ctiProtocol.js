@@ -372,7 +372,13 @@ export function isHelloResult(value) {
     }
     if (value.pairing === undefined) return true;
     const p = value.pairing;
-    return isObject(p) && isString(p.requestId) && isString(p.code) && isInt(p.expiresAt) && isString(p.settingsUrl);
+    return (
+        isObject(p) &&
+        isString(p.requestId) &&
+        isString(p.code) &&
+        isInt(p.expiresAt) &&
+        isString(p.settingsUrl)
+    );
 }
 
 export function isAgentEvent(value) {
@@ -398,7 +404,8 @@ export function parseServerFrame(text) {
     } catch {
         return null;
     }
-    if (!isObject(value) || value.v !== PROTOCOL_VERSION || !SERVER_FRAME_TYPES.includes(value.type)) return null;
+    if (!isObject(value) || value.v !== PROTOCOL_VERSION || !SERVER_FRAME_TYPES.includes(value.type))
+        return null;
     switch (value.type) {
         case 'result':
             return isString(value.id) && 'result' in value ? value : null;
@@ -446,7 +453,10 @@ export function applyEvent(snapshot, event) {
             };
         case 'call.logged':
             if (!snapshot.calls.some((c) => c.id === event.call.id)) {
-                return { ...snapshot, recent: snapshot.recent.map((c) => (c.id === event.call.id ? event.call : c)) };
+                return {
+                    ...snapshot,
+                    recent: snapshot.recent.map((c) => (c.id === event.call.id ? event.call : c))
+                };
             }
             return { ...snapshot, calls: upsertCall(snapshot.calls, event.call) };
         default:
@@ -516,9 +526,12 @@ export const END_REASON_LABELS = Object.freeze({
 
 export const ERROR_MESSAGES = Object.freeze({
     // Protocol and connection (gateway edge)
-    BAD_REQUEST: 'The gateway did not understand the softphone. Reload the page; if it happens again, tell your administrator.',
-    PAIRING_REQUIRED: 'This browser is not paired with your gateway yet. Confirm the code on the gateway settings page.',
-    ORIGIN_NOT_ALLOWED: 'Your gateway does not accept connections from this Salesforce org. Ask your administrator to add it.',
+    BAD_REQUEST:
+        'The gateway did not understand the softphone. Reload the page; if it happens again, tell your administrator.',
+    PAIRING_REQUIRED:
+        'This browser is not paired with your gateway yet. Confirm the code on the gateway settings page.',
+    ORIGIN_NOT_ALLOWED:
+        'Your gateway does not accept connections from this Salesforce org. Ask your administrator to add it.',
     RATE_LIMITED: 'Too many requests in a short time. Wait a moment and try again.',
     // Agent session
     NOT_LOGGED_IN: 'You are not logged in to the phone system. Log in first.',

@@ -89,7 +89,6 @@ export class GatewayClient {
                 listener(...args);
             } catch (error) {
                 // A listener's bug must not break the connection.
-                // eslint-disable-next-line no-console
                 console.error('switchboard: listener failed', error);
             }
         }
@@ -231,7 +230,6 @@ export class GatewayClient {
         if (socket !== this.socket) return;
         const message = parseServerFrame(data);
         if (!message) {
-            // eslint-disable-next-line no-console
             console.warn('switchboard: ignored a malformed frame from the gateway');
             return;
         }
@@ -381,7 +379,8 @@ export class GatewayClient {
     settle(message) {
         const entry = message.id === null ? undefined : this.pending.get(message.id);
         if (!entry) {
-            if (message.type === 'error') this.emit('error', clientError(message.error.code, message.error.message));
+            if (message.type === 'error')
+                this.emit('error', clientError(message.error.code, message.error.message));
             return;
         }
         this.pending.delete(message.id);

@@ -38,7 +38,9 @@ export default class LoginForm extends LightningElement {
         const device = this.field('device').value.trim();
         const server = this.field('server');
         if (!username || !device) {
-            this.validation = !username ? 'Enter your user name.' : 'Enter your device (your extension number).';
+            this.validation = !username
+                ? 'Enter your user name.'
+                : 'Enter your device (your extension number).';
             this.field(!username ? 'username' : 'device').focus();
             return;
         }

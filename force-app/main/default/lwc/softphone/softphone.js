@@ -79,7 +79,10 @@ export default class Softphone extends LightningElement {
         this.bridge = new BridgeClient((detail) =>
             this.dispatchEvent(new CustomEvent('ctibridgerequest', { detail, bubbles: true, composed: true }))
         );
-        this.client = new GatewayClient({ url: this.gatewayUrl || DEFAULT_GATEWAY_URL, salesforce: this.session });
+        this.client = new GatewayClient({
+            url: this.gatewayUrl || DEFAULT_GATEWAY_URL,
+            salesforce: this.session
+        });
         this.client.on('status', ({ status, error }) => this.handleStatus(status, error));
         this.client.on('pairing', (pairing) => {
             this.pairing = pairing;
@@ -127,7 +130,11 @@ export default class Softphone extends LightningElement {
         }
         this.pendingRelate =
             payload && isSalesforceId(payload.recordId) && payload.objectType
-                ? { recordId: payload.recordId, objectType: payload.objectType, name: payload.recordName || undefined }
+                ? {
+                      recordId: payload.recordId,
+                      objectType: payload.objectType,
+                      name: payload.recordName || undefined
+                  }
                 : null;
         this.run('makeCall', { to: number });
     }
@@ -163,7 +170,8 @@ export default class Softphone extends LightningElement {
         if (status !== 'pairing') this.pairing = null;
         if (status === 'failed' && error) this.showError(error);
         else if (status === 'reconnecting' && this.snapshot) this.showError({ code: 'DISCONNECTED' });
-        else if (status === 'reconnecting' || (status === 'connecting' && !this.snapshot)) this.errorText = '';
+        else if (status === 'reconnecting' || (status === 'connecting' && !this.snapshot))
+            this.errorText = '';
         this.syncSurroundings();
     }
 
@@ -215,7 +223,8 @@ export default class Softphone extends LightningElement {
     maybeScreenPop(call) {
         if (!this.snapshot || this.popped.has(call.id) || call.direction === 'outbound') return;
         const policy = this.snapshot.settings.screenPop;
-        const due = policy === 'answer' ? call.state === 'connected' : ['ringing', 'connected'].includes(call.state);
+        const due =
+            policy === 'answer' ? call.state === 'connected' : ['ringing', 'connected'].includes(call.state);
         if (!due) return;
         const search = screenPopSearch(call);
         if (!search) return;
@@ -268,7 +277,8 @@ export default class Softphone extends LightningElement {
         const call = event.call;
         const party = call.otherParty || call.callerNumber || call.calledNumber || 'unknown number';
         const texts = {
-            'call.ringing': call.direction === 'outbound' ? `Ringing ${party}` : `Incoming call from ${party}`,
+            'call.ringing':
+                call.direction === 'outbound' ? `Ringing ${party}` : `Incoming call from ${party}`,
             'call.dialling': `Dialling ${party}`,
             'call.connected': `Connected to ${party}`,
             'call.held': `${party} is on hold`,
@@ -306,11 +316,15 @@ export default class Softphone extends LightningElement {
     }
 
     get itemState() {
-        if (!this.snapshot || this.gatewayStatus !== 'open') return { label: 'Phone: offline', icon: ITEM_ICONS.offline };
+        if (!this.snapshot || this.gatewayStatus !== 'open')
+            return { label: 'Phone: offline', icon: ITEM_ICONS.offline };
         const call = this.activeCall;
         if (call) {
             const timer = call.answeredAt ? ` ${formatDuration(this.now - call.answeredAt)}` : '';
-            const label = call.state === 'ringing' && call.direction !== 'outbound' ? 'Incoming call' : CALL_STATE_LABELS[call.state];
+            const label =
+                call.state === 'ringing' && call.direction !== 'outbound'
+                    ? 'Incoming call'
+                    : CALL_STATE_LABELS[call.state];
             return { label: `${label}${timer}`, icon: ITEM_ICONS[call.state] || ITEM_ICONS.idle };
         }
         if (this.wrapUpCall) return { label: 'Wrap-up', icon: ITEM_ICONS.wrapUp };
@@ -356,7 +370,8 @@ export default class Softphone extends LightningElement {
     }
     get connectingText() {
         if (this.gatewayStatus === 'failed') return 'The softphone cannot use this gateway.';
-        if (this.gatewayStatus === 'reconnecting') return 'Looking for the Switchboard gateway on this computer…';
+        if (this.gatewayStatus === 'reconnecting')
+            return 'Looking for the Switchboard gateway on this computer…';
         return 'Connecting to the Switchboard gateway…';
     }
     get links() {
@@ -366,7 +381,9 @@ export default class Softphone extends LightningElement {
         return this.snapshot ? this.snapshot.agent : undefined;
     }
     get settings() {
-        return this.snapshot ? this.snapshot.settings : { servers: [], dispositions: [], notReadyReasons: [] };
+        return this.snapshot
+            ? this.snapshot.settings
+            : { servers: [], dispositions: [], notReadyReasons: [] };
     }
     get loggedIn() {
         return this.connected && this.snapshot.agent.state !== 'loggedOut';
@@ -421,7 +438,9 @@ export default class Softphone extends LightningElement {
 
     notesFor(call) {
         if (!call) return '';
-        return Object.prototype.hasOwnProperty.call(this.notesDrafts, call.id) ? this.notesDrafts[call.id] : call.notes;
+        return Object.prototype.hasOwnProperty.call(this.notesDrafts, call.id)
+            ? this.notesDrafts[call.id]
+            : call.notes;
     }
 
     dropDraft(callId) {

@@ -48,7 +48,10 @@ export default class WrapUpPanel extends LightningElement {
         const call = this.call || {};
         const party = call.otherParty || call.callerNumber || call.calledNumber || 'Unknown number';
         const reason = END_REASON_LABELS[call.endReason] || 'Ended';
-        const talk = call.answeredAt && call.endedAt ? `, talked ${formatDuration(call.endedAt - call.answeredAt)}` : '';
+        const talk =
+            call.answeredAt && call.endedAt
+                ? `, talked ${formatDuration(call.endedAt - call.answeredAt)}`
+                : '';
         return `${party} · ${reason}${talk}`;
     }
 
@@ -71,7 +74,11 @@ export default class WrapUpPanel extends LightningElement {
         const log = this.call && this.call.log;
         if (!log) return '';
         if (log.status === 'failed') return log.error ? `Not saved: ${log.error.message}` : 'Not saved';
-        return log.status === 'saved' ? 'Call log saved' : log.status === 'pending' ? 'Saving the call log…' : '';
+        return log.status === 'saved'
+            ? 'Call log saved'
+            : log.status === 'pending'
+              ? 'Saving the call log…'
+              : '';
     }
 
     get saveLabel() {

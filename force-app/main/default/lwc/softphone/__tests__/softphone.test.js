@@ -81,16 +81,26 @@ describe('c-softphone', () => {
 
     it('shows the login form with the configured servers when logged out, and logs in', async () => {
         const element = mount();
-        const socket = await connect(element, fx.snapshot({ agent: fx.agent('loggedOut'), links: fx.links({ cti: 'down' }) }));
+        const socket = await connect(
+            element,
+            fx.snapshot({ agent: fx.agent('loggedOut'), links: fx.links({ cti: 'down' }) })
+        );
         const form = child(element, 'c-login-form');
         expect(form).not.toBeNull();
         expect(form.servers.map((s) => s.id)).toEqual(['osv', 'backup']);
         await expect(element).toBeAccessible();
         form.dispatchEvent(
-            new CustomEvent('login', { detail: { username: 'anna', password: 'pw', device: '4001', serverId: 'backup' } })
+            new CustomEvent('login', {
+                detail: { username: 'anna', password: 'pw', device: '4001', serverId: 'backup' }
+            })
         );
         await flush();
-        expect(socket.lastSent('login')).toMatchObject({ username: 'anna', password: 'pw', device: '4001', serverId: 'backup' });
+        expect(socket.lastSent('login')).toMatchObject({
+            username: 'anna',
+            password: 'pw',
+            device: '4001',
+            serverId: 'backup'
+        });
         socket.fail('login', 'CSTA_LOGIN_REJECTED');
         await flush();
         expect($(element, '[data-id="error"]').textContent).toContain('refused the login');
