@@ -1,0 +1,890 @@
+/**
+ * AgentService: the source of truth about one agent — who is logged in where, the agent state, the calls at
+ * the monitored device and the agent's work on them — and the only way to change any of it. Commands become
+ * CSTA requests; CSTA events become typed protocol events, each with a gateway-wide increasing `seq`.
+ * Independent of Fastify, of Open CTI and of Salesforce: the edge and a later Salesforce Voice connector
+ * both drive it through the same methods.
+ *
+ * - login: StartApplicationSession (the active client ID as applicationID) → MonitorStart on the device →
+ *   SnapshotDevice (calls in progress are picked up, with their notes from the journal) → SetAgentState
+ *   loggedOn when an agent ID is given. logout: MonitorStop → StopApplicationSession.
+ * - Every call command checks the call's allowed actions first (call-actions.ts) and fails with
+ *   ACTION_NOT_ALLOWED before anything is sent; CSTA refusals come back as their coded errors.
+ * - A lost CTI link shows at once (`link.state` recovering); commands meanwhile fail with CTI_UNAVAILABLE; after
+ *   recovery the call table is reconciled with SnapshotDevice and `resync` tells the edge to send snapshots.
+ * - Ended calls stay in wrap-up (notes, disposition, Who/What) until the agent saves them or `wrapUpSeconds`
+ *   pass; then the call log gets them and they move to `recent`. Saving again logs the same key again.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { RequestError } from '../errors.js';
+import { CallTable, type Call, type CallChange } from '../csta/call-model.js';
+import { createVendorProfile } from '../csta/vendor-profiles.js';
+import { CstaSession, type CstaEvent, type StatusChange } from '../csta/session.js';
+import { silentLogger, type Logger } from '../log.js';
+import type {
+    AgentEvent,
+    AgentView,
+    ArgsOf,
+    CallAction,
+    CallLogView,
+    CallView,
+    LinksView,
+    Snapshot
+} from '../protocol/index.js';
+import { allowedActions } from './call-actions.js';
+import { eventTypeOf } from './call-event-type.js';
+import { memoryJournal, type CallJournal, type JournalEntry } from './call-journal.js';
+import { closeVisits, relatedView, stateView, toCallView, visit, type CallRecord } from './call-record.js';
+import { isInternalNumber, toDialString } from './dial-plan.js';
+import { agentStateOfEvent, ctiLinkOf } from './agent-state.js';
+import type { AgentServiceOptions, CompletedCall, CtiServerOption, SessionInit } from './types.js';
+import { proposeWhoWhat } from './who-what.js';
+
+export interface EventFrame {
+    seq: number;
+    at: number;
+    event: AgentEvent;
+}
+
+export interface AgentServiceEvents {
+    /** Every protocol event, in order. */
+    event: [frame: EventFrame];
+    /** The CTI link recovered and the calls were reconciled: clients should get a fresh snapshot. */
+    resync: [];
+}
+
+interface Login {
+    server: CtiServerOption;
+    session: CstaSession;
+    table: CallTable;
+    device: string;
+    username: string;
+    agentId?: string | undefined;
+}
+
+type Phase = 'live' | 'wrapUp' | 'recent';
+
+function fail(
+    code: ConstructorParameters<typeof RequestError>[0],
+    message: string,
+    details = {}
+): RequestError {
+    return new RequestError(code, message, { details });
+}
+
+export function defaultSessionFactory(server: CtiServerOption, init: SessionInit): CstaSession {
+    const profile =
+        server.profile === 'avaya'
+            ? createVendorProfile('avaya')
+            : createVendorProfile(
+                  'standard',
+                  server.loginElement === undefined ? {} : { login: { element: server.loginElement } }
+              );
+    return new CstaSession({
+        host: server.host,
+        port: server.port,
+        ...(server.tls === undefined ? {} : { tls: server.tls }),
+        applicationId: init.applicationId,
+        credentials: init.credentials,
+        profile,
+        ...(server.sessionDurationSec === undefined ? {} : { sessionDurationSec: server.sessionDurationSec }),
+        ...(server.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: server.requestTimeoutMs }),
+        ...(init.reconnect === undefined ? {} : { reconnect: init.reconnect }),
+        logger: init.logger
+    });
+}
+
+export class AgentService extends EventEmitter<AgentServiceEvents> {
+    private readonly options: AgentServiceOptions;
+    private readonly logger: Logger;
+    private readonly now: () => number;
+    private readonly newId: () => string;
+    private readonly journal: CallJournal;
+    private readonly propose: NonNullable<AgentServiceOptions['proposeWhoWhat']>;
+
+    private seq = 0;
+    private login_: Login | undefined;
+    private agent: AgentView;
+    private links: LinksView = { cti: 'down', salesforce: 'unconfigured' };
+    /** Live and wrap-up records, oldest first, and today's finished ones (newest last). */
+    private readonly records = new Map<string, CallRecord>();
+    private readonly phases = new Map<string, Phase>();
+    /** PBX callID (current and earlier) → record id. */
+    private readonly byCallId = new Map<string, string>();
+    private readonly wrapUpTimers = new Map<string, NodeJS.Timeout>();
+    /** Journal entries of calls not yet seen again after a restart, by device. */
+    private orphans: JournalEntry[] = [];
+    private closed = false;
+
+    constructor(options: AgentServiceOptions) {
+        super();
+        this.options = options;
+        this.logger = (options.logger ?? silentLogger()).child({ component: 'agent' });
+        this.now = options.now ?? Date.now;
+        this.newId = options.newId ?? randomUUID;
+        this.journal = options.journal ?? memoryJournal();
+        this.propose = options.proposeWhoWhat ?? proposeWhoWhat;
+        this.agent = { state: 'loggedOut', since: this.now() };
+        this.restoreJournal();
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // Reading
+
+    get currentSeq(): number {
+        return this.seq;
+    }
+
+    get loggedIn(): boolean {
+        return this.login_ !== undefined;
+    }
+
+    snapshot(): { seq: number; snapshot: Snapshot } {
+        const now = this.now();
+        const inPhase = (phase: Phase): CallRecord[] =>
+            [...this.records.values()].filter((record) => this.phases.get(record.id) === phase);
+        const today = this.startOfDay(now);
+        return {
+            seq: this.seq,
+            snapshot: {
+                agent: { ...this.agent },
+                links: { ...this.links },
+                calls: [...inPhase('live'), ...inPhase('wrapUp')].map((record) => this.view(record, now)),
+                recent: inPhase('recent')
+                    .filter((record) => (record.endedAt ?? 0) >= today)
+                    .reverse()
+                    .map((record) => this.view(record, now)),
+                settings: {
+                    servers: this.options.servers.map((s) => ({
+                        id: s.id,
+                        name: s.name,
+                        canAnswer: s.canAnswer
+                    })),
+                    activeServerId: this.login_?.server.id ?? this.options.activeServerId,
+                    screenPop: this.options.screenPop,
+                    dispositions: [...this.options.dispositions],
+                    notReadyReasons: this.options.notReadyReasons.map((r) => ({ ...r })),
+                    wrapUpSeconds: this.options.wrapUpSeconds
+                }
+            }
+        };
+    }
+
+    /** The view of one call by its id (live, in wrap-up or recent). */
+    call(id: string): CallView | undefined {
+        const record = this.records.get(id);
+        return record === undefined ? undefined : this.view(record, this.now());
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // Links reported by others (call logging)
+
+    setSalesforceLink(state: LinksView['salesforce'], detail?: string): void {
+        const next: LinksView = { ...this.links, salesforce: state };
+        if (detail === undefined) delete next.salesforceDetail;
+        else next.salesforceDetail = detail;
+        if (JSON.stringify(next) === JSON.stringify(this.links)) return;
+        this.links = next;
+        this.publish({ type: 'link.state', links: { ...next } });
+        if (state === 'expired') this.publish({ type: 'salesforce.sessionNeeded' });
+    }
+
+    /** Where the Task of a wrapped-up call stands (from the call log). */
+    setLogStatus(id: string, log: CallLogView): void {
+        const record = this.records.get(id);
+        if (record === undefined) return;
+        record.log = { ...log };
+        this.persist();
+        this.publish({ type: 'call.logged', call: this.view(record, this.now()) });
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // Login and agent state
+
+    async login(args: ArgsOf<'login'>): Promise<{ agent: AgentView }> {
+        if (this.closed) throw fail('CTI_UNAVAILABLE', 'the gateway is shutting down');
+        if (this.login_ !== undefined || this.agent.state === 'loggingIn') {
+            throw fail(
+                'ALREADY_LOGGED_IN',
+                'already logged in: log out first to use another server or device',
+                {
+                    device: this.agent.device,
+                    serverId: this.agent.serverId
+                }
+            );
+        }
+        const serverId = args.serverId ?? this.options.activeServerId;
+        const server = this.options.servers.find((s) => s.id === serverId);
+        if (server === undefined)
+            throw fail('UNKNOWN_SERVER', `no CTI server ${JSON.stringify(serverId)} is configured`);
+        const device = args.device.trim();
+        this.setAgent({ state: 'loggingIn', username: args.username, device, serverId: server.id });
+        this.setCti('connecting');
+        const session = (this.options.createSession ?? defaultSessionFactory)(server, {
+            applicationId: this.options.applicationId,
+            credentials: { userName: args.username, password: args.password },
+            logger: this.logger,
+            ...(this.options.reconnect === undefined ? {} : { reconnect: this.options.reconnect })
+        });
+        const table = new CallTable({
+            device,
+            now: this.now,
+            isInternalNumber: (n) => isInternalNumber(n, this.options.dialPlan)
+        });
+        const login: Login = {
+            server,
+            session,
+            table,
+            device,
+            username: args.username,
+            agentId: args.agentId
+        };
+        table.on('change', (change) => {
+            this.onCallChange(login, change);
+        });
+        session.on('status', (change) => {
+            this.onSessionStatus(login, change);
+        });
+        session.on('snapshot', (snapshot) => {
+            this.reconcile(login, () => table.reconcile(snapshot));
+        });
+        session.on('restored', () => {
+            if (this.login_ === login) this.emit('resync');
+        });
+        try {
+            await session.start();
+            this.login_ = login;
+            await session.monitorStart(device, {
+                onEvent: (event) => {
+                    this.onCstaEvent(login, event);
+                }
+            });
+            const snapshot = await session.snapshotDevice(device);
+            this.reconcile(login, () => table.reconcile(snapshot));
+            this.settleOrphans(device);
+            if (args.agentId !== undefined) {
+                await session.setAgentState(device, 'loggedOn', { agentID: args.agentId });
+            }
+        } catch (error) {
+            this.login_ = undefined;
+            await session.stop();
+            this.setAgent({ state: 'loggedOut' });
+            this.setCti('down', error instanceof Error ? error.message : undefined);
+            throw error;
+        }
+        this.setCti('up');
+        this.setAgent({
+            state: args.agentId === undefined ? 'ready' : 'notReady',
+            username: args.username,
+            device,
+            serverId: server.id,
+            ...(args.agentId === undefined ? {} : { agentId: args.agentId })
+        });
+        this.logger.info({ device, server: server.id, username: args.username }, 'agent logged in');
+        return { agent: { ...this.agent } };
+    }
+
+    async logout(): Promise<{ agent: AgentView }> {
+        const login = this.login_;
+        if (login === undefined) throw fail('NOT_LOGGED_IN', 'not logged in');
+        this.login_ = undefined;
+        if (login.agentId !== undefined && login.session.isReady) {
+            await login.session
+                .setAgentState(login.device, 'loggedOff', { agentID: login.agentId })
+                .catch((error: unknown) => {
+                    this.logger.warn({ err: error }, 'SetAgentState loggedOff failed; logging out anyway');
+                });
+        }
+        await login.session.stop();
+        this.persist();
+        this.setCti('down');
+        this.setAgent({ state: 'loggedOut' });
+        this.logger.info({ device: login.device }, 'agent logged out');
+        return { agent: { ...this.agent } };
+    }
+
+    async setAgentState(args: ArgsOf<'setAgentState'>): Promise<{ agent: AgentView }> {
+        const login = this.requireLogin();
+        if (args.state === 'notReady' && args.reason !== undefined) {
+            const known = this.options.notReadyReasons.some((r) => r.code === args.reason);
+            if (!known && this.options.notReadyReasons.length > 0) {
+                throw fail('BAD_REQUEST', `unknown not-ready reason ${JSON.stringify(args.reason)}`);
+            }
+        }
+        await login.session.setAgentState(login.device, args.state, {
+            ...(login.agentId === undefined ? {} : { agentID: login.agentId })
+        });
+        this.setAgent({
+            ...this.agentIdentity(),
+            state: args.state,
+            ...(args.state === 'notReady' && args.reason !== undefined ? { reason: args.reason } : {})
+        });
+        return { agent: { ...this.agent } };
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // Call control
+
+    async makeCall(args: ArgsOf<'makeCall'>): Promise<{ pbxCallId: string; dialled: string }> {
+        const login = this.requireLogin();
+        const dial = toDialString(args.to, this.options.dialPlan);
+        const busy = this.liveRecords().find((r) => stateView(r) === 'connected');
+        if (busy !== undefined) {
+            throw fail(
+                'ACTION_NOT_ALLOWED',
+                'a call is connected: hold it or use consult to call someone else',
+                {
+                    callId: busy.id
+                }
+            );
+        }
+        const response = await login.session.makeCall(login.device, dial.dial);
+        return { pbxCallId: response.callingDevice.callID, dialled: dial.dial };
+    }
+
+    async answer(args: ArgsOf<'answer'>): Promise<{ callId: string }> {
+        const record = this.target(
+            args.callId,
+            'answer',
+            (r) => stateView(r) === 'ringing' && r.call.origin !== 'local'
+        );
+        await this.requireLogin().session.answerCall(record.call.connection);
+        return { callId: record.id };
+    }
+
+    async hangup(args: ArgsOf<'hangup'>): Promise<{ callId: string }> {
+        const order = ['connected', 'dialling', 'ringing', 'queued', 'failed', 'held'];
+        const record =
+            args.callId === undefined
+                ? [...this.liveRecords()].sort(
+                      (a, b) => order.indexOf(stateView(a)) - order.indexOf(stateView(b))
+                  )[0]
+                : undefined;
+        const target = this.target(args.callId ?? record?.id, 'hangup', () => true);
+        await this.requireLogin().session.clearConnection(target.call.connection);
+        return { callId: target.id };
+    }
+
+    async hold(args: ArgsOf<'hold'>): Promise<{ callId: string }> {
+        const record = this.target(args.callId, 'hold', (r) => stateView(r) === 'connected');
+        await this.requireLogin().session.holdCall(record.call.connection);
+        return { callId: record.id };
+    }
+
+    async retrieve(args: ArgsOf<'retrieve'>): Promise<{ callId: string }> {
+        const record = this.target(args.callId, 'retrieve', (r) => stateView(r) === 'held');
+        await this.requireLogin().session.retrieveCall(record.call.connection);
+        return { callId: record.id };
+    }
+
+    async consult(args: ArgsOf<'consult'>): Promise<{ callId: string; pbxCallId: string }> {
+        const record = this.target(args.callId, 'consult', (r) => stateView(r) === 'connected');
+        const login = this.requireLogin();
+        const dial = toDialString(args.to, this.options.dialPlan);
+        const response = await login.session.consultationCall(record.call.connection, dial.dial);
+        login.table.linkConsultation(record.call.callID, response.initiatedCall.callID);
+        return { callId: record.id, pbxCallId: response.initiatedCall.callID };
+    }
+
+    async blindTransfer(args: ArgsOf<'blindTransfer'>): Promise<{ callId: string }> {
+        const record = this.target(args.callId, 'blindTransfer', (r) => stateView(r) === 'connected');
+        const dial = toDialString(args.to, this.options.dialPlan);
+        await this.requireLogin().session.singleStepTransferCall(record.call.connection, dial.dial);
+        this.addTransfer(record, { kind: 'blind', to: dial.dial });
+        return { callId: record.id };
+    }
+
+    async transfer(): Promise<{ callId: string }> {
+        const { held, active } = this.pair('transfer');
+        await this.requireLogin().session.transferCall(held.call.connection, active.call.connection);
+        this.addTransfer(held, { kind: 'consult', to: this.partyOf(active) });
+        return { callId: held.id };
+    }
+
+    async conference(): Promise<{ callId: string }> {
+        const { held, active } = this.pair('conference');
+        await this.requireLogin().session.conferenceCall(held.call.connection, active.call.connection);
+        this.addTransfer(held, { kind: 'conference', to: this.partyOf(active) });
+        return { callId: held.id };
+    }
+
+    async cancelConsult(): Promise<{ callId: string }> {
+        const { held, active } = this.pair('cancelConsult');
+        await this.requireLogin().session.reconnectCall(active.call.connection, held.call.connection);
+        return { callId: held.id };
+    }
+
+    async swap(): Promise<{ callId: string }> {
+        const { held, active } = this.pair('swap');
+        await this.requireLogin().session.alternateCall(held.call.connection, active.call.connection);
+        return { callId: held.id };
+    }
+
+    async sendDigits(args: ArgsOf<'sendDigits'>): Promise<{ callId: string }> {
+        const record = this.target(args.callId, 'sendDigits', (r) => stateView(r) === 'connected');
+        await this.requireLogin().session.generateDigits(record.call.connection, args.digits);
+        return { callId: record.id };
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // The agent's work on a call
+
+    setNotes(args: ArgsOf<'setNotes'>): { callId: string } {
+        const record = this.record(args.callId);
+        record.notes = args.text;
+        this.persist();
+        this.publish({ type: 'call.updated', call: this.view(record, this.now()) });
+        return { callId: record.id };
+    }
+
+    /** A record the agent opened: it counts for every live and wrap-up call, or for the one named. */
+    relate(args: ArgsOf<'relate'>): { callIds: string[] } {
+        const targets =
+            args.callId === undefined
+                ? [...this.records.values()].filter((r) => this.phases.get(r.id) !== 'recent')
+                : [this.record(args.callId)];
+        const now = this.now();
+        for (const record of targets) {
+            visit(
+                record.visits,
+                { recordId: args.recordId, objectType: args.objectType, name: args.name },
+                now
+            );
+            this.publish({ type: 'call.updated', call: this.view(record, now) });
+        }
+        if (targets.length > 0) this.persist();
+        return { callIds: targets.map((r) => r.id) };
+    }
+
+    /** Saves an ended call's wrap-up and hands it to the call log; again on a saved call updates its Task. */
+    wrapUp(args: ArgsOf<'wrapUp'>): { call: CallView } {
+        const record = this.record(args.callId);
+        if (this.phases.get(record.id) === 'live') {
+            throw fail('ACTION_NOT_ALLOWED', 'the call is still in progress: wrap-up comes after it ended', {
+                callId: record.id
+            });
+        }
+        if (args.disposition !== undefined) record.disposition = args.disposition;
+        if (args.whoId !== undefined) record.whoId = args.whoId;
+        if (args.whatId !== undefined) record.whatId = args.whatId;
+        if (args.notes !== undefined) record.notes = args.notes;
+        this.finish(record);
+        return { call: this.view(record, this.now()) };
+    }
+
+    /** Logs out, wraps up nothing (wrap-up survives in the journal), writes the journal. */
+    async close(): Promise<void> {
+        this.closed = true;
+        for (const timer of this.wrapUpTimers.values()) clearTimeout(timer);
+        this.wrapUpTimers.clear();
+        const login = this.login_;
+        this.login_ = undefined;
+        if (login !== undefined) await login.session.stop();
+        this.persist();
+        this.journal.flush();
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // CSTA → records
+
+    private onCstaEvent(login: Login, event: CstaEvent): void {
+        const agentState = agentStateOfEvent(event);
+        if (agentState !== undefined) {
+            if (this.login_ === login) this.setAgent({ ...this.agentIdentity(), ...agentState });
+            return;
+        }
+        try {
+            login.table.apply(event);
+        } catch (error) {
+            // An event the call model cannot place: keep the table as it is and let a snapshot set it right.
+            this.logger.warn(
+                { err: error, kind: event.kind },
+                'call event rejected by the call model; reconciling'
+            );
+            void login.session
+                .snapshotDevice(login.device)
+                .then((snapshot) => {
+                    this.reconcile(login, () => login.table.reconcile(snapshot));
+                })
+                .catch((snapshotError: unknown) => {
+                    this.logger.warn({ err: snapshotError }, 'SnapshotDevice after a rejected event failed');
+                });
+        }
+    }
+
+    private reconcile(login: Login, run: () => CallChange[]): void {
+        try {
+            run();
+        } catch (error) {
+            this.logger.error(
+                { err: error, device: login.device },
+                'could not reconcile the calls with a snapshot'
+            );
+        }
+    }
+
+    private onCallChange(login: Login, change: CallChange): void {
+        const now = this.now();
+        let record = this.recordOfCall(change.type === 'renamed' ? change.from : change.call.callID);
+        if (change.type === 'created' || record === undefined) {
+            record = this.adopt(login, change.call) ?? this.create(change.call);
+        }
+        record.call = change.call;
+        if (change.type === 'renamed') this.byCallId.set(change.to, record.id);
+        if (change.type === 'state') {
+            if (change.to === 'held') record.heldSince = now;
+            if (change.from === 'held') record.heldSince = undefined;
+            if (change.to === 'cleared') {
+                // Dwell time keeps counting through wrap-up: agents look at the record while writing notes.
+                record.endedAt = change.call.timestamps.cleared ?? now;
+                this.phases.set(record.id, 'wrapUp');
+                this.scheduleWrapUp(record);
+            }
+        }
+        this.persist();
+        this.publish({ type: eventTypeOf(change), call: this.view(record, now) });
+        // Pairs change their actions together: refresh the other call of the pair.
+        const peer = this.peerOf(record);
+        if (peer !== undefined && change.type !== 'updated') {
+            this.publish({ type: 'call.updated', call: this.view(peer, now) });
+        }
+        if (change.type === 'created' && change.call.origin !== 'local') this.lookup(record);
+    }
+
+    private create(call: Call): CallRecord {
+        const record: CallRecord = { id: this.newId(), call, notes: '', visits: [], transfers: [] };
+        this.records.set(record.id, record);
+        this.phases.set(record.id, 'live');
+        for (const callID of [call.callID, ...call.previousCallIDs]) this.byCallId.set(callID, record.id);
+        return record;
+    }
+
+    /** A call the journal knew before a restart comes back under its old key, with the agent's notes. */
+    private adopt(login: Login, call: Call): CallRecord | undefined {
+        const ids = new Set([call.callID, ...call.previousCallIDs]);
+        const index = this.orphans.findIndex(
+            (entry) =>
+                entry.device === login.device &&
+                [entry.record.call.callID, ...entry.record.call.previousCallIDs].some((id) => ids.has(id))
+        );
+        const entry = index < 0 ? undefined : this.orphans.splice(index, 1)[0];
+        if (entry === undefined) return undefined;
+        const record: CallRecord = { ...entry.record, call };
+        // The call model's view of the start is the snapshot's; the journal knows when it really began.
+        record.call = {
+            ...call,
+            timestamps: { ...call.timestamps, created: entry.record.call.timestamps.created }
+        };
+        if (entry.record.call.timestamps.connected !== undefined && call.timestamps.connected !== undefined) {
+            record.call.timestamps.connected = entry.record.call.timestamps.connected;
+        }
+        this.records.set(record.id, record);
+        this.phases.set(record.id, 'live');
+        for (const callID of ids) this.byCallId.set(callID, record.id);
+        this.logger.info({ callID: call.callID }, 'call taken up again from the journal');
+        return record;
+    }
+
+    /** Journal calls the PBX no longer has at login ended while the gateway was away: they go to wrap-up. */
+    private settleOrphans(device: string): void {
+        const now = this.now();
+        const ended = this.orphans.filter((entry) => entry.device === device);
+        this.orphans = this.orphans.filter((entry) => entry.device !== device);
+        for (const { record } of ended) {
+            record.endedAt = now;
+            record.call = {
+                ...record.call,
+                state: 'cleared',
+                endReason: record.call.endReason ?? 'completed'
+            };
+            this.records.set(record.id, record);
+            this.phases.set(record.id, 'wrapUp');
+            for (const callID of [record.call.callID, ...record.call.previousCallIDs])
+                this.byCallId.set(callID, record.id);
+            this.scheduleWrapUp(record);
+            this.publish({ type: 'call.cleared', call: this.view(record, now) });
+        }
+        if (ended.length > 0) this.persist();
+    }
+
+    private lookup(record: CallRecord): void {
+        const number = record.call.callingNumber;
+        const lookupCaller = this.options.lookupCaller;
+        if (number === undefined || lookupCaller === undefined || record.call.direction === 'internal')
+            return;
+        lookupCaller(number)
+            .then((matches) => {
+                if (!this.records.has(record.id)) return;
+                record.callerMatches = matches;
+                this.persist();
+                this.publish({ type: 'call.updated', call: this.view(record, this.now()) });
+            })
+            .catch((error: unknown) => {
+                this.logger.warn({ err: error }, 'caller lookup failed');
+            });
+    }
+
+    private onSessionStatus(login: Login, change: StatusChange): void {
+        if (this.login_ !== login && change.to !== 'closed') return;
+        const cti = ctiLinkOf(change.to);
+        const detail =
+            change.error === undefined ? undefined : `${change.error.code}: ${change.error.message}`;
+        if (change.to === 'closed' && this.login_ === login) {
+            // The session gave up (credentials refused on reconnect, attempts exhausted): the agent is out.
+            this.login_ = undefined;
+            this.setCti('down', detail);
+            this.setAgent({ state: 'loggedOut' });
+            this.persist();
+            return;
+        }
+        if (this.login_ === login && this.agent.state !== 'loggingIn') this.setCti(cti, detail);
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // Wrap-up
+
+    private scheduleWrapUp(record: CallRecord): void {
+        const seconds = this.options.wrapUpSeconds;
+        if (seconds <= 0 || this.wrapUpTimers.has(record.id)) return;
+        const timer = setTimeout(() => {
+            this.wrapUpTimers.delete(record.id);
+            if (this.phases.get(record.id) === 'wrapUp') this.finish(record);
+        }, seconds * 1000);
+        timer.unref();
+        this.wrapUpTimers.set(record.id, timer);
+    }
+
+    private finish(record: CallRecord): void {
+        const now = this.now();
+        const timer = this.wrapUpTimers.get(record.id);
+        if (timer !== undefined) clearTimeout(timer);
+        this.wrapUpTimers.delete(record.id);
+        closeVisits(record.visits, now);
+        // Keep the recent list in order of wrap-up: newest last.
+        this.records.delete(record.id);
+        this.records.set(record.id, record);
+        this.phases.set(record.id, 'recent');
+        this.trimRecent();
+        const sink = this.options.callLog;
+        record.log = sink === undefined ? { status: 'notLogged' } : { status: 'pending' };
+        this.persist();
+        if (sink !== undefined) sink.log(this.completed(record, now));
+        this.publish({ type: 'call.wrappedUp', call: this.view(record, now) });
+    }
+
+    private completed(record: CallRecord, now: number): CompletedCall {
+        const view = this.view(record, now);
+        const related = relatedView(record.visits, now).map(({ dwellMs: _dwell, ...rest }) => rest);
+        const optional = {
+            callerNumber: view.callerNumber,
+            calledNumber: view.calledNumber,
+            otherParty: view.otherParty,
+            ivrDigits: view.ivrDigits,
+            answeredAt: view.answeredAt,
+            disposition: view.disposition,
+            whoId: view.whoId,
+            whatId: view.whatId
+        };
+        const call: CompletedCall = {
+            key: record.id,
+            direction: view.direction,
+            pbxCallId: record.call.previousCallIDs[0] ?? record.call.callID,
+            startedAt: view.startedAt,
+            endedAt: record.endedAt ?? now,
+            endReason: view.endReason ?? 'completed',
+            notes: record.notes,
+            related,
+            transfers: view.transfers
+        };
+        for (const [key, value] of Object.entries(optional)) {
+            if (value !== undefined) (call as unknown as Record<string, unknown>)[key] = value;
+        }
+        return call;
+    }
+
+    private trimRecent(): void {
+        const limit = this.options.recentLimit ?? 50;
+        const today = this.startOfDay(this.now());
+        const recent = [...this.records.values()].filter((r) => this.phases.get(r.id) === 'recent');
+        const excess = recent.length - limit;
+        recent.forEach((record, index) => {
+            if (index < excess || (record.endedAt ?? 0) < today) this.forget(record);
+        });
+    }
+
+    private forget(record: CallRecord): void {
+        this.records.delete(record.id);
+        this.phases.delete(record.id);
+        for (const [callID, id] of this.byCallId) if (id === record.id) this.byCallId.delete(callID);
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // Helpers
+
+    private requireLogin(): Login {
+        const login = this.login_;
+        if (login === undefined) throw fail('NOT_LOGGED_IN', 'log in to the CTI server first');
+        return login;
+    }
+
+    private liveRecords(): CallRecord[] {
+        return [...this.records.values()].filter((r) => this.phases.get(r.id) === 'live');
+    }
+
+    private recordOfCall(callID: string): CallRecord | undefined {
+        const id = this.byCallId.get(callID);
+        return id === undefined ? undefined : this.records.get(id);
+    }
+
+    /** A call by its gateway id or PBX callID. */
+    private record(callId: string): CallRecord {
+        const record = this.records.get(callId) ?? this.recordOfCall(callId);
+        if (record === undefined) throw fail('NO_SUCH_CALL', `no call ${JSON.stringify(callId)}`, { callId });
+        return record;
+    }
+
+    /** The call a command is for: the one named, or the one `pick` finds; then its actions are checked. */
+    private target(
+        callId: string | undefined,
+        action: CallAction,
+        pick: (r: CallRecord) => boolean
+    ): CallRecord {
+        this.requireLogin();
+        const record = callId === undefined ? this.liveRecords().find(pick) : this.record(callId);
+        if (record === undefined) throw fail('NO_SUCH_CALL', `there is no call to ${action}`, { action });
+        this.checkAction(record, action);
+        return record;
+    }
+
+    private checkAction(record: CallRecord, action: CallAction): void {
+        const allowed = this.actionsOf(record);
+        if (!allowed.includes(action)) {
+            throw fail(
+                'ACTION_NOT_ALLOWED',
+                `${action} is not possible while the call is ${stateView(record)}`,
+                {
+                    callId: record.id,
+                    state: stateView(record),
+                    allowed
+                }
+            );
+        }
+    }
+
+    private pair(action: CallAction): { held: CallRecord; active: CallRecord } {
+        this.requireLogin();
+        for (const record of this.liveRecords()) {
+            const peer = this.peerOf(record);
+            if (peer === undefined || stateView(record) !== 'held' || stateView(peer) !== 'connected')
+                continue;
+            this.checkAction(peer, action);
+            return { held: record, active: peer };
+        }
+        throw fail('NO_SUCH_CALL', `${action} needs a held call and a consultation call`, { action });
+    }
+
+    private peerOf(record: CallRecord): CallRecord | undefined {
+        const peerCallID = record.call.consultation?.peerCallID;
+        if (peerCallID === undefined) return undefined;
+        const peer = this.recordOfCall(peerCallID);
+        return peer !== undefined && this.phases.get(peer.id) === 'live' ? peer : undefined;
+    }
+
+    private partyOf(record: CallRecord): string | undefined {
+        return record.call.remoteNumber ?? record.call.calledNumber;
+    }
+
+    private addTransfer(
+        record: CallRecord,
+        transfer: { kind: 'blind' | 'consult' | 'conference'; to?: string | undefined }
+    ): void {
+        record.transfers.push({ at: this.now(), ...transfer });
+        this.persist();
+    }
+
+    private actionsOf(record: CallRecord): CallAction[] {
+        if (this.phases.get(record.id) === 'recent') return ['wrapUp'];
+        return allowedActions(record, {
+            canAnswer: this.login_?.server.canAnswer ?? false,
+            live: this.liveRecords(),
+            peer: this.peerOf(record)
+        });
+    }
+
+    private view(record: CallRecord, now: number): CallView {
+        return toCallView(record, {
+            now,
+            actions: this.actionsOf(record),
+            peerId: this.peerOf(record)?.id,
+            proposal: this.propose(relatedView(record.visits, now))
+        });
+    }
+
+    private agentIdentity(): Partial<AgentView> {
+        const { username, device, agentId, serverId } = this.agent;
+        return {
+            ...(username === undefined ? {} : { username }),
+            ...(device === undefined ? {} : { device }),
+            ...(agentId === undefined ? {} : { agentId }),
+            ...(serverId === undefined ? {} : { serverId })
+        };
+    }
+
+    private setAgent(next: Omit<AgentView, 'since'>): void {
+        const view: AgentView = { ...next, since: this.now() };
+        const same =
+            view.state === this.agent.state &&
+            view.reason === this.agent.reason &&
+            view.device === this.agent.device &&
+            view.serverId === this.agent.serverId;
+        if (same) return;
+        this.agent = view;
+        this.publish({ type: 'agent.state', agent: { ...view } });
+    }
+
+    private setCti(cti: LinksView['cti'], detail?: string): void {
+        const next: LinksView = { ...this.links, cti };
+        if (detail === undefined) delete next.ctiDetail;
+        else next.ctiDetail = detail;
+        if (next.cti === this.links.cti && next.ctiDetail === this.links.ctiDetail) return;
+        this.links = next;
+        this.publish({ type: 'link.state', links: { ...next } });
+    }
+
+    private publish(event: AgentEvent): void {
+        this.seq += 1;
+        this.emit('event', { seq: this.seq, at: this.now(), event });
+    }
+
+    private startOfDay(now: number): number {
+        const day = new Date(now);
+        day.setHours(0, 0, 0, 0);
+        return day.getTime();
+    }
+
+    private persist(): void {
+        const device = this.login_?.device ?? this.agent.device ?? '';
+        const entries: JournalEntry[] = [...this.records.values()].map((record) => ({
+            device,
+            record,
+            phase: this.phases.get(record.id) ?? 'live'
+        }));
+        this.journal.save([...entries, ...this.orphans]);
+    }
+
+    private restoreJournal(): void {
+        for (const entry of this.journal.load()) {
+            if (entry.phase === 'live') {
+                this.orphans.push(entry);
+                continue;
+            }
+            this.records.set(entry.record.id, entry.record);
+            this.phases.set(entry.record.id, entry.phase);
+            for (const callID of [entry.record.call.callID, ...entry.record.call.previousCallIDs]) {
+                this.byCallId.set(callID, entry.record.id);
+            }
+            if (entry.phase === 'wrapUp') this.scheduleWrapUp(entry.record);
+        }
+    }
+}

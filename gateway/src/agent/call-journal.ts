@@ -1,0 +1,93 @@
+/**
+ * The call journal keeps the agent's work on live and wrap-up calls (the stable key, notes, records visited,
+ * disposition) on disk, so that a gateway restart mid-call loses nothing: when the agent logs in again and
+ * SnapshotDevice reports the same call, the record is taken up again under the same key — the Task's
+ * idempotency key — and calls that were in wrap-up come back to wrap-up.
+ *
+ * One small JSON file, written atomically (temp file + rename) with mode 0600, at most every `delayMs`.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Logger } from '../log.js';
+import type { CallRecord } from './call-record.js';
+
+export interface JournalEntry {
+    /** The monitored device the call was at. */
+    device: string;
+    /** live: at the PBX; wrapUp: ended, waiting for the agent; recent: wrapped up today. */
+    phase: 'live' | 'wrapUp' | 'recent';
+    record: CallRecord;
+}
+
+export interface CallJournal {
+    load(): JournalEntry[];
+    /** The records to keep now (replaces what was kept). */
+    save(entries: readonly JournalEntry[]): void;
+    /** Writes what is pending at once. */
+    flush(): void;
+}
+
+/** A journal that keeps nothing (tests, library use). */
+export function memoryJournal(): CallJournal & { entries: JournalEntry[] } {
+    const journal = {
+        entries: [] as JournalEntry[],
+        load: () => structuredClone(journal.entries),
+        save: (entries: readonly JournalEntry[]) => {
+            journal.entries = structuredClone([...entries]);
+        },
+        flush: () => undefined
+    };
+    return journal;
+}
+
+interface JournalFile {
+    version: 1;
+    entries: JournalEntry[];
+}
+
+export function fileJournal(path: string, options: { delayMs?: number; logger?: Logger } = {}): CallJournal {
+    const delayMs = options.delayMs ?? 200;
+    let pending: readonly JournalEntry[] | undefined;
+    let timer: NodeJS.Timeout | undefined;
+
+    const write = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        timer = undefined;
+        if (pending === undefined) return;
+        const body: JournalFile = { version: 1, entries: [...pending] };
+        pending = undefined;
+        try {
+            mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+            const temp = `${path}.${process.pid}.tmp`;
+            writeFileSync(temp, JSON.stringify(body), { mode: 0o600 });
+            renameSync(temp, path);
+        } catch (error) {
+            options.logger?.error({ err: error, path }, 'could not write the call journal');
+        }
+    };
+
+    return {
+        load() {
+            let text: string;
+            try {
+                text = readFileSync(path, 'utf8');
+            } catch {
+                return [];
+            }
+            try {
+                const parsed = JSON.parse(text) as Partial<JournalFile>;
+                return parsed.version === 1 && Array.isArray(parsed.entries) ? parsed.entries : [];
+            } catch (error) {
+                options.logger?.warn({ err: error, path }, 'the call journal is unreadable; starting empty');
+                rmSync(path, { force: true });
+                return [];
+            }
+        },
+        save(entries) {
+            pending = structuredClone([...entries]);
+            timer ??= setTimeout(write, delayMs);
+            timer.unref();
+        },
+        flush: write
+    };
+}

@@ -1,0 +1,170 @@
+/**
+ * The agent service's record of one call: the call model's Call plus what the agent adds to it (notes, the
+ * records visited, disposition, Who/What, transfers) under a stable key that survives callID changes and is
+ * the Task's idempotency key. `toCallView` turns a record into the protocol's CallView.
+ */
+import type { Call, CallState } from '../csta/call-model.js';
+import type {
+    CallAction,
+    CallLogView,
+    CallStateView,
+    CallView,
+    CallerMatch,
+    RelatedRecord
+} from '../protocol/index.js';
+
+/** One record the agent had open, with the time spent on it so far. */
+export interface Visit {
+    recordId: string;
+    objectType: string;
+    name?: string | undefined;
+    /** First time the record was opened during the call. */
+    enteredAt: number;
+    /** Time spent on it before the current visit, ms. */
+    dwellBeforeMs: number;
+    /** Set while the record is the one on screen. */
+    openSince?: number | undefined;
+    leftAt?: number | undefined;
+}
+
+export interface Transfer {
+    at: number;
+    kind: 'blind' | 'consult' | 'conference';
+    to?: string | undefined;
+}
+
+export interface CallRecord {
+    id: string;
+    call: Call;
+    /** Set when the call left the PBX; the record stays in wrap-up until wrapped up. */
+    endedAt?: number | undefined;
+    notes: string;
+    visits: Visit[];
+    disposition?: string | undefined;
+    /** The agent's pick in wrap-up (wins over the proposal). */
+    whoId?: string | undefined;
+    whatId?: string | undefined;
+    callerMatches?: CallerMatch[] | undefined;
+    transfers: Transfer[];
+    log?: CallLogView | undefined;
+    /** When our side put the call on hold (cleared on retrieve). */
+    heldSince?: number | undefined;
+}
+
+const STATE_VIEW: Readonly<Record<CallState, CallStateView>> = {
+    null: 'dialling',
+    initiated: 'dialling',
+    alerting: 'ringing',
+    connected: 'connected',
+    held: 'held',
+    queued: 'queued',
+    failed: 'failed',
+    cleared: 'ended'
+};
+
+export function stateView(record: CallRecord): CallStateView {
+    return record.endedAt === undefined ? STATE_VIEW[record.call.state] : 'ended';
+}
+
+export function dwellMs(visit: Visit, now: number): number {
+    return visit.dwellBeforeMs + (visit.openSince === undefined ? 0 : Math.max(0, now - visit.openSince));
+}
+
+export function relatedView(visits: readonly Visit[], now: number): RelatedRecord[] {
+    return visits.map((visit) => ({
+        recordId: visit.recordId,
+        objectType: visit.objectType,
+        ...(visit.name === undefined ? {} : { name: visit.name }),
+        enteredAt: visit.enteredAt,
+        ...(visit.leftAt === undefined ? {} : { leftAt: visit.leftAt }),
+        dwellMs: dwellMs(visit, now)
+    }));
+}
+
+/** Records the agent opening `target` at `now`: the record on screen before it is left. */
+export function visit(
+    visits: Visit[],
+    target: { recordId: string; objectType: string; name?: string | undefined },
+    now: number
+): void {
+    for (const entry of visits) {
+        if (entry.openSince !== undefined && entry.recordId !== target.recordId) {
+            entry.dwellBeforeMs = dwellMs(entry, now);
+            entry.openSince = undefined;
+            entry.leftAt = now;
+        }
+    }
+    const existing = visits.find((entry) => entry.recordId === target.recordId);
+    if (existing === undefined) {
+        visits.push({ ...target, enteredAt: now, dwellBeforeMs: 0, openSince: now });
+        return;
+    }
+    if (target.name !== undefined) existing.name = target.name;
+    existing.openSince ??= now;
+    existing.leftAt = undefined;
+}
+
+/** Ends the current visit (the call is wrapped up). */
+export function closeVisits(visits: Visit[], now: number): void {
+    for (const entry of visits) {
+        if (entry.openSince === undefined) continue;
+        entry.dwellBeforeMs = dwellMs(entry, now);
+        entry.openSince = undefined;
+        entry.leftAt = now;
+    }
+}
+
+export interface ViewContext {
+    now: number;
+    actions: CallAction[];
+    /** The id of the other call of a consultation pair. */
+    peerId?: string | undefined;
+    proposal: { whoId?: string | undefined; whatId?: string | undefined };
+}
+
+export function toCallView(record: CallRecord, context: ViewContext): CallView {
+    const { call } = record;
+    const whoId = record.whoId ?? context.proposal.whoId;
+    const whatId = record.whatId ?? context.proposal.whatId;
+    const optional = {
+        callerNumber: call.callingNumber,
+        calledNumber: call.calledNumber,
+        otherParty: call.remoteNumber ?? (call.origin === 'local' ? call.calledNumber : call.callingNumber),
+        ivrDigits: call.ivrDigits,
+        answeredAt: call.timestamps.connected,
+        endedAt: record.endedAt,
+        heldSince: call.state === 'held' && record.endedAt === undefined ? record.heldSince : undefined,
+        endReason: record.endedAt === undefined ? undefined : (call.endReason ?? 'completed'),
+        cause: call.failureCause ?? (record.endedAt === undefined ? undefined : call.cause),
+        consultation:
+            call.consultation === undefined || context.peerId === undefined
+                ? undefined
+                : { role: call.consultation.role, peerId: context.peerId },
+        parties: call.conferenceParties,
+        disposition: record.disposition,
+        whoId,
+        whatId,
+        callerMatches: record.callerMatches,
+        log: record.log
+    };
+    const view: Record<string, unknown> = {
+        id: record.id,
+        callId: call.callID,
+        previousCallIds: [...call.previousCallIDs],
+        state: stateView(record),
+        direction: call.direction,
+        origin: call.origin,
+        startedAt: call.timestamps.created,
+        conference: call.conference,
+        actions: context.actions,
+        notes: record.notes,
+        related: relatedView(record.visits, context.now),
+        transfers: record.transfers.map((t) => ({
+            at: t.at,
+            kind: t.kind,
+            ...(t.to === undefined ? {} : { to: t.to })
+        }))
+    };
+    for (const [key, value] of Object.entries(optional)) if (value !== undefined) view[key] = value;
+    return view as CallView;
+}

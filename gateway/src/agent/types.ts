@@ -1,0 +1,92 @@
+/**
+ * What the agent service is given (servers, dial plan, collaborators) and what it hands on (a finished call
+ * for the call log). Plain data: the edge fills these from the configuration file.
+ */
+import type { ConnectionOptions } from 'node:tls';
+import type { CstaSession, ReconnectOptions } from '../csta/session.js';
+import type { Logger } from '../log.js';
+import type { CallEndReasonView, CallerMatch, RelatedRecord } from '../protocol/index.js';
+import type { CallJournal } from './call-journal.js';
+import type { DialPlan } from './dial-plan.js';
+import type { WhoWhat } from './who-what.js';
+
+export interface CtiServerOption {
+    id: string;
+    name: string;
+    host: string;
+    port: number;
+    tls?: boolean | ConnectionOptions;
+    profile: 'standard' | 'avaya';
+    /** The standard profile's login element (default SessionLoginInfo). */
+    loginElement?: string;
+    /** Whether AnswerCall works with this PBX and phone. */
+    canAnswer: boolean;
+    sessionDurationSec?: number;
+    requestTimeoutMs?: number;
+}
+
+/** A finished, wrapped-up call: everything the call log needs (crm's CallLogInput has this shape). */
+export interface CompletedCall {
+    key: string;
+    agentUserId?: string;
+    direction: 'inbound' | 'outbound' | 'internal' | 'unknown';
+    callerNumber?: string;
+    calledNumber?: string;
+    otherParty?: string;
+    ivrDigits?: string;
+    queue?: string;
+    pbxCallId: string;
+    startedAt: number;
+    answeredAt?: number;
+    endedAt: number;
+    endReason: CallEndReasonView;
+    notes: string;
+    disposition?: string;
+    whoId?: string;
+    whatId?: string;
+    related: {
+        recordId: string;
+        objectType: string;
+        name?: string | undefined;
+        enteredAt: number;
+        leftAt?: number | undefined;
+    }[];
+    transfers: { at: number; kind: 'blind' | 'consult' | 'conference'; to?: string | undefined }[];
+}
+
+export interface CallLogSink {
+    /** Durable when it returns; the result comes back through AgentService.setLogStatus. */
+    log(call: CompletedCall): void;
+}
+
+export interface SessionInit {
+    applicationId: string;
+    credentials: { userName: string; password: string };
+    logger: Logger;
+    reconnect?: ReconnectOptions;
+}
+
+export interface AgentServiceOptions {
+    servers: CtiServerOption[];
+    activeServerId: string;
+    /** ECMA-354 applicationID (the active client ID). */
+    applicationId: string;
+    dialPlan: DialPlan;
+    /** Ended calls are wrapped up (and logged) by themselves after this many seconds; 0: only by the agent. */
+    wrapUpSeconds: number;
+    screenPop: 'ringing' | 'answer';
+    dispositions: string[];
+    notReadyReasons: { code: string; label: string }[];
+    journal?: CallJournal;
+    callLog?: CallLogSink;
+    lookupCaller?: (number: string) => Promise<CallerMatch[]>;
+    proposeWhoWhat?: (related: readonly RelatedRecord[]) => WhoWhat;
+    /** Makes the CSTA session for a login (tests inject other transports). */
+    createSession?: (server: CtiServerOption, init: SessionInit) => CstaSession;
+    reconnect?: ReconnectOptions;
+    /** How many finished calls `recent` keeps (today's only). Default 50. */
+    recentLimit?: number;
+    now?: () => number;
+    newId?: () => string;
+    logger?: Logger;
+}
