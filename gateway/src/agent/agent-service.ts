@@ -390,22 +390,28 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     async blindTransfer(args: ArgsOf<'blindTransfer'>): Promise<{ callId: string }> {
         const record = this.target(args.callId, 'blindTransfer', (r) => stateView(r) === 'connected');
         const dial = toDialString(args.to, this.options.dialPlan);
-        await this.requireLogin().session.singleStepTransferCall(record.call.connection, dial.dial);
-        this.addTransfer(record, { kind: 'blind', to: dial.dial });
+        const session = this.requireLogin().session;
+        await this.transferring([record], { kind: 'blind', to: dial.dial }, () =>
+            session.singleStepTransferCall(record.call.connection, dial.dial)
+        );
         return { callId: record.id };
     }
 
     async transfer(): Promise<{ callId: string }> {
         const { held, active } = this.pair('transfer');
-        await this.requireLogin().session.transferCall(held.call.connection, active.call.connection);
-        this.addTransfer(held, { kind: 'consult', to: this.partyOf(active) });
+        const session = this.requireLogin().session;
+        await this.transferring([held, active], { kind: 'consult', to: this.partyOf(active) }, () =>
+            session.transferCall(held.call.connection, active.call.connection)
+        );
         return { callId: held.id };
     }
 
     async conference(): Promise<{ callId: string }> {
         const { held, active } = this.pair('conference');
-        await this.requireLogin().session.conferenceCall(held.call.connection, active.call.connection);
-        this.addTransfer(held, { kind: 'conference', to: this.partyOf(active) });
+        const session = this.requireLogin().session;
+        await this.transferring([held, active], { kind: 'conference', to: this.partyOf(active) }, () =>
+            session.conferenceCall(held.call.connection, active.call.connection)
+        );
         return { callId: held.id };
     }
 
@@ -531,6 +537,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             record = this.adopt(login, change.call) ?? this.create(change.call);
         }
         record.call = change.call;
+        record.answeredAt ??= change.call.timestamps.connected;
         if (change.type === 'renamed') this.byCallId.set(change.to, record.id);
         if (change.type === 'state') {
             if (change.to === 'held') record.heldSince = now;
@@ -553,7 +560,15 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     private create(call: Call): CallRecord {
-        const record: CallRecord = { id: this.newId(), call, notes: '', visits: [], transfers: [] };
+        const record: CallRecord = {
+            id: this.newId(),
+            call,
+            startedAt: call.timestamps.created,
+            answeredAt: call.timestamps.connected,
+            notes: '',
+            visits: [],
+            transfers: []
+        };
         this.records.set(record.id, record);
         this.phases.set(record.id, 'live');
         for (const callID of [call.callID, ...call.previousCallIDs]) this.byCallId.set(callID, record.id);
@@ -571,14 +586,6 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         const entry = index < 0 ? undefined : this.orphans.splice(index, 1)[0];
         if (entry === undefined) return undefined;
         const record: CallRecord = { ...entry.record, call };
-        // The call model's view of the start is the snapshot's; the journal knows when it really began.
-        record.call = {
-            ...call,
-            timestamps: { ...call.timestamps, created: entry.record.call.timestamps.created }
-        };
-        if (entry.record.call.timestamps.connected !== undefined && call.timestamps.connected !== undefined) {
-            record.call.timestamps.connected = entry.record.call.timestamps.connected;
-        }
         this.records.set(record.id, record);
         this.phases.set(record.id, 'live');
         for (const callID of ids) this.byCallId.set(callID, record.id);
@@ -795,11 +802,23 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         return record.call.remoteNumber ?? record.call.calledNumber;
     }
 
-    private addTransfer(
-        record: CallRecord,
-        transfer: { kind: 'blind' | 'consult' | 'conference'; to?: string | undefined }
-    ): void {
-        record.transfers.push({ at: this.now(), ...transfer });
+    /**
+     * Notes a transfer or conference on the calls involved before the request goes out (the PBX's events can
+     * arrive before its answer, and they should already carry it), and takes it back if the request fails.
+     */
+    private async transferring(
+        records: CallRecord[],
+        transfer: { kind: 'blind' | 'consult' | 'conference'; to?: string | undefined },
+        send: () => Promise<unknown>
+    ): Promise<void> {
+        const entry = { at: this.now(), ...transfer };
+        for (const record of records) record.transfers.push(entry);
+        try {
+            await send();
+        } catch (error) {
+            for (const record of records) record.transfers = record.transfers.filter((t) => t !== entry);
+            throw error;
+        }
         this.persist();
     }
 

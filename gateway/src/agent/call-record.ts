@@ -36,6 +36,9 @@ export interface Transfer {
 export interface CallRecord {
     id: string;
     call: Call;
+    /** When the call was first seen and first connected: kept here, since a restart's snapshot cannot know. */
+    startedAt: number;
+    answeredAt?: number | undefined;
     /** Set when the call left the PBX; the record stays in wrap-up until wrapped up. */
     endedAt?: number | undefined;
     notes: string;
@@ -131,7 +134,7 @@ export function toCallView(record: CallRecord, context: ViewContext): CallView {
         calledNumber: call.calledNumber,
         otherParty: call.remoteNumber ?? (call.origin === 'local' ? call.calledNumber : call.callingNumber),
         ivrDigits: call.ivrDigits,
-        answeredAt: call.timestamps.connected,
+        answeredAt: record.answeredAt,
         endedAt: record.endedAt,
         heldSince: call.state === 'held' && record.endedAt === undefined ? record.heldSince : undefined,
         endReason: record.endedAt === undefined ? undefined : (call.endReason ?? 'completed'),
@@ -154,7 +157,7 @@ export function toCallView(record: CallRecord, context: ViewContext): CallView {
         state: stateView(record),
         direction: call.direction,
         origin: call.origin,
-        startedAt: call.timestamps.created,
+        startedAt: record.startedAt,
         conference: call.conference,
         actions: context.actions,
         notes: record.notes,

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileJournal } from '../../src/agent/index.js';
+import { GatewayError } from '../../src/errors.js';
+import { CUSTOMER, agentService, loggedIn, pbx } from './harness.js';
+
+describe('agent service: CTI link loss and gateway restarts', () => {
+    it('a link drop shows at once, commands fail with CTI_UNAVAILABLE, recovery reconciles and asks for a resync', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001', {
+            reconnect: { baseDelayMs: 200, maxDelayMs: 200, random: () => 0.99 }
+        });
+        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
+        const ringing = await desk.callWhere((c) => c.state === 'ringing');
+        await desk.agent.answer({});
+        await desk.callWhere((c) => c.state === 'connected');
+        let resyncs = 0;
+        desk.agent.on('resync', () => (resyncs += 1));
+
+        const before = desk.frames.length;
+        sim.dropLinks();
+        await desk.next((f) => f.event.type === 'link.state' && f.event.links.cti === 'recovering', before);
+        await assert.rejects(
+            desk.agent.hold({}),
+            (error: unknown) => error instanceof GatewayError && error.code === 'CTI_UNAVAILABLE'
+        );
+        await desk.next((f) => f.event.type === 'link.state' && f.event.links.cti === 'up', before);
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.equal(resyncs, 1);
+        const [call] = desk.calls();
+        assert.equal(call?.id, ringing.id, 'the call survives under its key');
+        assert.equal(call.state, 'connected');
+        await desk.agent.hold({});
+        await desk.callWhere((c) => c.state === 'held');
+    });
+
+    it('a gateway restart mid-call: the journal brings the call back under the same key with its notes', async (t) => {
+        const sim = await pbx(t);
+        const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');
+        const first = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+        await first.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        sim.placeInboundCall({ from: CUSTOMER, to: '4001', ivrDigits: '99' });
+        const ringing = await first.callWhere((c) => c.state === 'ringing');
+        await first.agent.answer({});
+        const connected = await first.callWhere((c) => c.state === 'connected');
+        first.agent.setNotes({ callId: ringing.id, text: 'typed before the crash' });
+        first.agent.relate({ recordId: '003000000000001AAA', objectType: 'Contact' });
+        await first.agent.close();
+
+        const second = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+        assert.equal(second.calls().length, 0, 'live calls wait for the PBX to confirm them');
+        await second.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const [call] = second.calls();
+        assert.equal(call?.id, ringing.id);
+        assert.equal(call.state, 'connected');
+        assert.equal(call.notes, 'typed before the crash');
+        assert.equal(call.answeredAt, connected.answeredAt);
+        assert.equal(call.related[0]?.recordId, '003000000000001AAA');
+
+        // The call ended while nobody was logged in: it comes back to wrap-up, not lost.
+        await second.agent.close();
+        sim.hangup(CUSTOMER);
+        const third = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+        await third.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const [ended] = third.calls();
+        assert.equal(ended?.id, ringing.id);
+        assert.equal(ended.state, 'ended');
+        assert.deepEqual(ended.actions, ['wrapUp']);
+        third.agent.wrapUp({ callId: ended.id });
+        assert.deepEqual(
+            third.logged.map((l) => [l.key, l.notes]),
+            [[ringing.id, 'typed before the crash']]
+        );
+    });
+});
