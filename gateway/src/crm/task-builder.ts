@@ -1,0 +1,163 @@
+/**
+ * CallLogInput → Task fields. Two payload shapes: `fields` (sent on every save) and `createOnly`
+ * (`TaskSubtype: 'Call'`, which Salesforce lets us set on insert but not on update). The outbox sends both
+ * while it has not seen the Task exist, and only `fields` once it has (see outbox-worker.ts).
+ *
+ * Subject: a template with placeholders {direction} (Inbound/Outbound/Internal/Unknown), {fromTo}
+ * (from/to/with), {otherParty}, {callerNumber}, {calledNumber}, {queue}, {outcome} (missed, abandoned, busy,
+ * …, or empty for answered calls), {Outcome} (capitalised, with a trailing space when set) and {disposition}.
+ * The default reads "Inbound call from +4930123456", "Missed call from +4930123456", "Outbound call to 4711
+ * (no answer)".
+ */
+import type { TaskFields } from './salesforce-client.js';
+import type { CallLogInput, CallEndReason } from './types.js';
+import { resolveWhoWhat } from './who-what.js';
+
+export const DEFAULT_SUBJECT_TEMPLATE = '{Outcome}{direction} call {fromTo} {otherParty}';
+
+export interface BuildTaskOptions {
+    /** See the module comment; default DEFAULT_SUBJECT_TEMPLATE (missed/abandoned read "Missed call from …"). */
+    subjectTemplate?: string;
+    /** IANA time zone of the agent, for ActivityDate; default the gateway's own. */
+    timeZone?: string;
+}
+
+export interface BuiltTask {
+    fields: TaskFields;
+    createOnly: TaskFields;
+}
+
+const CALL_TYPE = {
+    inbound: 'Inbound',
+    outbound: 'Outbound',
+    internal: 'Internal',
+    unknown: undefined
+} as const;
+const DIRECTION_WORD = {
+    inbound: 'Inbound',
+    outbound: 'Outbound',
+    internal: 'Internal',
+    unknown: 'Unknown'
+} as const;
+const FROM_TO = { inbound: 'from', outbound: 'to', internal: 'with', unknown: 'with' } as const;
+
+const OUTCOME: Record<CallEndReason, string> = {
+    missed: 'missed',
+    abandoned: 'abandoned',
+    rejected: 'rejected',
+    busy: 'busy',
+    noAnswer: 'no answer',
+    cancelled: 'cancelled',
+    failed: 'failed',
+    diverted: 'diverted',
+    completed: '',
+    transferred: '',
+    conferenced: ''
+};
+
+const DISPOSITION: Record<CallEndReason, string> = {
+    missed: 'Missed',
+    abandoned: 'Abandoned',
+    rejected: 'Rejected',
+    busy: 'Busy',
+    noAnswer: 'No answer',
+    cancelled: 'Cancelled',
+    failed: 'Failed',
+    diverted: 'Diverted',
+    completed: 'Connected',
+    transferred: 'Transferred',
+    conferenced: 'Conferenced'
+};
+
+export const MAX_SUBJECT = 255;
+export const MAX_DESCRIPTION = 32_000;
+
+/** YYYY-MM-DD of `at` in `timeZone`. */
+export function localDate(at: number, timeZone?: string): string {
+    const parts = new Intl.DateTimeFormat('en-CA', {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        ...(timeZone === undefined ? {} : { timeZone })
+    }).formatToParts(at);
+    const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+    return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max - 1) + '…' : text);
+
+export function otherPartyOf(log: CallLogInput): string {
+    const number = log.direction === 'inbound' ? log.callerNumber : log.calledNumber;
+    return log.otherParty ?? number ?? log.callerNumber ?? log.calledNumber ?? 'unknown number';
+}
+
+export function wasAnswered(log: CallLogInput): boolean {
+    return log.answeredAt !== undefined && OUTCOME[log.endReason] === '';
+}
+
+export function buildSubject(log: CallLogInput, template = DEFAULT_SUBJECT_TEMPLATE): string {
+    const outcome =
+        log.answeredAt === undefined || OUTCOME[log.endReason] !== '' ? OUTCOME[log.endReason] : '';
+    const prefixed = outcome === 'missed' || outcome === 'abandoned';
+    const values: Record<string, string> = {
+        direction: prefixed ? DIRECTION_WORD[log.direction].toLowerCase() : DIRECTION_WORD[log.direction],
+        fromTo: FROM_TO[log.direction],
+        otherParty: otherPartyOf(log),
+        callerNumber: log.callerNumber ?? '',
+        calledNumber: log.calledNumber ?? '',
+        queue: log.queue ?? '',
+        outcome,
+        Outcome: prefixed ? `${outcome.charAt(0).toUpperCase()}${outcome.slice(1)} ` : '',
+        disposition: log.disposition ?? ''
+    };
+    let subject = template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+    if (template === DEFAULT_SUBJECT_TEMPLATE) {
+        if (prefixed && log.direction === 'inbound')
+            subject = subject.replace(/^(Missed|Abandoned) inbound /, '$1 ');
+        else if (outcome !== '' && !prefixed) subject = `${subject} (${outcome})`;
+    }
+    return clip(subject.replace(/\s+/g, ' ').trim(), MAX_SUBJECT);
+}
+
+function transferHistory(log: CallLogInput): string | null {
+    if (log.transfers.length === 0) return null;
+    return clip(
+        log.transfers
+            .map((t) => `${new Date(t.at).toISOString()} ${t.kind}${t.to === undefined ? '' : ` → ${t.to}`}`)
+            .join('\n'),
+        32_768
+    );
+}
+
+export function buildTask(log: CallLogInput, options: BuildTaskOptions = {}): BuiltTask {
+    const { whoId, whatId } = resolveWhoWhat(
+        log.related,
+        {
+            ...(log.whoId === undefined ? {} : { whoId: log.whoId }),
+            ...(log.whatId === undefined ? {} : { whatId: log.whatId })
+        },
+        log.endedAt
+    );
+    const duration =
+        log.answeredAt === undefined ? 0 : Math.max(0, Math.round((log.endedAt - log.answeredAt) / 1000));
+    const callType = CALL_TYPE[log.direction];
+    const fields: TaskFields = {
+        Subject: buildSubject(log, options.subjectTemplate),
+        Description: clip(log.notes, MAX_DESCRIPTION),
+        Status: 'Completed',
+        ActivityDate: localDate(log.startedAt, options.timeZone),
+        CallDurationInSeconds: duration,
+        CallObject: clip(log.pbxCallId, 255),
+        CallDisposition: clip(log.disposition ?? DISPOSITION[log.endReason], 255),
+        WhoId: whoId ?? null,
+        WhatId: whatId ?? null,
+        Cti_Caller_Number__c: log.callerNumber ?? null,
+        Cti_Dialled_Number__c: log.calledNumber ?? null,
+        Cti_Ivr_Digits__c: log.ivrDigits ?? null,
+        Cti_Queue__c: log.queue ?? null,
+        Cti_Transfer_History__c: transferHistory(log)
+    };
+    if (callType !== undefined) fields['CallType'] = callType;
+    if (log.agentUserId !== undefined) fields['OwnerId'] = log.agentUserId;
+    return { fields, createOnly: { TaskSubtype: 'Call' } };
+}
