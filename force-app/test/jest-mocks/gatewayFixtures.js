@@ -36,6 +36,7 @@ export function call(overrides = {}) {
         previousCallIds: [],
         state: 'ringing',
         direction: 'inbound',
+        origin: 'remote',
         callerNumber: '+4930123456',
         calledNumber: '4001',
         otherParty: '+4930123456',

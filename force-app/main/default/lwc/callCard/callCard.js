@@ -1,5 +1,5 @@
 import { LightningElement, api } from 'lwc';
-import { CALL_STATE_LABELS, END_REASON_LABELS, formatDuration } from 'c/ctiProtocol';
+import { CALL_STATE_LABELS, END_REASON_LABELS, formatDuration, isIncoming } from 'c/ctiProtocol';
 
 /** One call: state, other party, the matched record's name, IVR digits and a timer (from answeredAt). */
 export default class CallCard extends LightningElement {
@@ -8,7 +8,7 @@ export default class CallCard extends LightningElement {
 
     get stateLabel() {
         const call = this.call || {};
-        if (call.state === 'ringing' && call.direction === 'inbound') return 'Incoming call';
+        if (call.state === 'ringing' && isIncoming(call)) return 'Incoming call';
         if (call.state === 'ringing') return 'Ringing at the other end';
         return CALL_STATE_LABELS[call.state] || call.state;
     }

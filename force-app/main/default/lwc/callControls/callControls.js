@@ -1,5 +1,5 @@
 import { LightningElement, api } from 'lwc';
-import { can, normalizeNumber } from 'c/ctiProtocol';
+import { can, isIncoming, normalizeNumber } from 'c/ctiProtocol';
 
 const PAIR_ACTIONS = ['swap', 'transfer', 'conference', 'cancelConsult'];
 
@@ -36,9 +36,7 @@ export default class CallControls extends LightningElement {
         return !this.allowed('hangup');
     }
     get hangupLabel() {
-        return this.call && this.call.state === 'ringing' && this.call.direction === 'inbound'
-            ? 'Decline'
-            : 'Hang up';
+        return this.call && this.call.state === 'ringing' && isIncoming(this.call) ? 'Decline' : 'Hang up';
     }
     get blindDisabled() {
         return !this.allowed('blindTransfer');

@@ -331,6 +331,7 @@ export function isCallView(value) {
         isString(value.id) &&
         isString(value.callId) &&
         ['dialling', 'ringing', 'connected', 'held', 'queued', 'failed', 'ended'].includes(value.state) &&
+        ['local', 'remote', 'unknown'].includes(value.origin) &&
         isInt(value.startedAt) &&
         Array.isArray(value.actions) &&
         value.actions.every((action) => CALL_ACTIONS.includes(action)) &&
@@ -468,6 +469,13 @@ export function isLive(call) {
     return Boolean(call) && LIVE_CALL_STATES.includes(call.state);
 }
 
+/** A call someone else placed to us: "ringing" means our phone rings (origin first, direction as a fallback). */
+export function isIncoming(call) {
+    if (!call) return false;
+    if (call.origin === 'remote') return true;
+    return call.origin !== 'local' && call.direction === 'inbound';
+}
+
 export function can(call, action) {
     return Boolean(call) && Array.isArray(call.actions) && call.actions.includes(action);
 }
@@ -528,6 +536,9 @@ export const ERROR_MESSAGES = Object.freeze({
     // Protocol and connection (gateway edge)
     BAD_REQUEST:
         'The gateway did not understand the softphone. Reload the page; if it happens again, tell your administrator.',
+    UNSUPPORTED_VERSION: 'This gateway speaks another protocol version. Update the gateway or the softphone.',
+    PAIRING_FAILED:
+        'Pairing did not work (the code expired or was refused). Reload the softphone to get a new code.',
     PAIRING_REQUIRED:
         'This browser is not paired with your gateway yet. Confirm the code on the gateway settings page.',
     ORIGIN_NOT_ALLOWED:

@@ -15,12 +15,12 @@
  * snapshot frame; if none comes within the request timeout the client asks for one. Events carry an increasing
  * `seq`: a gap (or a snapshot that is overdue) makes the client request a snapshot and drop events until it
  * arrives. A closed socket rejects every pending request with DISCONNECTED and reconnects with jittered
- * exponential backoff; ORIGIN_NOT_ALLOWED and PROTOCOL_MISMATCH stop it (they cannot heal by retrying).
+ * exponential backoff; ORIGIN_NOT_ALLOWED, UNSUPPORTED_VERSION and PROTOCOL_MISMATCH stop it (they cannot heal by retrying).
  */
 import { PROTOCOL_VERSION, buildRequest, isHelloResult, isSnapshot, parseServerFrame } from 'c/ctiProtocol';
 
 const TOKEN_KEY_PREFIX = 'switchboard.pairingToken:';
-const FATAL_CODES = ['ORIGIN_NOT_ALLOWED', 'PROTOCOL_MISMATCH'];
+const FATAL_CODES = ['ORIGIN_NOT_ALLOWED', 'PROTOCOL_MISMATCH', 'UNSUPPORTED_VERSION'];
 
 export const DEFAULT_OPTIONS = Object.freeze({
     requestTimeoutMs: 10000,

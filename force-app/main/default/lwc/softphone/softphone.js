@@ -8,6 +8,7 @@ import {
     applyEvent,
     errorMessage,
     formatDuration,
+    isIncoming,
     isLive,
     isSalesforceId,
     normalizeNumber,
@@ -198,7 +199,7 @@ export default class Softphone extends LightningElement {
         }
         if (event.call) {
             this.announce(event);
-            if (event.type === 'call.ringing' && event.call.direction !== 'outbound') {
+            if (event.type === 'call.ringing' && isIncoming(event.call)) {
                 this.callBridge('setSoftphonePanelVisibility', { visible: true });
             }
             if (event.type === 'call.logged' && event.call.log && event.call.log.status === 'saved') {
@@ -212,7 +213,7 @@ export default class Softphone extends LightningElement {
 
     afterCallChange(call, previous) {
         const known = previous && previous.calls.some((c) => c.id === call.id);
-        if (!known && this.pendingRelate && call.direction === 'outbound' && isLive(call)) {
+        if (!known && this.pendingRelate && call.origin === 'local' && isLive(call)) {
             const relate = this.pendingRelate;
             this.pendingRelate = null;
             this.run('relate', { callId: call.id, ...relate }, { quiet: true });
@@ -221,7 +222,7 @@ export default class Softphone extends LightningElement {
     }
 
     maybeScreenPop(call) {
-        if (!this.snapshot || this.popped.has(call.id) || call.direction === 'outbound') return;
+        if (!this.snapshot || this.popped.has(call.id) || !isIncoming(call)) return;
         const policy = this.snapshot.settings.screenPop;
         const due =
             policy === 'answer' ? call.state === 'connected' : ['ringing', 'connected'].includes(call.state);
@@ -277,8 +278,7 @@ export default class Softphone extends LightningElement {
         const call = event.call;
         const party = call.otherParty || call.callerNumber || call.calledNumber || 'unknown number';
         const texts = {
-            'call.ringing':
-                call.direction === 'outbound' ? `Ringing ${party}` : `Incoming call from ${party}`,
+            'call.ringing': isIncoming(call) ? `Incoming call from ${party}` : `Ringing ${party}`,
             'call.dialling': `Dialling ${party}`,
             'call.connected': `Connected to ${party}`,
             'call.held': `${party} is on hold`,
@@ -322,7 +322,7 @@ export default class Softphone extends LightningElement {
         if (call) {
             const timer = call.answeredAt ? ` ${formatDuration(this.now - call.answeredAt)}` : '';
             const label =
-                call.state === 'ringing' && call.direction !== 'outbound'
+                call.state === 'ringing' && isIncoming(call)
                     ? 'Incoming call'
                     : CALL_STATE_LABELS[call.state];
             return { label: `${label}${timer}`, icon: ITEM_ICONS[call.state] || ITEM_ICONS.idle };
