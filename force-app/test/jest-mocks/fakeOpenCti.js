@@ -9,15 +9,16 @@ export function createFakeOpenCti(responses = {}) {
             if (args && typeof args.callback === 'function') args.callback(response);
         });
     const opencti = {
-        CALL_TYPE: { INBOUND: 'inbound', OUTBOUND: 'outbound', INTERNAL: 'internal' },
+        // Values unlike the strings the softphone sends, so tests see that the bridge maps them.
+        CALL_TYPE: { INBOUND: 'CT_INBOUND', OUTBOUND: 'CT_OUTBOUND', INTERNAL: 'CT_INTERNAL' },
         SCREENPOP_TYPE: {
-            SOBJECT: 'sobject',
-            URL: 'url',
-            OBJECTHOME: 'objecthome',
-            LIST: 'list',
-            SEARCH: 'search',
-            NEW_RECORD_MODAL: 'newrecordmodal',
-            FLOW: 'flow'
+            SOBJECT: 'SP_SOBJECT',
+            URL: 'SP_URL',
+            OBJECTHOME: 'SP_OBJECTHOME',
+            LIST: 'SP_LIST',
+            SEARCH: 'SP_SEARCH',
+            NEW_RECORD_MODAL: 'SP_NEW_RECORD_MODAL',
+            FLOW: 'SP_FLOW'
         },
         onClickToDial: jest.fn(({ listener }) => {
             listeners.clickToDial = listener;
