@@ -132,6 +132,14 @@ function elementIndex(list: Json[], segment: string, path: string): number {
 /** Reads VALUE the way the current setting is typed: numbers, true/false, lists as JSON or comma lists. */
 function coerce(raw: string, current: Json | undefined, path: string): Json {
     if (typeof current === 'string') return raw;
+    if (/^\s*[[{]/.test(raw) && typeof current !== 'object') {
+        // a setting that may also be an object or list (tls: true | { ca }), given as JSON
+        try {
+            return JSON.parse(raw) as Json;
+        } catch {
+            refuse(`${path}: not valid JSON (${JSON.stringify(raw)})`);
+        }
+    }
     if (typeof current === 'number') {
         const value = Number(raw);
         if (raw.trim() === '' || !Number.isFinite(value))

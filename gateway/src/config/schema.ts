@@ -246,7 +246,7 @@ export const GatewayConfigSchema = ConfigObjectSchema.superRefine(
                 `duplicate code "${v}" (also notReadyReasons[${first}])`
             );
         }
-        const serverIds = servers.map((s) => field(s, 'id')).filter((s) => s !== undefined);
+        const serverIds = [...new Set(servers.map((s) => field(s, 'id')).filter((s) => s !== undefined))];
         const serverId = field(active, 'serverId');
         if (serverId !== undefined && servers.length > 0 && !serverIds.includes(serverId)) {
             problem(
@@ -254,7 +254,7 @@ export const GatewayConfigSchema = ConfigObjectSchema.superRefine(
                 `no server with id "${serverId}" (servers: ${serverIds.join(', ')})`
             );
         }
-        const clientIds = clients.map((c) => field(c, 'id')).filter((c) => c !== undefined);
+        const clientIds = [...new Set(clients.map((c) => field(c, 'id')).filter((c) => c !== undefined))];
         const clientId = field(active, 'clientId');
         if (clientId !== undefined && clients.length > 0 && !clientIds.includes(clientId)) {
             problem(
