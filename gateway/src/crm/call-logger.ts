@@ -75,7 +75,8 @@ export class CallLogger extends EventEmitter<CallLoggerEvents> {
             ...(options.lookupTtlMs === undefined ? {} : { ttlMs: options.lookupTtlMs }),
             ...(options.countryCode === undefined ? {} : { countryCode: options.countryCode })
         });
-        // start after the caller had a chance to subscribe
+        this.client = options.client;
+        // start the worker after the caller had a chance to subscribe to 'link'
         queueMicrotask(() => {
             this.setClient(options.client);
         });

@@ -55,14 +55,24 @@ export class CallerLookup {
         const request = client
             .search(sosl)
             .then((rows) => {
+                // a "last digits" hit is only a guess: when any record has the whole number, keep those only
+                const full = new Set(
+                    phoneVariants(number, { ...this.options, lastDigits: 0 }).map((v) => v.replace(/\D/g, ''))
+                );
                 const seen = new Set<string>();
-                const matches: CallerMatch[] = [];
+                const exact: CallerMatch[] = [];
+                const partial: CallerMatch[] = [];
                 for (const row of rows) {
                     const match = toMatch(row);
                     if (match === undefined || seen.has(match.id)) continue;
                     seen.add(match.id);
-                    matches.push(match);
+                    const phones = ['Phone', 'MobilePhone']
+                        .map((f) => row[f])
+                        .filter((p) => typeof p === 'string');
+                    const isExact = phones.some((p) => full.has(p.replace(/\D/g, '')));
+                    (isExact ? exact : partial).push(match);
                 }
+                const matches = exact.length > 0 ? exact : partial;
                 this.cache.set(cacheKey, { at: this.now(), matches });
                 return matches;
             })

@@ -195,38 +195,48 @@ export class OutboxWorker extends EventEmitter<WorkerEvents> {
         if (!this.outbox.isOpen || this.stopped) return;
         this.setLink('ok');
         const now = this.clock.now();
-        outcomes.forEach((outcome, i) => {
-            const item = batch[i];
-            if (item === undefined) return;
-            if (outcome.ok) {
-                this.outbox.markSent(item.key, item.version, outcome.id, now);
-                this.emit('logged', { key: item.key, taskId: outcome.id, created: outcome.created });
-                return;
-            }
-            const error = outcome.error;
-            if (!item.exists && isSubtypeRefusal(error)) {
-                // the Task exists already: the next pass sends the update shape at once
-                this.outbox.markExists(item.key, now);
-                return;
-            }
-            if (error.retryable) {
-                this.outbox.markRetry(
-                    item.key,
-                    item.version,
-                    outboxError(error),
-                    now + retryDelay(item.attempts, this.retry, this.random),
-                    now
-                );
-                this.emit('failed', { key: item.key, error: outboxError(error), permanent: false });
-            } else {
-                this.outbox.markFailed(item.key, item.version, outboxError(error), now);
-                this.options.logger?.warn(
-                    { key: item.key, sfErrorCode: error.sfErrorCode },
-                    'Salesforce rejected a call log'
-                );
-                this.emit('failed', { key: item.key, error: outboxError(error), permanent: true });
-            }
+        const events: (() => void)[] = [];
+        this.outbox.batch(() => {
+            outcomes.forEach((outcome, i) => {
+                const item = batch[i];
+                if (item === undefined) return;
+                if (outcome.ok) {
+                    this.outbox.markSent(item.key, item.version, outcome.id, now);
+                    events.push(() =>
+                        this.emit('logged', { key: item.key, taskId: outcome.id, created: outcome.created })
+                    );
+                    return;
+                }
+                const error = outcome.error;
+                if (!item.exists && isSubtypeRefusal(error)) {
+                    // the Task exists already: the next pass sends the update shape at once
+                    this.outbox.markExists(item.key, now);
+                    return;
+                }
+                if (error.retryable) {
+                    this.outbox.markRetry(
+                        item.key,
+                        item.version,
+                        outboxError(error),
+                        now + retryDelay(item.attempts, this.retry, this.random),
+                        now
+                    );
+                    events.push(() =>
+                        this.emit('failed', { key: item.key, error: outboxError(error), permanent: false })
+                    );
+                } else {
+                    this.outbox.markFailed(item.key, item.version, outboxError(error), now);
+                    this.options.logger?.warn(
+                        { key: item.key, sfErrorCode: error.sfErrorCode },
+                        'Salesforce rejected a call log'
+                    );
+                    events.push(() =>
+                        this.emit('failed', { key: item.key, error: outboxError(error), permanent: true })
+                    );
+                }
+            });
         });
+        for (const fire of events) fire();
     }
 
     private requestFailed(client: SalesforceClient, batch: OutboxItem[], error: SalesforceError): void {

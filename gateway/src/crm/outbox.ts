@@ -253,6 +253,11 @@ export class Outbox {
         return out;
     }
 
+    /** Run `fn` in one transaction (one fsync for a whole batch of acknowledgements). */
+    batch(fn: () => void): void {
+        this.db.transaction(fn)();
+    }
+
     close(): void {
         if (this.closed) return;
         this.closed = true;

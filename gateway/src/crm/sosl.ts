@@ -44,7 +44,8 @@ export function phoneVariants(number: string, options: PhoneVariantOptions = {})
     return [...new Set(out)];
 }
 
-export const CALLER_RETURNING = 'Contact(Id, Name, Account.Name), Lead(Id, Name, Company), Account(Id, Name)';
+export const CALLER_RETURNING =
+    'Contact(Id, Name, Account.Name, Phone, MobilePhone), Lead(Id, Name, Company, Phone, MobilePhone), Account(Id, Name, Phone)';
 
 export function callerSosl(number: string, options: PhoneVariantOptions = {}): string | undefined {
     const variants = phoneVariants(number, options);

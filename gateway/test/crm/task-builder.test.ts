@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildSubject, buildTask, localDate } from '../../src/crm/index.js';
+import { callLog, T0 } from './helpers.js';
+
+describe('buildTask', () => {
+    it('maps an answered inbound call to Task fields, TaskSubtype only in the create shape', () => {
+        const task = buildTask(
+            callLog({
+                agentUserId: '005Sb00000Usr001AAA',
+                ivrDigits: '4711',
+                queue: 'Sales',
+                disposition: 'Resolved',
+                related: [
+                    {
+                        recordId: '003Sb00000Con001AAA',
+                        objectType: 'Contact',
+                        enteredAt: T0,
+                        leftAt: T0 + 10_000
+                    },
+                    { recordId: '001Sb00000Acc001AAA', objectType: 'Account', enteredAt: T0 + 10_000 }
+                ],
+                transfers: [{ at: T0 + 30_000, kind: 'consult', to: '4002' }]
+            }),
+            { timeZone: 'Europe/Berlin' }
+        );
+        assert.deepEqual(task.createOnly, { TaskSubtype: 'Call' });
+        assert.equal(task.fields['TaskSubtype'], undefined);
+        assert.deepEqual(task.fields, {
+            Subject: 'Inbound call from +4930123456',
+            Description: 'Customer asked about the invoice.',
+            Status: 'Completed',
+            ActivityDate: '2026-12-01',
+            CallDurationInSeconds: 60,
+            CallObject: 'C-0001',
+            CallDisposition: 'Resolved',
+            CallType: 'Inbound',
+            OwnerId: '005Sb00000Usr001AAA',
+            WhoId: '003Sb00000Con001AAA',
+            WhatId: '001Sb00000Acc001AAA',
+            Cti_Caller_Number__c: '+4930123456',
+            Cti_Dialled_Number__c: '4001',
+            Cti_Ivr_Digits__c: '4711',
+            Cti_Queue__c: 'Sales',
+            Cti_Transfer_History__c: '2026-12-01T09:30:30.000Z consult → 4002'
+        });
+    });
+
+    it('logs missed and unanswered calls with duration 0 and a subject that says so', () => {
+        const noAnswer = callLog();
+        delete noAnswer.answeredAt;
+        const missedLog = { ...noAnswer, endReason: 'missed' as const };
+        assert.equal(buildTask(missedLog).fields['CallDurationInSeconds'], 0);
+        assert.equal(buildSubject(missedLog), 'Missed call from +4930123456');
+        assert.equal(buildTask(missedLog).fields['CallDisposition'], 'Missed');
+        assert.equal(
+            buildSubject({ ...missedLog, endReason: 'abandoned' }),
+            'Abandoned call from +4930123456'
+        );
+        assert.equal(
+            buildSubject({
+                ...noAnswer,
+                direction: 'outbound',
+                calledNumber: '+14155550100',
+                endReason: 'noAnswer'
+            }),
+            'Outbound call to +14155550100 (no answer)'
+        );
+        assert.equal(
+            buildSubject({
+                ...noAnswer,
+                direction: 'internal',
+                otherParty: 'Agent Two',
+                endReason: 'missed'
+            }),
+            'Missed internal call with Agent Two'
+        );
+        assert.equal(buildTask(missedLog).fields['Status'], 'Completed');
+    });
+
+    it('honours a subject template and clips to Salesforce limits', () => {
+        const log = callLog({ queue: 'Support', notes: 'x'.repeat(40_000) });
+        assert.equal(
+            buildSubject(log, '[{queue}] {direction} {callerNumber}'),
+            '[Support] Inbound +4930123456'
+        );
+        assert.equal(buildSubject(log, '{unknown} {otherParty}'), '{unknown} +4930123456');
+        const task = buildTask({ ...log, otherParty: 'y'.repeat(400) });
+        assert.equal(String(task.fields['Subject']).length, 255);
+        assert.equal(String(task.fields['Description']).length, 32_000);
+    });
+
+    it('uses the agent’s local date and omits CallType for an unknown direction', () => {
+        const lateEvening = Date.UTC(2026, 11, 1, 23, 30);
+        assert.equal(localDate(lateEvening, 'Europe/Berlin'), '2026-12-02');
+        assert.equal(localDate(lateEvening, 'America/Los_Angeles'), '2026-12-01');
+        const task = buildTask(callLog({ direction: 'unknown' }));
+        assert.equal('CallType' in task.fields, false);
+        assert.equal('OwnerId' in task.fields, false);
+    });
+});
