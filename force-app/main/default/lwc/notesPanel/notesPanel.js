@@ -3,19 +3,32 @@ import { LightningElement, api } from 'lwc';
 /** The call's notes; fires `noteschange` {callId, text} on every edit (the softphone debounces sending). */
 export default class NotesPanel extends LightningElement {
     @api callId;
-    @api value = '';
     @api disabled = false;
+    text = '';
+
+    /** The notes to show. A textarea's text is a property: it is written unless the agent is typing in it. */
+    @api
+    get value() {
+        return this.text;
+    }
+    set value(next) {
+        this.text = next || '';
+        this.sync();
+    }
 
     renderedCallback() {
-        // A textarea's text is a property, not an attribute: keep it in step unless the agent is typing in it.
+        this.sync();
+    }
+
+    sync() {
         const area = this.template.querySelector('textarea');
-        const text = this.value || '';
-        if (area && area.value !== text && this.template.activeElement !== area) area.value = text;
+        if (area && area.value !== this.text && this.template.activeElement !== area) area.value = this.text;
     }
 
     handleInput(event) {
+        this.text = event.target.value;
         this.dispatchEvent(
-            new CustomEvent('noteschange', { detail: { callId: this.callId, text: event.target.value } })
+            new CustomEvent('noteschange', { detail: { callId: this.callId, text: this.text } })
         );
     }
 }

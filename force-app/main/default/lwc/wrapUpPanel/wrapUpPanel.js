@@ -85,7 +85,7 @@ export default class WrapUpPanel extends LightningElement {
         return this.busy ? 'Saving…' : 'Save';
     }
 
-    value(name) {
+    fieldValue(name) {
         const el = this.template.querySelector(`[data-field="${name}"]`);
         return el ? el.value : '';
     }
@@ -97,10 +97,10 @@ export default class WrapUpPanel extends LightningElement {
             new CustomEvent('wrapup', {
                 detail: {
                     callId: this.callId,
-                    disposition: this.value('disposition') || undefined,
-                    whoId: this.value('who') || undefined,
-                    whatId: this.value('what') || undefined,
-                    notes: this.value('notes')
+                    disposition: this.fieldValue('disposition') || undefined,
+                    whoId: this.fieldValue('who') || undefined,
+                    whatId: this.fieldValue('what') || undefined,
+                    notes: this.fieldValue('notes')
                 }
             })
         );

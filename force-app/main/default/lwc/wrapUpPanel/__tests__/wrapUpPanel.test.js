@@ -1,0 +1,132 @@
+import { createElement } from '@lwc/engine-dom';
+import WrapUpPanel from 'c/wrapUpPanel';
+import * as fx from '../../../../../test/jest-mocks/gatewayFixtures';
+
+const CONTACT = '003000000000001AAA';
+const LEAD = '00Q000000000001AAA';
+const ACCOUNT = '001000000000001AAA';
+const CASE = '500000000000001AAA';
+
+function endedCall(overrides = {}) {
+    return fx.call({
+        state: 'ended',
+        endReason: 'completed',
+        answeredAt: fx.NOW - 65000,
+        endedAt: fx.NOW,
+        actions: ['wrapUp'],
+        related: [
+            {
+                recordId: CASE,
+                objectType: 'Case',
+                name: '00001026',
+                enteredAt: fx.NOW - 60000,
+                dwellMs: 40000
+            },
+            {
+                recordId: CONTACT,
+                objectType: 'Contact',
+                name: 'Ada Lovelace',
+                enteredAt: fx.NOW - 20000,
+                dwellMs: 20000
+            }
+        ],
+        callerMatches: [
+            { id: CONTACT, objectType: 'Contact', name: 'Ada Lovelace' },
+            { id: LEAD, objectType: 'Lead', name: 'Charles Babbage' },
+            { id: ACCOUNT, objectType: 'Account', name: 'Acme' }
+        ],
+        whoId: CONTACT,
+        whatId: CASE,
+        ...overrides
+    });
+}
+
+function mount(props = {}) {
+    const element = createElement('c-wrap-up-panel', { is: WrapUpPanel });
+    Object.assign(element, {
+        call: endedCall(),
+        dispositions: ['Resolved', 'Call back'],
+        notes: 'first notes',
+        ...props
+    });
+    document.body.appendChild(element);
+    return element;
+}
+
+const field = (element, name) => element.shadowRoot.querySelector(`[data-field="${name}"]`);
+const submit = (element) =>
+    element.shadowRoot.querySelector('form').dispatchEvent(new CustomEvent('submit', { cancelable: true }));
+
+afterEach(() => {
+    while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+});
+
+describe('c-wrap-up-panel', () => {
+    it('proposes the gateway Who/What, lists related records and matches, and fills the notes', async () => {
+        const element = mount();
+        await Promise.resolve();
+        expect(element.shadowRoot.querySelector('[data-id="summary"]').textContent).toBe(
+            '+4930123456 · Completed, talked 1:05'
+        );
+        expect([...field(element, 'disposition').options].map((o) => o.value)).toEqual([
+            '',
+            'Resolved',
+            'Call back'
+        ]);
+        expect([...field(element, 'who').options].map((o) => o.value)).toEqual(['', CONTACT, LEAD]);
+        expect([...field(element, 'what').options].map((o) => o.value)).toEqual(['', CASE, ACCOUNT]);
+        expect(field(element, 'who').value).toBe(CONTACT);
+        expect(field(element, 'what').value).toBe(CASE);
+        expect(field(element, 'notes').value).toBe('first notes');
+        await expect(element).toBeAccessible();
+    });
+
+    it('saves what the agent chose', () => {
+        const element = mount();
+        const handler = jest.fn();
+        element.addEventListener('wrapup', handler);
+        field(element, 'disposition').value = 'Call back';
+        field(element, 'who').value = LEAD;
+        field(element, 'what').value = '';
+        field(element, 'notes').value = 'promised a call back';
+        submit(element);
+        expect(handler.mock.calls[0][0].detail).toEqual({
+            callId: 'k1',
+            disposition: 'Call back',
+            whoId: LEAD,
+            whatId: undefined,
+            notes: 'promised a call back'
+        });
+    });
+
+    it('shows the log state and is inert while saving', async () => {
+        const element = mount({
+            busy: true,
+            call: endedCall({
+                log: { status: 'failed', error: { code: 'SALESFORCE_REJECTED', message: 'Subject too long' } }
+            })
+        });
+        await Promise.resolve();
+        expect(element.shadowRoot.querySelector('[data-id="log"]').textContent).toBe(
+            'Not saved: Subject too long'
+        );
+        expect(element.shadowRoot.querySelector('[data-id="save"]').textContent).toBe('Saving…');
+        const handler = jest.fn();
+        element.addEventListener('wrapup', handler);
+        submit(element);
+        expect(handler).not.toHaveBeenCalled();
+        element.call = endedCall({ log: { status: 'pending' } });
+        await Promise.resolve();
+        expect(element.shadowRoot.querySelector('[data-id="log"]').textContent).toBe('Saving the call log…');
+    });
+
+    it('keeps the agent edits across re-renders of the same call', async () => {
+        const element = mount();
+        await Promise.resolve();
+        field(element, 'notes').value = 'edited';
+        element.call = endedCall({ disposition: 'Resolved' });
+        await Promise.resolve();
+        expect(field(element, 'notes').value).toBe('edited');
+        expect(field(element, 'disposition').value).toBe('Resolved');
+    });
+});
