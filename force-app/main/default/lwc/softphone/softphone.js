@@ -159,7 +159,7 @@ export default class Softphone extends LightningElement {
 
     callBridge(method, args) {
         return this.bridge.request(method, args).catch((error) => {
-            if (error.code !== 'BRIDGE_UNAVAILABLE') this.showError(error);
+            if (error.code !== 'BRIDGE_UNAVAILABLE') this.showError({ code: 'BRIDGE_FAILED' });
             return null;
         });
     }

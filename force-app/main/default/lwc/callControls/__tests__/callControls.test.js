@@ -152,9 +152,8 @@ describe('c-call-controls', () => {
 
     it('renders every button disabled for a call with no actions', () => {
         const element = mount(fx.call({ state: 'connected', actions: [] }));
-        for (const action of ALL) {
-            const b = button(element, action);
-            if (b) expect(b.disabled).toBe(true);
-        }
+        const present = ALL.map((action) => button(element, action)).filter(Boolean);
+        expect(present.length).toBeGreaterThanOrEqual(3);
+        expect(present.filter((b) => !b.disabled)).toEqual([]);
     });
 });

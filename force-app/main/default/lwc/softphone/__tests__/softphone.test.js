@@ -4,8 +4,18 @@ import { publish } from 'lightning/messageService';
 import { FakeWebSocket } from '../../../../../test/jest-mocks/fakeWebSocket';
 import * as fx from '../../../../../test/jest-mocks/gatewayFixtures';
 
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 const GATEWAY_URL = 'wss://127.0.0.1:8443/ws';
+const SESSION_ID = '00D000000000001!AQ0AQFakeSessionValue';
+const PARTNER_URL = 'https://acme.my.salesforce.com/services/Soap/u/66.0/00D000000000001';
+const CONTACT = '003000000000001AAA';
+const TASK = '00T000000000001AAA';
+
+/** Lets promise chains (gateway client, bridge client) settle; works with fake timers too. */
+async function flush() {
+    let chain = Promise.resolve();
+    for (let i = 0; i < 10; i++) chain = chain.then(() => undefined);
+    await chain;
+}
 
 let bridgeRequests;
 let bridgeHandler;
@@ -23,17 +33,13 @@ function mount(props = {}) {
     return element;
 }
 
-function bridgeCalls(method) {
-    return bridgeRequests.filter((r) => r.method === method);
-}
-
-function $(element, selector) {
-    return element.shadowRoot.querySelector(selector);
-}
-
-function child(element, tag) {
-    return element.shadowRoot.querySelector(tag);
-}
+const bridgeCalls = (method) => bridgeRequests.filter((r) => r.method === method).map((r) => r.args);
+const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+const $$ = (element, selector) => [...element.shadowRoot.querySelectorAll(selector)];
+const errorText = (element) => {
+    const el = $(element, '[data-id="error"]');
+    return el ? el.textContent : null;
+};
 
 async function connect(element, snapshot = fx.snapshot(), seq = 10) {
     const socket = FakeWebSocket.last;
@@ -44,6 +50,11 @@ async function connect(element, snapshot = fx.snapshot(), seq = 10) {
     socket.receive({ v: 1, type: 'snapshot', seq, snapshot });
     await flush();
     return socket;
+}
+
+async function emit(socket, seq, body) {
+    socket.receive(fx.event(seq, body));
+    await flush();
 }
 
 beforeEach(() => {
@@ -60,12 +71,9 @@ afterEach(() => {
     jest.useRealTimers();
 });
 
-describe('c-softphone', () => {
+describe('c-softphone connection', () => {
     it('connects to the gateway URL and sends hello with the Visualforce session', async () => {
-        const element = mount({
-            sessionId: '00D000000000001!AQ0AQFakeSessionValue',
-            partnerServerUrl: 'https://acme.my.salesforce.com/services/Soap/u/66.0/00D000000000001'
-        });
+        const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
         expect(FakeWebSocket.last.url).toBe(GATEWAY_URL);
         expect($(element, '[data-id="connecting"]').textContent).toContain('Connecting');
         FakeWebSocket.last.open();
@@ -73,21 +81,112 @@ describe('c-softphone', () => {
         const hello = FakeWebSocket.last.lastSent('hello');
         expect(hello.salesforce).toEqual({
             instanceUrl: 'https://acme.my.salesforce.com',
-            sessionId: '00D000000000001!AQ0AQFakeSessionValue'
+            sessionId: SESSION_ID
         });
         expect(hello.client.name).toBe('switchboard-softphone');
         await expect(element).toBeAccessible();
     });
 
-    it('shows the login form with the configured servers when logged out, and logs in', async () => {
+    it('asks to confirm the pairing code, stores the token per gateway URL, then shows the agent', async () => {
+        const element = mount();
+        const socket = FakeWebSocket.last;
+        socket.open();
+        await flush();
+        socket.reply('hello', {
+            protocol: 1,
+            gateway: { version: '0.1.0' },
+            paired: false,
+            pairing: {
+                requestId: 'p1',
+                code: '123456',
+                expiresAt: fx.NOW,
+                settingsUrl: 'https://127.0.0.1:8443/'
+            }
+        });
+        await flush();
+        const prompt = $(element, 'c-pairing-prompt');
+        expect(prompt.pairing.code).toBe('123456');
+        expect($(element, 'c-connection-status').gatewayStatus).toBe('pairing');
+        await expect(element).toBeAccessible();
+        socket.receive({ v: 1, type: 'paired', token: 'paired-token' });
+        await flush();
+        expect(window.localStorage.getItem(`switchboard.pairingToken:${GATEWAY_URL}`)).toBe('paired-token');
+        socket.receive({ v: 1, type: 'snapshot', seq: 1, snapshot: fx.snapshot() });
+        await flush();
+        expect($(element, 'c-pairing-prompt')).toBeNull();
+        expect($(element, 'c-agent-state-selector')).not.toBeNull();
+    });
+
+    it('shows why it cannot use a gateway that refuses this org', async () => {
+        const element = mount();
+        FakeWebSocket.last.open();
+        await flush();
+        FakeWebSocket.last.fail('hello', 'ORIGIN_NOT_ALLOWED');
+        await flush();
+        expect(errorText(element)).toContain('does not accept connections from this Salesforce org');
+        expect($(element, '[data-id="connecting"]').textContent).toBe(
+            'The softphone cannot use this gateway.'
+        );
+    });
+
+    it('says it is reconnecting when the gateway goes away and recovers from the new snapshot', async () => {
+        jest.useFakeTimers();
+        const element = mount();
+        const socket = await connect(element);
+        socket.drop();
+        await flush();
+        expect(errorText(element)).toContain('connection to your gateway was lost');
+        jest.advanceTimersByTime(30000);
+        expect(FakeWebSocket.instances).toHaveLength(2);
+        await connect(element, fx.snapshot({ agent: fx.agent('notReady', { reason: 'LUNCH' }) }));
+        expect(errorText(element)).toBeNull();
+        expect($(element, 'c-agent-state-selector').agent.reason).toBe('LUNCH');
+    });
+
+    it('asks for a snapshot after a gap in the event sequence', async () => {
+        const element = mount();
+        const socket = await connect(element);
+        await emit(socket, 12, { type: 'link.state', links: fx.links({ cti: 'recovering' }) });
+        const request = socket.lastSent('snapshot');
+        expect(request).toBeDefined();
+        socket.receive({
+            v: 1,
+            type: 'result',
+            id: request.id,
+            result: fx.snapshot({ links: fx.links({ cti: 'recovering', ctiDetail: 'PBX link lost' }) })
+        });
+        await flush();
+        expect($(element, 'c-connection-status').links.ctiDetail).toBe('PBX link lost');
+    });
+
+    it('sends the session again when the gateway needs a fresh one, or says to reload', async () => {
+        const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
+        const socket = await connect(element);
+        await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
+        expect(socket.lastSent('salesforceSession').salesforce.sessionId).toBe(SESSION_ID);
+        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+        await flush();
+        expect(errorText(element)).toContain('Reload the page');
+
+        document.body.removeChild(element);
+        const bare = mount();
+        const second = await connect(bare);
+        await emit(second, 11, { type: 'salesforce.sessionNeeded' });
+        expect(second.lastSent('salesforceSession')).toBeUndefined();
+        expect(errorText(bare)).toContain('session for call logging has expired');
+    });
+});
+
+describe('c-softphone login and agent state', () => {
+    it('logs in with the chosen server and shows a refused login', async () => {
         const element = mount();
         const socket = await connect(
             element,
             fx.snapshot({ agent: fx.agent('loggedOut'), links: fx.links({ cti: 'down' }) })
         );
-        const form = child(element, 'c-login-form');
-        expect(form).not.toBeNull();
+        const form = $(element, 'c-login-form');
         expect(form.servers.map((s) => s.id)).toEqual(['osv', 'backup']);
+        expect(form.serverId).toBe('osv');
         await expect(element).toBeAccessible();
         form.dispatchEvent(
             new CustomEvent('login', {
@@ -95,6 +194,7 @@ describe('c-softphone', () => {
             })
         );
         await flush();
+        expect(form.busy).toBe(true);
         expect(socket.lastSent('login')).toMatchObject({
             username: 'anna',
             password: 'pw',
@@ -103,6 +203,385 @@ describe('c-softphone', () => {
         });
         socket.fail('login', 'CSTA_LOGIN_REJECTED');
         await flush();
-        expect($(element, '[data-id="error"]').textContent).toContain('refused the login');
+        expect(errorText(element)).toContain('refused the login');
+        expect(form.busy).toBe(false);
+        $(element, '[data-id="dismiss"]').click();
+        await flush();
+        expect(errorText(element)).toBeNull();
+    });
+
+    it('changes state, logs out, and connects to another server asking for the password again', async () => {
+        const element = mount();
+        const socket = await connect(element);
+        const selector = $(element, 'c-agent-state-selector');
+        expect(selector.reasons.map((r) => r.code)).toEqual(['LUNCH', 'MEETING']);
+        selector.dispatchEvent(
+            new CustomEvent('statechange', { detail: { state: 'notReady', reason: 'LUNCH' } })
+        );
+        await flush();
+        expect(socket.lastSent('setAgentState')).toMatchObject({ state: 'notReady', reason: 'LUNCH' });
+        socket.fail('setAgentState', 'CTI_UNAVAILABLE');
+        await flush();
+        expect(errorText(element)).toContain('phone system is not connected');
+
+        selector.dispatchEvent(new CustomEvent('switchserver'));
+        await flush();
+        socket.reply('logout', {});
+        await flush();
+        await emit(socket, 11, {
+            type: 'agent.state',
+            agent: fx.agent('loggedOut', { username: 'anna', device: '4001' })
+        });
+        const form = $(element, 'c-login-form');
+        expect(form.serverId).toBe('backup');
+        expect(form.message).toBe('Enter your password again to connect to Backup PBX.');
+        expect(form.username).toBe('anna');
+        expect(form.device).toBe('4001');
+    });
+});
+
+describe('c-softphone calls', () => {
+    it('dials from the pad and shows a refused number', async () => {
+        const element = mount();
+        const socket = await connect(element);
+        const pad = $(element, 'c-dial-pad');
+        expect(pad.disabled).toBe(false);
+        pad.dispatchEvent(new CustomEvent('dial', { detail: { number: '+4930999' } }));
+        await flush();
+        expect(socket.lastSent('makeCall').to).toBe('+4930999');
+        socket.fail('makeCall', 'INVALID_NUMBER');
+        await flush();
+        expect(errorText(element)).toContain('not a phone number');
+        await expect(element).toBeAccessible();
+    });
+
+    it('disables dialling while the CTI link is down', async () => {
+        const element = mount();
+        await connect(element, fx.snapshot({ links: fx.links({ cti: 'recovering' }) }));
+        expect($(element, 'c-dial-pad').disabled).toBe(true);
+    });
+
+    it('on ringing opens the panel, shows the card, pops the screen once (IVR digits first), answers', async () => {
+        const element = mount();
+        const socket = await connect(element);
+        const ringing = fx.call({
+            ivrDigits: '4711',
+            callerMatches: [{ id: CONTACT, objectType: 'Contact', name: 'Ada' }]
+        });
+        await emit(socket, 11, { type: 'call.ringing', call: ringing });
+        expect(bridgeCalls('setSoftphonePanelVisibility')).toEqual([{ visible: true }]);
+        expect(bridgeCalls('searchAndScreenPop')).toEqual([
+            { searchParams: '4711', queryParams: '', callType: 'inbound', deferred: false }
+        ]);
+        expect($(element, 'c-call-card').call.id).toBe('k1');
+        expect($(element, 'c-dial-pad')).toBeNull();
+        expect($(element, '[data-id="announcement"]').textContent).toBe('Incoming call from +4930123456');
+        expect(bridgeCalls('setSoftphoneItemLabel').pop()).toEqual({ label: 'Incoming call' });
+        expect(bridgeCalls('setSoftphoneItemIcon').pop()).toEqual({ key: 'notification' });
+        await expect(element).toBeAccessible();
+
+        $(element, 'c-call-controls').dispatchEvent(
+            new CustomEvent('callaction', { detail: { action: 'answer', callId: 'k1' } })
+        );
+        await flush();
+        expect(socket.lastSent('answer')).toMatchObject({ callId: 'k1' });
+        await emit(socket, 12, {
+            type: 'call.connected',
+            call: fx.call({
+                ivrDigits: '4711',
+                state: 'connected',
+                answeredAt: Date.now(),
+                actions: ['hangup', 'hold']
+            })
+        });
+        expect(bridgeCalls('searchAndScreenPop')).toHaveLength(1);
+        expect(publish).toHaveBeenLastCalledWith(
+            expect.anything(),
+            expect.anything(),
+            expect.objectContaining({
+                agentState: 'ready',
+                liveCalls: 1,
+                call: expect.objectContaining({ state: 'connected' })
+            })
+        );
+    });
+
+    it('pops on the caller number at answer when the admin chose "answer"', async () => {
+        const element = mount();
+        const socket = await connect(
+            element,
+            fx.snapshot({ settings: fx.settings({ screenPop: 'answer' }) })
+        );
+        await emit(socket, 11, { type: 'call.ringing', call: fx.call() });
+        expect(bridgeCalls('searchAndScreenPop')).toEqual([]);
+        await emit(socket, 12, {
+            type: 'call.connected',
+            call: fx.call({ state: 'connected', answeredAt: Date.now() })
+        });
+        expect(bridgeCalls('searchAndScreenPop').map((a) => a.searchParams)).toEqual(['+4930123456']);
+    });
+
+    it('does not pop or open the panel for calls the agent placed', async () => {
+        const element = mount();
+        const socket = await connect(element);
+        await emit(socket, 11, {
+            type: 'call.ringing',
+            call: fx.call({ origin: 'local', direction: 'outbound', otherParty: '4002', actions: ['hangup'] })
+        });
+        expect(bridgeCalls('searchAndScreenPop')).toEqual([]);
+        expect(bridgeCalls('setSoftphonePanelVisibility')).toEqual([]);
+        expect($(element, '[data-id="announcement"]').textContent).toBe('Ringing 4002');
+    });
+
+    it('keeps the timer and utility label running from answeredAt', async () => {
+        jest.useFakeTimers();
+        jest.setSystemTime(fx.NOW);
+        const element = mount();
+        const socket = await connect(element);
+        await emit(socket, 11, {
+            type: 'call.connected',
+            call: fx.call({ state: 'connected', answeredAt: fx.NOW - 5000, actions: ['hangup'] })
+        });
+        expect(bridgeCalls('setSoftphoneItemLabel').pop()).toEqual({ label: 'Connected 0:05' });
+        expect(bridgeCalls('setSoftphoneItemIcon').pop()).toEqual({ key: 'call' });
+        jest.advanceTimersByTime(2000);
+        await flush();
+        expect(bridgeCalls('setSoftphoneItemLabel').pop()).toEqual({ label: 'Connected 0:07' });
+        expect($(element, 'c-call-card').now).toBe(fx.NOW + 2000);
+        await emit(socket, 12, {
+            type: 'call.held',
+            call: fx.call({
+                state: 'held',
+                answeredAt: fx.NOW - 5000,
+                heldSince: fx.NOW,
+                actions: ['retrieve']
+            })
+        });
+        expect(bridgeCalls('setSoftphoneItemIcon').pop()).toEqual({ key: 'pause' });
+    });
+
+    it('sends notes debounced, with the latest text', async () => {
+        jest.useFakeTimers();
+        const element = mount();
+        const socket = await connect(
+            element,
+            fx.snapshot({ calls: [fx.call({ state: 'connected', answeredAt: fx.NOW, actions: ['hangup'] })] })
+        );
+        const notes = $(element, 'c-notes-panel');
+        notes.dispatchEvent(new CustomEvent('noteschange', { detail: { callId: 'k1', text: 'Wants a' } }));
+        notes.dispatchEvent(
+            new CustomEvent('noteschange', { detail: { callId: 'k1', text: 'Wants a refund' } })
+        );
+        jest.advanceTimersByTime(599);
+        expect(socket.lastSent('setNotes')).toBeUndefined();
+        jest.advanceTimersByTime(1);
+        expect(socket.sent.filter((m) => m.type === 'setNotes')).toEqual([
+            expect.objectContaining({ callId: 'k1', text: 'Wants a refund' })
+        ]);
+        await flush();
+        expect($(element, 'c-notes-panel').value).toBe('Wants a refund');
+    });
+
+    it('relates navigation to the live call, and ignores it without a call or a record', async () => {
+        const element = mount();
+        const socket = await connect(element);
+        element.handleNavigation({ recordId: CONTACT, recordName: 'Ada', objectType: 'Contact' });
+        await flush();
+        expect(socket.lastSent('relate')).toBeUndefined();
+        await emit(socket, 11, {
+            type: 'call.connected',
+            call: fx.call({ state: 'connected', answeredAt: fx.NOW, actions: ['hangup'] })
+        });
+        element.handleNavigation({ recordId: null, objectType: null, url: '/lightning/o/Contact/list' });
+        element.handleNavigation({ recordId: CONTACT, recordName: 'Ada', objectType: 'Contact' });
+        await flush();
+        expect(socket.sent.filter((m) => m.type === 'relate')).toEqual([
+            expect.objectContaining({ callId: 'k1', recordId: CONTACT, objectType: 'Contact', name: 'Ada' })
+        ]);
+    });
+
+    it('dials on click-to-dial, opens the panel, and relates the record to the new call', async () => {
+        const element = mount();
+        const socket = await connect(element);
+        element.handleClickToDial({
+            number: '4930123456',
+            recordId: CONTACT,
+            recordName: 'Ada',
+            objectType: 'Contact'
+        });
+        await flush();
+        expect(bridgeCalls('setSoftphonePanelVisibility')).toEqual([{ visible: true }]);
+        expect(socket.lastSent('makeCall').to).toBe('4930123456');
+        socket.reply('makeCall', {});
+        await emit(socket, 11, {
+            type: 'call.dialling',
+            call: fx.call({
+                id: 'k7',
+                state: 'dialling',
+                origin: 'local',
+                direction: 'outbound',
+                actions: ['hangup']
+            })
+        });
+        expect(socket.lastSent('relate')).toMatchObject({
+            callId: 'k7',
+            recordId: CONTACT,
+            objectType: 'Contact'
+        });
+    });
+
+    it('refuses click-to-dial while logged out or for a non-number', async () => {
+        const element = mount();
+        const socket = await connect(element, fx.snapshot({ agent: fx.agent('loggedOut') }));
+        element.handleClickToDial({ number: '4930123456' });
+        await flush();
+        expect(errorText(element)).toContain('not logged in');
+        element.handleClickToDial({ number: 'n/a' });
+        await flush();
+        expect(errorText(element)).toContain('not a phone number');
+        expect(socket.lastSent('makeCall')).toBeUndefined();
+    });
+
+    it('shows both calls of a consultation and acts on the pair', async () => {
+        const element = mount();
+        const primary = fx.call({
+            state: 'held',
+            answeredAt: fx.NOW,
+            consultation: { role: 'primary', peerId: 'k2' },
+            actions: ['swap', 'transfer', 'conference', 'cancelConsult']
+        });
+        const consult = fx.call({
+            id: 'k2',
+            callId: 'c2',
+            state: 'connected',
+            origin: 'local',
+            direction: 'internal',
+            otherParty: '4002',
+            answeredAt: fx.NOW,
+            consultation: { role: 'consultation', peerId: 'k1' },
+            actions: ['hangup', 'swap', 'transfer', 'conference', 'cancelConsult']
+        });
+        const socket = await connect(element, fx.snapshot({ calls: [primary, consult] }));
+        expect($$(element, 'c-call-card').map((c) => c.call.id)).toEqual(['k1', 'k2']);
+        const controls = $(element, 'c-call-controls');
+        expect(controls.call.id).toBe('k2');
+        controls.dispatchEvent(new CustomEvent('callaction', { detail: { action: 'swap', callId: 'k2' } }));
+        controls.dispatchEvent(
+            new CustomEvent('callaction', { detail: { action: 'transfer', callId: 'k2' } })
+        );
+        controls.dispatchEvent(
+            new CustomEvent('callaction', { detail: { action: 'blindTransfer', callId: 'k2', to: '4003' } })
+        );
+        controls.dispatchEvent(
+            new CustomEvent('callaction', { detail: { action: 'sendDigits', callId: 'k2', digits: '5' } })
+        );
+        await flush();
+        const sent = socket.sent.slice(-4);
+        expect(sent.map(({ type, callId, to, digits }) => ({ type, callId, to, digits }))).toEqual([
+            { type: 'swap', callId: undefined, to: undefined, digits: undefined },
+            { type: 'transfer', callId: undefined, to: undefined, digits: undefined },
+            { type: 'blindTransfer', callId: 'k2', to: '4003', digits: undefined },
+            { type: 'sendDigits', callId: 'k2', to: undefined, digits: '5' }
+        ]);
+        socket.fail('transfer', 'ACTION_NOT_ALLOWED');
+        await flush();
+        expect(errorText(element)).toContain('not possible for this call right now');
+        await expect(element).toBeAccessible();
+    });
+
+    it("wraps up an ended call, then lists it in today's calls with its Task", async () => {
+        jest.useFakeTimers();
+        const element = mount();
+        const socket = await connect(
+            element,
+            fx.snapshot({ calls: [fx.call({ state: 'connected', answeredAt: fx.NOW, actions: ['hangup'] })] })
+        );
+        $(element, 'c-notes-panel').dispatchEvent(
+            new CustomEvent('noteschange', { detail: { callId: 'k1', text: 'draft' } })
+        );
+        const ended = fx.call({
+            state: 'ended',
+            endReason: 'completed',
+            answeredAt: fx.NOW,
+            endedAt: fx.NOW + 60000,
+            actions: ['wrapUp'],
+            whoId: CONTACT,
+            related: [
+                { recordId: CONTACT, objectType: 'Contact', name: 'Ada', enteredAt: fx.NOW, dwellMs: 1000 }
+            ]
+        });
+        await emit(socket, 11, { type: 'call.cleared', call: ended });
+        expect($(element, 'c-call-card')).toBeNull();
+        const panel = $(element, 'c-wrap-up-panel');
+        expect(panel.dispositions).toEqual(['Resolved', 'Call back']);
+        expect(panel.notes).toBe('draft');
+        expect($(element, 'c-dial-pad')).not.toBeNull();
+        expect(bridgeCalls('setSoftphoneItemLabel').pop()).toEqual({ label: 'Wrap-up' });
+
+        panel.dispatchEvent(
+            new CustomEvent('wrapup', {
+                detail: { callId: 'k1', disposition: 'Resolved', whoId: CONTACT, notes: 'done' }
+            })
+        );
+        await flush();
+        expect(socket.sent.filter((m) => m.type === 'setNotes')).toEqual([]);
+        expect(socket.lastSent('wrapUp')).toMatchObject({
+            callId: 'k1',
+            disposition: 'Resolved',
+            whoId: CONTACT,
+            notes: 'done'
+        });
+        expect(panel.busy).toBe(true);
+        socket.reply('wrapUp', {});
+        const logged = { ...ended, actions: [], log: { status: 'saved', taskId: TASK } };
+        await emit(socket, 12, { type: 'call.wrappedUp', call: { ...ended, actions: [] } });
+        await emit(socket, 13, { type: 'call.logged', call: logged });
+        expect($(element, 'c-wrap-up-panel')).toBeNull();
+        expect(bridgeCalls('refreshView')).toHaveLength(1);
+        const history = $(element, 'c-call-history');
+        expect(history.calls[0].log.taskId).toBe(TASK);
+        history.dispatchEvent(new CustomEvent('opentask', { detail: { taskId: TASK } }));
+        await flush();
+        expect(bridgeCalls('screenPop')).toEqual([{ type: 'sobject', params: { recordId: TASK } }]);
+    });
+
+    it('is accessible in wrap-up', async () => {
+        const element = mount();
+        const ended = fx.call({ state: 'ended', endReason: 'missed', actions: ['wrapUp'] });
+        await connect(
+            element,
+            fx.snapshot({ calls: [ended], recent: [fx.call({ id: 'k0', state: 'ended', actions: [] })] })
+        );
+        expect($(element, 'c-wrap-up-panel')).not.toBeNull();
+        await expect(element).toBeAccessible();
+    });
+
+    it('restores the call, its timer and its notes from the snapshot after a reload, without popping again', async () => {
+        jest.useFakeTimers();
+        jest.setSystemTime(fx.NOW);
+        const element = mount();
+        const live = fx.call({
+            state: 'connected',
+            answeredAt: fx.NOW - 125000,
+            notes: 'typed before the reload',
+            actions: ['hangup', 'hold']
+        });
+        await connect(element, fx.snapshot({ agent: fx.agent('busy'), calls: [live] }));
+        expect($(element, 'c-call-card').call.answeredAt).toBe(fx.NOW - 125000);
+        expect($(element, 'c-notes-panel').value).toBe('typed before the reload');
+        expect(bridgeCalls('setSoftphoneItemLabel').pop()).toEqual({ label: 'Connected 2:05' });
+        expect(bridgeCalls('searchAndScreenPop')).toEqual([]);
+    });
+
+    it('shows a bridge failure and keeps working without a bridge', async () => {
+        const element = mount();
+        bridgeHandler = (detail) =>
+            detail.method === 'searchAndScreenPop'
+                ? { result: null, error: { code: 'GENERIC_ERROR', message: 'x' } }
+                : undefined;
+        const socket = await connect(element);
+        await emit(socket, 11, { type: 'call.ringing', call: fx.call() });
+        expect(errorText(element)).toContain('Salesforce could not do that');
+        expect(element.bridgeResponse('unknown-id', null, null)).toBe(false);
     });
 });
