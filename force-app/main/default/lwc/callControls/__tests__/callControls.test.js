@@ -13,7 +13,8 @@ const ALL = [
     'conference',
     'cancelConsult',
     'swap',
-    'sendDigits'
+    'sendDigits',
+    'keypad'
 ];
 
 function mount(call) {
