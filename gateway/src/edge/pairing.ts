@@ -220,9 +220,10 @@ export class PairingStore {
 
     /** The agent typed `code` for `requestId` on the settings page. */
     async approve(requestId: string, code: string): Promise<ApproveResult> {
+        const known = this.pending.has(requestId);
         this.sweep();
         const pending = this.pending.get(requestId);
-        if (pending === undefined) return { ok: false, reason: 'unknown' };
+        if (pending === undefined) return { ok: false, reason: known ? 'expired' : 'unknown' };
         if (!this.isAllowed(pending.origin)) {
             this.finish(
                 pending,
