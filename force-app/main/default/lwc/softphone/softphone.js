@@ -66,6 +66,7 @@ export default class Softphone extends LightningElement {
     client;
     bridge;
     popped = new Set();
+    contextAsked = new Set();
     firstSnapshot = true;
     pendingRelate = null;
     notesTimers = new Map();
@@ -184,7 +185,10 @@ export default class Softphone extends LightningElement {
         if (this.firstSnapshot) {
             // After a reload the agent has already seen the pop for calls that were up before.
             this.firstSnapshot = false;
-            for (const call of snapshot.calls) this.popped.add(call.id);
+            for (const call of snapshot.calls) {
+                this.popped.add(call.id);
+                this.contextAsked.add(call.id);
+            }
         }
         for (const call of snapshot.calls) this.afterCallChange(call, previous);
         this.syncSurroundings();
@@ -219,6 +223,27 @@ export default class Softphone extends LightningElement {
             this.run('relate', { callId: call.id, ...relate }, { quiet: true });
         }
         this.maybeScreenPop(call);
+        this.maybeRelateCurrentRecord(call);
+    }
+
+    /** When a call connects, the record already open on screen is related to it (navigation covers later ones). */
+    maybeRelateCurrentRecord(call) {
+        if (call.state !== 'connected' || this.contextAsked.has(call.id)) return;
+        this.contextAsked.add(call.id);
+        this.callBridge('getAppViewInfo', {}).then((view) => {
+            if (view && isSalesforceId(view.recordId) && view.objectType) {
+                this.run(
+                    'relate',
+                    {
+                        callId: call.id,
+                        recordId: view.recordId,
+                        objectType: view.objectType,
+                        name: view.recordName || undefined
+                    },
+                    { quiet: true }
+                );
+            }
+        });
     }
 
     maybeScreenPop(call) {

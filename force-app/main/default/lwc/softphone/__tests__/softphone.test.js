@@ -400,6 +400,24 @@ describe('c-softphone calls', () => {
         ]);
     });
 
+    it('relates the record on screen when a call connects', async () => {
+        const element = mount();
+        bridgeHandler = (detail) =>
+            detail.method === 'getAppViewInfo'
+                ? { result: { recordId: CONTACT, recordName: 'Ada', objectType: 'Contact', url: '/x' } }
+                : { result: null };
+        const socket = await connect(element);
+        await emit(socket, 11, { type: 'call.ringing', call: fx.call() });
+        expect(bridgeCalls('getAppViewInfo')).toEqual([]);
+        const connected = fx.call({ state: 'connected', answeredAt: fx.NOW, actions: ['hangup'] });
+        await emit(socket, 12, { type: 'call.connected', call: connected });
+        await emit(socket, 13, { type: 'call.updated', call: connected });
+        expect(bridgeCalls('getAppViewInfo')).toHaveLength(1);
+        expect(socket.sent.filter((m) => m.type === 'relate')).toEqual([
+            expect.objectContaining({ callId: 'k1', recordId: CONTACT, objectType: 'Contact', name: 'Ada' })
+        ]);
+    });
+
     it('dials on click-to-dial, opens the panel, and relates the record to the new call', async () => {
         const element = mount();
         const socket = await connect(element);
