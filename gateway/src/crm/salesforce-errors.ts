@@ -67,6 +67,21 @@ export function toSalesforceError(error: unknown): SalesforceError {
     const e = (error ?? {}) as ErrorLike;
     const message = typeof e.message === 'string' ? e.message.slice(0, 500) : 'unknown error';
     if (message.startsWith('Unable to refresh session') || message.startsWith('No refresh token')) {
+        // a refresh that could not reach the token endpoint is an outage, not a revoked login
+        if (
+            /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket hang up|request to .* failed|ERROR_HTTP_5/.test(
+                message
+            )
+        ) {
+            return new SalesforceError(
+                ErrorCodes.SALESFORCE_UNAVAILABLE,
+                `Salesforce token endpoint unreachable: ${message}`,
+                'REFRESH_UNAVAILABLE',
+                {
+                    cause: error
+                }
+            );
+        }
         return new SalesforceError(
             ErrorCodes.SALESFORCE_AUTH,
             `Salesforce session could not be refreshed: ${message}`,
