@@ -61,6 +61,8 @@ interface Login {
     device: string;
     username: string;
     agentId?: string | undefined;
+    /** Set when the session restored its monitors after a link loss, until it is ready again. */
+    restored?: boolean;
 }
 
 type Phase = 'live' | 'wrapUp' | 'recent';
@@ -96,7 +98,7 @@ export function defaultSessionFactory(server: CtiServerOption, init: SessionInit
 }
 
 export class AgentService extends EventEmitter<AgentServiceEvents> {
-    private readonly options: AgentServiceOptions;
+    private options: AgentServiceOptions;
     private readonly logger: Logger;
     private readonly now: () => number;
     private readonly newId: () => string;
@@ -177,6 +179,17 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         return record === undefined ? undefined : this.view(record, this.now());
     }
 
+    /**
+     * Applies edited settings (from the settings page): servers, the active selection, dial plan, wrap-up,
+     * picklists. A logged-in agent stays on its server until it logs out. Clients get a fresh snapshot.
+     */
+    reconfigure(
+        patch: Partial<Omit<AgentServiceOptions, 'journal' | 'callLog' | 'createSession' | 'logger'>>
+    ): void {
+        this.options = { ...this.options, ...patch };
+        this.emit('resync');
+    }
+
     // -----------------------------------------------------------------------------------------------------
     // Links reported by others (call logging)
 
@@ -250,7 +263,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             this.reconcile(login, () => table.reconcile(snapshot));
         });
         session.on('restored', () => {
-            if (this.login_ === login) this.emit('resync');
+            login.restored = true;
         });
         try {
             await session.start();
@@ -645,7 +658,15 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             this.persist();
             return;
         }
-        if (this.login_ === login && this.agent.state !== 'loggingIn') this.setCti(cti, detail);
+        if (this.login_ !== login || this.agent.state === 'loggingIn') return;
+        // While recovering, connecting and logging in again are still part of the recovery.
+        const recovering = this.links.cti === 'recovering' && cti === 'connecting';
+        this.setCti(recovering ? 'recovering' : cti, detail);
+        if (change.to === 'ready' && login.restored) {
+            // The calls were reconciled with SnapshotDevice before the session became ready.
+            login.restored = false;
+            this.emit('resync');
+        }
     }
 
     // -----------------------------------------------------------------------------------------------------

@@ -1,0 +1,141 @@
+/**
+ * The edge: a Fastify app over HTTPS with the softphone's WebSocket (`/ws`), health and metrics endpoints and
+ * the settings page. The upgrade is authenticated before the handshake: a page whose Origin is not in the
+ * allowlist gets `403 ORIGIN_NOT_ALLOWED` and never a socket; a page that is allowed must still be paired
+ * (connection.ts). Every agent event is broadcast to every ready connection; after a CTI recovery each gets
+ * a fresh snapshot.
+ */
+import websocket from '@fastify/websocket';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { AgentService } from '../agent/index.js';
+import type { Logger } from '../log.js';
+import { Connection, CLOSE, type ConnectionLimits } from './connection.js';
+import type { PairingStore } from './pairing.js';
+import { registerSettings, type SettingsDeps } from './settings-routes.js';
+import { isOriginAllowed } from '../config/index.js';
+
+export interface EdgeOptions {
+    agent: AgentService;
+    /** undefined: pairing off (demo mode only). */
+    pairing: PairingStore | undefined;
+    /** The current allowlist (read on every upgrade, so edits apply at once). */
+    allowedOrigins: () => readonly string[];
+    limits: ConnectionLimits;
+    maxPayloadBytes: number;
+    https?: { key: string; cert: string };
+    gatewayVersion: string;
+    /** The settings page's public URL (shown by the softphone while pairing). */
+    settingsUrl: string;
+    settings: Omit<SettingsDeps, 'pairing' | 'agent'>;
+    onSalesforceSession?: (session: { instanceUrl: string; sessionId: string }) => Promise<void>;
+    logger: Logger;
+}
+
+export interface Edge {
+    app: FastifyInstance;
+    connections: () => number;
+    /** Closes every socket with 1001 and the server. */
+    close: () => Promise<void>;
+}
+
+export async function buildEdge(options: EdgeOptions): Promise<Edge> {
+    const logger = options.logger.child({ component: 'edge' });
+    const app = Fastify({
+        loggerInstance: logger,
+        // No per-request lines: URLs can carry the settings key, and the WebSocket logs what matters itself.
+        logController: new LogController({ disableRequestLogging: true }),
+        ...(options.https === undefined ? {} : { https: options.https }),
+        // Idle HTTP keep-alive sockets must not hold shutdown up.
+        forceCloseConnections: true
+    }) as unknown as FastifyInstance;
+    const ready = new Set<Connection>();
+    const all = new Set<Connection>();
+    const counters = { connections: 0, refusedOrigins: 0 };
+
+    const onEvent = (frame: Parameters<Connection['event']>[0]): void => {
+        for (const connection of ready) connection.event(frame);
+    };
+    const onResync = (): void => {
+        for (const connection of ready) connection.snapshot();
+    };
+    options.agent.on('event', onEvent);
+    options.agent.on('resync', onResync);
+
+    await app.register(websocket, { options: { maxPayload: options.maxPayloadBytes } });
+
+    app.get('/healthz', () => ({ status: 'ok' }));
+    app.get('/readyz', async (_request, reply) => {
+        const { links, agent } = options.agent.snapshot().snapshot;
+        const ok = agent.state === 'loggedOut' || links.cti === 'up';
+        return reply
+            .code(ok ? 200 : 503)
+            .send({ status: ok ? 'ready' : 'degraded', cti: links.cti, salesforce: links.salesforce });
+    });
+    app.get('/metrics', async (_request, reply) => {
+        const { snapshot, seq } = options.agent.snapshot();
+        const lines = [
+            '# TYPE switchboard_ws_connections gauge',
+            `switchboard_ws_connections ${all.size}`,
+            '# TYPE switchboard_ws_connections_total counter',
+            `switchboard_ws_connections_total ${counters.connections}`,
+            '# TYPE switchboard_ws_refused_origins_total counter',
+            `switchboard_ws_refused_origins_total ${counters.refusedOrigins}`,
+            '# TYPE switchboard_events_total counter',
+            `switchboard_events_total ${seq}`,
+            '# TYPE switchboard_calls gauge',
+            `switchboard_calls ${snapshot.calls.length}`,
+            '# TYPE switchboard_cti_up gauge',
+            `switchboard_cti_up ${snapshot.links.cti === 'up' ? 1 : 0}`
+        ];
+        return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
+    });
+
+    app.register((scope, _opts, done) => {
+        scope.addHook('preValidation', async (request, reply) => {
+            const origin = request.headers.origin;
+            if (!isOriginAllowed(origin, options.allowedOrigins())) {
+                counters.refusedOrigins += 1;
+                request.log.warn({ origin }, 'websocket refused: origin not allowed');
+                await reply.code(403).send({
+                    code: 'ORIGIN_NOT_ALLOWED',
+                    message:
+                        'this page is not allowed to use the gateway; add its origin in the gateway settings'
+                });
+            }
+        });
+        scope.get('/ws', { websocket: true }, (socket, request) => {
+            counters.connections += 1;
+            const connection = new Connection(socket, request.headers.origin ?? '', {
+                agent: options.agent,
+                pairing: options.pairing,
+                limits: options.limits,
+                gatewayVersion: options.gatewayVersion,
+                settingsUrl: options.settingsUrl,
+                logger,
+                ...(options.onSalesforceSession === undefined
+                    ? {}
+                    : { onSalesforceSession: options.onSalesforceSession }),
+                onReady: (c) => ready.add(c),
+                onClose: (c) => {
+                    ready.delete(c);
+                    all.delete(c);
+                }
+            });
+            all.add(connection);
+        });
+        done();
+    });
+
+    registerSettings(app, { ...options.settings, pairing: options.pairing, agent: options.agent });
+
+    return {
+        app,
+        connections: () => all.size,
+        close: async () => {
+            options.agent.off('event', onEvent);
+            options.agent.off('resync', onResync);
+            for (const connection of all) connection.close(CLOSE.shutdown, 'gateway shutting down');
+            await app.close();
+        }
+    };
+}

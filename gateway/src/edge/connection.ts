@@ -1,0 +1,289 @@
+/**
+ * One softphone connection (one browser tab): hello and pairing, then requests → the agent service and the
+ * agent's events → the tab. Every frame is validated with the protocol's zod schemas; every request gets
+ * exactly one `result` or `error` with its id; nothing a client sends can crash the gateway.
+ *
+ * Limits: the hello must come within `helloTimeoutSec`; a token bucket per connection (RATE_LIMITED); a
+ * connection silent for `idleTimeoutSec` (not even a pong to our pings) is closed; a client too slow to read
+ * its events is closed (it reconnects and gets a snapshot). Oversized frames are refused by ws itself
+ * (close 1009) before they are read.
+ */
+import type { WebSocket } from '@fastify/websocket';
+import type { AgentService, EventFrame } from '../agent/index.js';
+import { GatewayError, RequestError } from '../errors.js';
+import type { Logger } from '../log.js';
+import {
+    PROTOCOL_VERSION,
+    clientMessageSchema,
+    type ClientMessage,
+    type HelloResult,
+    type RequestOf,
+    type ServerMessage
+} from '../protocol/index.js';
+import { dispatch } from './dispatch.js';
+import { errorBody } from './error-body.js';
+import type { PairingStore } from './pairing.js';
+import { TokenBucket } from './rate-limit.js';
+
+export interface ConnectionLimits {
+    helloTimeoutSec: number;
+    idleTimeoutSec: number;
+    rateLimit: { perSecond: number; burst: number };
+    /** Close a client whose unsent data exceeds this many bytes. Default 4 MiB. */
+    maxBufferedBytes?: number;
+}
+
+export interface ConnectionContext {
+    agent: AgentService;
+    /** undefined: pairing is off (demo mode). */
+    pairing: PairingStore | undefined;
+    limits: ConnectionLimits;
+    gatewayVersion: string;
+    settingsUrl: string;
+    logger: Logger;
+    /** A Salesforce session the softphone handed over (hello or salesforceSession). */
+    onSalesforceSession?: (session: { instanceUrl: string; sessionId: string }) => Promise<void>;
+    /** Called when the connection is ready for events (paired and snapshot sent) and when it goes. */
+    onReady: (connection: Connection) => void;
+    onClose: (connection: Connection) => void;
+}
+
+/** Close codes (4000–4999 are the application's). */
+export const CLOSE = {
+    helloTimeout: 4001,
+    idle: 4002,
+    tooSlow: 4003,
+    rateLimited: 4004,
+    shutdown: 1001
+} as const;
+
+let connectionCounter = 0;
+
+export class Connection {
+    readonly id = ++connectionCounter;
+    private readonly bucket: TokenBucket;
+    private readonly logger: Logger;
+    private helloed = false;
+    private paired = false;
+    private lastSeen = Date.now();
+    private readonly timers: NodeJS.Timeout[] = [];
+    private strikes = 0;
+    private closed = false;
+
+    constructor(
+        private readonly socket: WebSocket,
+        readonly origin: string,
+        private readonly context: ConnectionContext
+    ) {
+        this.logger = context.logger.child({ connection: this.id });
+        const { limits } = context;
+        this.bucket = new TokenBucket(limits.rateLimit.perSecond, limits.rateLimit.burst);
+        socket.on('message', (data, isBinary) => {
+            this.lastSeen = Date.now();
+            this.onFrame(data, isBinary);
+        });
+        socket.on('pong', () => {
+            this.lastSeen = Date.now();
+        });
+        socket.on('close', () => {
+            this.dispose();
+        });
+        socket.on('error', (error) => {
+            this.logger.debug({ err: error }, 'websocket error');
+        });
+        const hello = setTimeout(() => {
+            if (!this.helloed) this.close(CLOSE.helloTimeout, 'no hello');
+        }, limits.helloTimeoutSec * 1000);
+        const idleMs = limits.idleTimeoutSec * 1000;
+        const ping = setInterval(
+            () => {
+                if (Date.now() - this.lastSeen > idleMs) {
+                    this.close(CLOSE.idle, 'idle');
+                    return;
+                }
+                if (socket.readyState === socket.OPEN) socket.ping();
+            },
+            Math.max(1000, idleMs / 3)
+        );
+        this.timers.push(hello, ping);
+        for (const timer of this.timers) timer.unref();
+    }
+
+    /** Sends one agent event (when paired). */
+    event(frame: EventFrame): void {
+        if (!this.paired) return;
+        this.send({ v: PROTOCOL_VERSION, type: 'event', seq: frame.seq, at: frame.at, event: frame.event });
+    }
+
+    /** Sends the whole state (after pairing, after a CTI recovery). */
+    snapshot(): void {
+        if (!this.paired) return;
+        const { seq, snapshot } = this.context.agent.snapshot();
+        this.send({ v: PROTOCOL_VERSION, type: 'snapshot', seq, snapshot });
+    }
+
+    close(code: number, reason: string): void {
+        if (this.closed) return;
+        this.logger.info({ code, reason }, 'closing websocket');
+        this.socket.close(code, reason);
+        this.dispose();
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+
+    private onFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+        if (isBinary) {
+            this.reply(null, new RequestError('BAD_REQUEST', 'frames must be JSON text, not binary'));
+            return;
+        }
+        if (!this.bucket.take()) {
+            this.strikes += 1;
+            this.reply(null, new RequestError('RATE_LIMITED', 'too many requests: slow down'));
+            if (this.strikes > this.context.limits.rateLimit.burst)
+                this.close(CLOSE.rateLimited, 'rate limited');
+            return;
+        }
+        this.strikes = 0;
+        const text = Buffer.isBuffer(data)
+            ? data.toString('utf8')
+            : Buffer.from(data as ArrayBuffer).toString('utf8');
+        let raw: unknown;
+        try {
+            raw = JSON.parse(text);
+        } catch {
+            this.reply(null, new RequestError('BAD_REQUEST', 'the frame is not valid JSON'));
+            return;
+        }
+        const id = idOf(raw);
+        if (typeof raw === 'object' && raw !== null && 'v' in raw && raw.v !== PROTOCOL_VERSION) {
+            this.reply(
+                id,
+                new RequestError(
+                    'UNSUPPORTED_VERSION',
+                    `this gateway speaks protocol version ${PROTOCOL_VERSION}`,
+                    {
+                        details: { supported: [PROTOCOL_VERSION] }
+                    }
+                )
+            );
+            return;
+        }
+        const parsed = clientMessageSchema.safeParse(raw);
+        if (!parsed.success) {
+            const problems = parsed.error.issues.slice(0, 5).map((issue) => ({
+                path: issue.path.join('.'),
+                message: issue.message
+            }));
+            this.reply(
+                id,
+                new RequestError('BAD_REQUEST', 'the request is not valid', { details: { problems } })
+            );
+            return;
+        }
+        void this.handle(parsed.data);
+    }
+
+    private async handle(message: ClientMessage): Promise<void> {
+        try {
+            const result = await this.execute(message);
+            this.send({ v: PROTOCOL_VERSION, type: 'result', id: message.id, result: result ?? null });
+            if (message.type === 'hello' && this.paired) this.ready();
+        } catch (error) {
+            this.reply(message.id, error, message.type);
+        }
+    }
+
+    private async execute(message: ClientMessage): Promise<unknown> {
+        if (message.type === 'hello') return this.hello(message);
+        if (!this.paired) {
+            throw new RequestError(
+                'PAIRING_REQUIRED',
+                this.helloed ? 'this page is not paired with the gateway yet' : 'say hello first'
+            );
+        }
+        if (message.type === 'salesforceSession') {
+            await this.takeSalesforceSession(message.salesforce);
+            return { accepted: true };
+        }
+        return dispatch(this.context.agent, message);
+    }
+
+    private async hello(message: RequestOf<'hello'>): Promise<HelloResult> {
+        if (this.helloed) throw new RequestError('BAD_REQUEST', 'hello was already said on this connection');
+        this.helloed = true;
+        const base = {
+            protocol: PROTOCOL_VERSION,
+            gateway: { version: this.context.gatewayVersion }
+        } as const;
+        if (message.salesforce !== undefined) await this.takeSalesforceSession(message.salesforce);
+        const pairing = this.context.pairing;
+        if (pairing === undefined || pairing.verify(this.origin, message.token)) {
+            this.paired = true;
+            return { ...base, paired: true };
+        }
+        const begun = pairing.begin(this.origin, message.client.name);
+        pairing
+            .whenApproved(begun.requestId)
+            .then((granted) => {
+                if (this.closed) return;
+                this.paired = true;
+                this.send({ v: PROTOCOL_VERSION, type: 'paired', token: granted.token });
+                this.ready();
+            })
+            .catch((error: unknown) => {
+                this.logger.info({ err: error }, 'pairing request ended without approval');
+            });
+        return {
+            ...base,
+            paired: false,
+            pairing: {
+                requestId: begun.requestId,
+                code: begun.code,
+                expiresAt: begun.expiresAt,
+                settingsUrl: this.context.settingsUrl
+            }
+        };
+    }
+
+    private async takeSalesforceSession(session: { instanceUrl: string; sessionId: string }): Promise<void> {
+        const take = this.context.onSalesforceSession;
+        if (take === undefined) return;
+        await take(session);
+    }
+
+    private ready(): void {
+        this.snapshot();
+        this.context.onReady(this);
+    }
+
+    private reply(id: string | null, error: unknown, type?: string): void {
+        const body = errorBody(error, this.logger, { request: type });
+        if (!(error instanceof GatewayError) || error.code === 'INTERNAL') {
+            this.logger.warn({ request: type, code: body.code }, 'request failed');
+        }
+        this.send({ v: PROTOCOL_VERSION, type: 'error', id, error: body });
+    }
+
+    private send(message: ServerMessage): void {
+        if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+        const limit = this.context.limits.maxBufferedBytes ?? 4 * 1024 * 1024;
+        if (this.socket.bufferedAmount > limit) {
+            this.close(CLOSE.tooSlow, 'too slow to read events');
+            return;
+        }
+        this.socket.send(JSON.stringify(message));
+    }
+
+    private dispose(): void {
+        if (this.closed) return;
+        this.closed = true;
+        for (const timer of this.timers) clearTimeout(timer);
+        this.context.onClose(this);
+    }
+}
+
+function idOf(raw: unknown): string | null {
+    if (typeof raw !== 'object' || raw === null || !('id' in raw)) return null;
+    const { id } = raw;
+    return typeof id === 'string' && id.length > 0 && id.length <= 64 ? id : null;
+}

@@ -1,0 +1,258 @@
+/**
+ * The gateway process's parts put together from the configuration: the agent service (with its call journal),
+ * call logging (outbox + Salesforce), the pairing store, certificates and the edge. `switchboard serve` and
+ * the demo both start it through `startGateway`; `close()` shuts it down in order (sockets, edge, agent
+ * logout, outbox) and never throws.
+ */
+import { join } from 'node:path';
+import { AgentService, fileJournal, type CompletedCall, type CtiServerOption } from '../agent/index.js';
+import type { GatewayConfig, ServerConfig } from '../config/index.js';
+import { CallLogger, sessionAuth, type CallLogInput, type SalesforceClient } from '../crm/index.js';
+import type { Logger } from '../log.js';
+import { buildEdge, type Edge } from './app.js';
+import { ensureCertificates } from './certs.js';
+import { PairingStore } from './pairing.js';
+import { settingsKey } from './settings-key.js';
+import type { ConfigStoreWithChanges } from './config-store.js';
+
+export const GATEWAY_VERSION = '0.1.0';
+
+export interface GatewayOptions {
+    /** The validated configuration and where edits are saved. */
+    config: ConfigStoreWithChanges;
+    /** The config directory: certificates, pairings, the journal, the outbox. */
+    dir: string;
+    logger: Logger;
+    /** Certificates to use instead of the ones in `dir` (tests). */
+    tls?: { key: string; cert: string };
+    /** A Salesforce client to log with from the start (OAuth login, or the demo's stand-in). */
+    salesforceClient?: SalesforceClient;
+    /** The port to listen on instead of the configured one (0: any free port). */
+    port?: number;
+}
+
+export interface Gateway {
+    agent: AgentService;
+    edge: Edge;
+    callLogger: CallLogger | undefined;
+    pairing: PairingStore | undefined;
+    /** https://host:port */
+    url: string;
+    wsUrl: string;
+    /** The settings page with the key that unlocks the configuration (print it only to the local user). */
+    settingsLoginUrl: string;
+    caPath: string | undefined;
+    close(): Promise<void>;
+}
+
+export function serverOption(server: ServerConfig): CtiServerOption {
+    const tls =
+        typeof server.tls === 'boolean'
+            ? server.tls
+            : {
+                  ...(server.tls.rejectUnauthorized === undefined
+                      ? {}
+                      : { rejectUnauthorized: server.tls.rejectUnauthorized }),
+                  ...(server.tls.servername === undefined ? {} : { servername: server.tls.servername })
+              };
+    return {
+        id: server.id,
+        name: server.name,
+        host: server.host,
+        port: server.port,
+        tls,
+        profile: server.profile,
+        ...(server.loginElement === undefined ? {} : { loginElement: server.loginElement }),
+        canAnswer: server.canAnswer,
+        ...(server.sessionDurationSec === undefined ? {} : { sessionDurationSec: server.sessionDurationSec }),
+        ...(server.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: server.requestTimeoutMs })
+    };
+}
+
+function applicationIdOf(config: GatewayConfig): string {
+    return config.clientIds.find((c) => c.id === config.active.clientId)?.applicationId ?? 'switchboard';
+}
+
+/** A finished call as the call log takes it (no undefined-valued keys). */
+function logInput(call: CompletedCall, agentUserId: string | undefined): CallLogInput {
+    const input = JSON.parse(JSON.stringify(call)) as CallLogInput;
+    if (agentUserId !== undefined) input.agentUserId = agentUserId;
+    return input;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+    const { dir, logger } = options;
+    const config = options.config.get();
+    let tls: { key: string; cert: string };
+    let caPath: string | undefined;
+    if (options.tls === undefined) {
+        const certs = await ensureCertificates(dir);
+        tls = { key: certs.key, cert: certs.cert };
+        caPath = certs.caPath;
+    } else {
+        tls = options.tls;
+    }
+    let agentUserId: string | undefined;
+
+    const callLogger = config.callLogging.enabled
+        ? new CallLogger({
+              outboxPath: join(dir, 'outbox.sqlite'),
+              ...(options.salesforceClient === undefined ? {} : { client: options.salesforceClient }),
+              subjectTemplate: config.callLogging.subjectTemplate,
+              countryCode: config.dialPlan.countryCode,
+              logger
+          })
+        : undefined;
+
+    const agent = new AgentService({
+        servers: config.servers.map(serverOption),
+        activeServerId: config.active.serverId,
+        applicationId: applicationIdOf(config),
+        dialPlan: config.dialPlan,
+        wrapUpSeconds: config.callLogging.wrapUpSeconds,
+        screenPop: config.screenPop.when,
+        dispositions: config.dispositions,
+        notReadyReasons: config.notReadyReasons,
+        journal: fileJournal(join(dir, 'calls.json'), { logger }),
+        ...(callLogger === undefined
+            ? {}
+            : {
+                  callLog: {
+                      log: (call) => {
+                          callLogger.log(logInput(call, agentUserId));
+                      }
+                  },
+                  lookupCaller: (number) => callLogger.lookupCaller(number),
+                  proposeWhoWhat: (related) =>
+                      callLogger.proposeWhoWhat(
+                          related.map((r) => ({
+                              recordId: r.recordId,
+                              objectType: r.objectType,
+                              enteredAt: r.enteredAt,
+                              ...(r.leftAt === undefined ? {} : { leftAt: r.leftAt })
+                          }))
+                      )
+              }),
+        logger
+    });
+
+    options.config.onChange((next) => {
+        agent.reconfigure({
+            servers: next.servers.map(serverOption),
+            activeServerId: next.active.serverId,
+            applicationId: applicationIdOf(next),
+            dialPlan: next.dialPlan,
+            wrapUpSeconds: next.callLogging.wrapUpSeconds,
+            screenPop: next.screenPop.when,
+            dispositions: next.dispositions,
+            notReadyReasons: next.notReadyReasons
+        });
+    });
+
+    if (callLogger !== undefined) {
+        callLogger.on('logged', ({ key, taskId }) => {
+            agent.setLogStatus(key, { status: 'saved', taskId });
+        });
+        callLogger.on('failed', ({ key, error, permanent }) => {
+            if (permanent)
+                agent.setLogStatus(key, {
+                    status: 'failed',
+                    error: { code: error.code, message: error.message }
+                });
+        });
+        callLogger.on('link', ({ state, detail }) => {
+            agent.setSalesforceLink(state, detail);
+        });
+    }
+
+    const pairing =
+        config.edge.pairing === 'off'
+            ? undefined
+            : await PairingStore.open({
+                  dir,
+                  allowedOrigins: () => options.config.get().edge.allowedOrigins
+              });
+    const key = await settingsKey(dir);
+    const host = config.edge.host;
+    const port = options.port ?? config.edge.port;
+    const displayHost = host.includes(':') ? `[${host}]` : host;
+
+    // The URLs are known only after listen when port is 0; the edge reads them through these holders.
+    const urls = { self: `https://${displayHost}:${port}` };
+    const edge = await buildEdge({
+        agent,
+        pairing,
+        allowedOrigins: () => options.config.get().edge.allowedOrigins,
+        limits: {
+            helloTimeoutSec: config.edge.helloTimeoutSec,
+            idleTimeoutSec: config.edge.idleTimeoutSec,
+            rateLimit: config.edge.rateLimit
+        },
+        maxPayloadBytes: config.edge.maxPayloadBytes,
+        https: { key: tls.key, cert: tls.cert },
+        gatewayVersion: GATEWAY_VERSION,
+        get settingsUrl() {
+            return `${urls.self}/settings`;
+        },
+        settings: {
+            config: options.config,
+            settingsKey: key,
+            selfOrigin: () => urls.self,
+            ...(callLogger === undefined
+                ? {}
+                : {
+                      outbox: {
+                          entries: () => callLogger.entries(),
+                          retry: (k?: string) => callLogger.retry(k)
+                      }
+                  })
+        },
+        ...(callLogger === undefined
+            ? {}
+            : {
+                  onSalesforceSession: async (session) => {
+                      const { client, identity } = await sessionAuth({
+                          ...session,
+                          apiVersion: config.callLogging.apiVersion
+                      });
+                      agentUserId = identity.userId;
+                      callLogger.setClient(client);
+                  }
+              }),
+        logger
+    });
+
+    await edge.app.listen({ host, port });
+    const address = edge.app.server.address();
+    const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+    urls.self = `https://${displayHost}:${actualPort}`;
+    logger.info({ url: urls.self }, 'gateway listening');
+
+    let closing: Promise<void> | undefined;
+    return {
+        agent,
+        edge,
+        callLogger,
+        pairing,
+        url: urls.self,
+        wsUrl: `wss://${displayHost}:${actualPort}/ws`,
+        settingsLoginUrl: `${urls.self}/settings/login?key=${encodeURIComponent(key)}`,
+        caPath,
+        close() {
+            closing ??= (async () => {
+                const step = async (name: string, run: () => Promise<unknown>): Promise<void> => {
+                    try {
+                        await run();
+                    } catch (error) {
+                        logger.warn({ err: error, step: name }, 'error during shutdown');
+                    }
+                };
+                await step('edge', () => edge.close());
+                await step('agent', () => agent.close());
+                await step('pairing', async () => pairing?.close());
+                await step('call log', async () => callLogger?.close({ graceful: true }));
+            })();
+            return closing;
+        }
+    };
+}

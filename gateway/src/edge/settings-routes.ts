@@ -1,0 +1,220 @@
+/**
+ * The settings page (the configuration tool) and its JSON API, served by the gateway at its own origin.
+ *
+ * - Anyone at the machine can open `/settings` and approve a pending pairing by typing the code the softphone
+ *   shows: the code proves the person sees that softphone.
+ * - Everything else (CTI servers, client IDs, the active selection, allowed origins, paired origins, the
+ *   call-log outbox) needs the settings key: `/settings/login?key=…` (printed by `switchboard serve` and
+ *   `switchboard config settings-url`) sets an HttpOnly, SameSite=Strict cookie.
+ * - Every change must come from the page itself: a POST or DELETE whose Origin is not the gateway's own is
+ *   refused, so no other web page can drive it (CSRF).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AgentService } from '../agent/index.js';
+import {
+    addClientId,
+    addOrigin,
+    addServer,
+    removeClientId,
+    removeOrigin,
+    removeServer,
+    updateServer,
+    useActive,
+    type GatewayConfig
+} from '../config/index.js';
+import { GatewayError } from '../errors.js';
+import type { PairingStore } from './pairing.js';
+import { checkSettingsKey } from './settings-key.js';
+import { SETTINGS_PAGE } from './settings-page.js';
+
+export interface ConfigStore {
+    get(): GatewayConfig;
+    /** Applies an edit, validates, saves the file and applies the result to the running gateway. */
+    update(edit: (config: GatewayConfig) => GatewayConfig): Promise<GatewayConfig>;
+}
+
+export interface OutboxView {
+    entries(): unknown[];
+    retry(key?: string): number;
+}
+
+export interface SettingsDeps {
+    config: ConfigStore;
+    settingsKey: string;
+    /** The gateway's own origin, e.g. https://127.0.0.1:8443 (known once it listens). */
+    selfOrigin: () => string;
+    pairing: PairingStore | undefined;
+    agent: AgentService;
+    outbox?: OutboxView;
+}
+
+const COOKIE = 'switchboard_settings';
+
+function cookieKey(request: FastifyRequest): string | undefined {
+    const header = request.headers.cookie ?? '';
+    for (const part of header.split(';')) {
+        const [name, ...value] = part.trim().split('=');
+        if (name === COOKIE) return decodeURIComponent(value.join('='));
+    }
+    return undefined;
+}
+
+function refuse(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+    return reply.code(status).send({ code, message });
+}
+
+function body(request: FastifyRequest): Record<string, unknown> {
+    return typeof request.body === 'object' && request.body !== null
+        ? (request.body as Record<string, unknown>)
+        : {};
+}
+
+function text(value: unknown): string {
+    return typeof value === 'string' ? value : '';
+}
+
+export function registerSettings(app: FastifyInstance, deps: SettingsDeps): void {
+    const isAdmin = (request: FastifyRequest): boolean =>
+        checkSettingsKey(deps.settingsKey, cookieKey(request));
+
+    app.addHook('onRequest', async (request, reply) => {
+        if (!request.url.startsWith('/settings')) return;
+        void reply.header('cache-control', 'no-store').header('x-frame-options', 'DENY');
+        if (request.method === 'GET' || request.method === 'HEAD') return;
+        if (request.headers.origin !== deps.selfOrigin()) {
+            await refuse(
+                reply,
+                403,
+                'ORIGIN_NOT_ALLOWED',
+                'changes are accepted from the settings page only'
+            );
+        }
+    });
+
+    const admin = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+        if (!isAdmin(request)) {
+            await refuse(
+                reply,
+                401,
+                'SETTINGS_KEY_REQUIRED',
+                'open the settings link printed by the gateway'
+            );
+        }
+    };
+
+    const change = async (
+        reply: FastifyReply,
+        edit: (config: GatewayConfig) => GatewayConfig
+    ): Promise<FastifyReply> => {
+        try {
+            await deps.config.update(edit);
+            return await reply.send({ ok: true });
+        } catch (error) {
+            if (error instanceof GatewayError) return refuse(reply, 400, error.code, error.message);
+            throw error;
+        }
+    };
+
+    app.get('/settings', async (_request, reply) =>
+        reply.type('text/html; charset=utf-8').send(SETTINGS_PAGE)
+    );
+
+    app.get('/settings/login', async (request, reply) => {
+        const key = text((request.query as Record<string, unknown>)['key']);
+        if (!checkSettingsKey(deps.settingsKey, key))
+            return refuse(reply, 401, 'SETTINGS_KEY_REQUIRED', 'wrong key');
+        return reply
+            .header(
+                'set-cookie',
+                `${COOKIE}=${encodeURIComponent(key)}; HttpOnly; Secure; SameSite=Strict; Path=/settings`
+            )
+            .redirect('/settings');
+    });
+
+    app.get('/settings/api/pairing', () => ({
+        admin: false,
+        pending: deps.pairing?.list().pending ?? [],
+        pairingEnabled: deps.pairing !== undefined
+    }));
+
+    app.post('/settings/api/pairing/approve', async (request, reply) => {
+        if (deps.pairing === undefined) return refuse(reply, 400, 'PAIRING_FAILED', 'pairing is off');
+        const { requestId, code } = body(request);
+        const result = await deps.pairing.approve(text(requestId), text(code).trim());
+        if (result.ok) return reply.send({ ok: true, origin: result.origin });
+        const message =
+            result.reason === 'wrong-code'
+                ? `wrong code; ${result.attemptsLeft} attempts left`
+                : `the request is ${result.reason === 'unknown' ? 'gone' : result.reason}; ask the softphone for a new code`;
+        return refuse(reply, 400, 'PAIRING_FAILED', message);
+    });
+
+    app.post('/settings/api/pairing/deny', async (request, reply) => {
+        if (deps.pairing === undefined) return refuse(reply, 400, 'PAIRING_FAILED', 'pairing is off');
+        return reply.send({ ok: deps.pairing.deny(text(body(request)['requestId'])) });
+    });
+
+    app.register((scope, _opts, done) => {
+        scope.addHook('preHandler', admin);
+        scope.get('/settings/api/state', () => {
+            const config = deps.config.get();
+            return {
+                admin: true,
+                servers: config.servers,
+                clientIds: config.clientIds,
+                active: config.active,
+                allowedOrigins: config.edge.allowedOrigins,
+                pairings: deps.pairing?.list().pairings ?? [],
+                agent: deps.agent.snapshot().snapshot.agent,
+                outbox: deps.outbox?.entries() ?? []
+            };
+        });
+        scope.post('/settings/api/active', async (request, reply) => {
+            const { serverId, clientId } = body(request);
+            return change(reply, (config) =>
+                useActive(config, {
+                    ...(serverId === undefined ? {} : { serverId: text(serverId) }),
+                    ...(clientId === undefined ? {} : { clientId: text(clientId) })
+                })
+            );
+        });
+        scope.post('/settings/api/servers', async (request, reply) => {
+            const server = body(request) as Parameters<typeof addServer>[1];
+            return change(reply, (config) =>
+                config.servers.some((s) => s.id === server.id)
+                    ? updateServer(config, server)
+                    : addServer(config, server)
+            );
+        });
+        scope.post('/settings/api/servers/remove', async (request, reply) =>
+            change(reply, (config) => removeServer(config, text(body(request)['id'])))
+        );
+        scope.post('/settings/api/clients', async (request, reply) => {
+            const { id, applicationId, description } = body(request);
+            return change(reply, (config) =>
+                addClientId(config, {
+                    id: text(id),
+                    applicationId: text(applicationId),
+                    ...(typeof description === 'string' ? { description } : {})
+                })
+            );
+        });
+        scope.post('/settings/api/clients/remove', async (request, reply) =>
+            change(reply, (config) => removeClientId(config, text(body(request)['id'])))
+        );
+        scope.post('/settings/api/origins', async (request, reply) =>
+            change(reply, (config) => addOrigin(config, text(body(request)['origin'])))
+        );
+        scope.post('/settings/api/origins/remove', async (request, reply) =>
+            change(reply, (config) => removeOrigin(config, text(body(request)['origin'])))
+        );
+        scope.post('/settings/api/pairings/revoke', async (request) => ({
+            revoked: (await deps.pairing?.revoke(text(body(request)['origin']))) ?? 0
+        }));
+        scope.post('/settings/api/outbox/retry', (request) => {
+            const key = body(request)['key'];
+            return { retried: deps.outbox?.retry(typeof key === 'string' ? key : undefined) ?? 0 };
+        });
+        done();
+    });
+}
