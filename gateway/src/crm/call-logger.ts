@@ -43,6 +43,8 @@ export interface CallLoggerOptions extends BuildTaskOptions {
     /** Caller lookup: cache TTL (default 60 s), site country code for national ⇄ E.164 variants. */
     lookupTtlMs?: number;
     countryCode?: string;
+    /** SQLite durability of the outbox; default 'full' (see Outbox). */
+    synchronous?: 'full' | 'normal';
 }
 
 export type CallLoggerEvents = WorkerEvents;
@@ -59,7 +61,10 @@ export class CallLogger extends EventEmitter<CallLoggerEvents> {
     constructor(private readonly options: CallLoggerOptions) {
         super();
         this.clock = options.clock ?? systemClock;
-        this.outbox = new Outbox(options.outboxPath);
+        this.outbox = new Outbox(
+            options.outboxPath,
+            options.synchronous === undefined ? {} : { synchronous: options.synchronous }
+        );
         this.worker = new OutboxWorker(this.outbox, {
             clock: this.clock,
             ...(options.random === undefined ? {} : { random: options.random }),

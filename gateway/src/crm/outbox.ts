@@ -91,11 +91,18 @@ export class Outbox {
     private readonly db: Database.Database;
     private closed = false;
 
-    constructor(readonly path: string) {
+    /**
+     * `synchronous: 'full'` (default) fsyncs every commit, so a log survives a power loss too; 'normal' (WAL)
+     * survives a killed process but may lose the last commits on power loss — for bulk tests and benchmarks.
+     */
+    constructor(
+        readonly path: string,
+        options: { synchronous?: 'full' | 'normal' } = {}
+    ) {
         if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
         this.db = new Database(path);
         this.db.pragma('journal_mode = WAL');
-        this.db.pragma('synchronous = FULL');
+        this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
         this.db.pragma('busy_timeout = 5000');
         this.db.exec(SCHEMA);
     }

@@ -10,7 +10,7 @@ let dir: { dir: string; cleanup: () => void };
 let client: SalesforceClient;
 const loggers: CallLogger[] = [];
 
-function open(options: { client?: SalesforceClient | undefined } = {}): CallLogger {
+function open(options: { client?: SalesforceClient | undefined; synchronous?: 'normal' } = {}): CallLogger {
     const logger = new CallLogger({
         outboxPath: join(dir.dir, 'outbox.sqlite'),
         ...('client' in options
@@ -21,7 +21,8 @@ function open(options: { client?: SalesforceClient | undefined } = {}): CallLogg
         retry: FAST_RETRY,
         idlePollMs: 20,
         random: () => 0.5,
-        timeZone: 'UTC'
+        timeZone: 'UTC',
+        ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous })
     });
     loggers.push(logger);
     return logger;
@@ -202,6 +203,49 @@ describe('CallLogger against the stand-in over HTTP, outbox on a real SQLite fil
         assert.equal(taskFor('two-tabs')['Description'], 'from the second tab');
     });
 
+    it('an edit saved while the first send is in flight is sent too, to the same Task', async () => {
+        const logger = open();
+        sf.faults.set({ latencyMs: 50 });
+        logger.log(callLog({ key: 'race', notes: 'first' }));
+        await until(() => sf.requests().some((r) => r.method === 'PATCH'), 'first send in flight');
+        logger.log(callLog({ key: 'race', notes: 'second' }));
+        await until(
+            () => logger.entry('race')?.status === 'sent' && taskFor('race')['Description'] === 'second',
+            'edit sent'
+        );
+        assert.equal(tasksFor('race'), 1);
+        const writes = sf.requests().filter((r) => r.method === 'PATCH');
+        assert.equal(writes.length, 2);
+        assert.ok(writes.every((w) => w.status === 201 || w.status === 200));
+    });
+
+    it('shows the day’s calls with their Task ids', async () => {
+        const logger = open();
+        logger.log(
+            callLog({
+                key: 'h-old',
+                startedAt: Date.UTC(2026, 10, 30, 12),
+                endedAt: Date.UTC(2026, 10, 30, 12, 1)
+            })
+        );
+        logger.log(callLog({ key: 'h-1' }));
+        logger.log(
+            callLog({
+                key: 'h-2',
+                startedAt: Date.UTC(2026, 11, 1, 11),
+                answeredAt: Date.UTC(2026, 11, 1, 11),
+                endedAt: Date.UTC(2026, 11, 1, 11, 2)
+            })
+        );
+        await until(() => logger.entries({ status: 'sent' }).length === 3, 'sent');
+        const today = logger.history(Date.UTC(2026, 11, 1));
+        assert.deepEqual(
+            today.map((e) => e.key),
+            ['h-2', 'h-1']
+        );
+        assert.ok(today.every((e) => e.taskId?.startsWith('00T')));
+    });
+
     it('logs missed calls and Lead calls without a What', async () => {
         const logger = open();
         const base = callLog();
@@ -224,12 +268,17 @@ describe('CallLogger against the stand-in over HTTP, outbox on a real SQLite fil
     });
 
     it('1,000 calls through 30% injected 5xx: no loss, no duplicate', async () => {
-        const offline = open({ client: undefined });
+        // fsync per commit is what makes one log durable; here it would only make the test slow (the kill
+        // tests cover durability with the default)
+        const offline = open({ client: undefined, synchronous: 'normal' });
         for (let i = 0; i < 1000; i++) offline.log(callLog({ key: `bulk-${i}`, pbxCallId: `P${i}` }));
         await offline.close({ graceful: false });
         sf.faults.set({ errorRate: 0.3 });
-        const logger = open();
-        await until(() => logger.entries({ status: 'sent' }).length === 1000, '1000 sent', 30_000);
+        const logger = open({ synchronous: 'normal' });
+        const sent = new Set<string>();
+        logger.on('logged', (e) => sent.add(e.key));
+        await until(() => sent.size === 1000, '1000 sent', 30_000);
+        assert.equal(logger.entries({ status: 'sent' }).length, 1000);
         sf.faults.clear();
         const keys = sf
             .tasks()

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +14,17 @@ const GATEWAY = fileURLToPath(new URL('../..', import.meta.url));
 let sf: SalesforceStandin;
 let dir: { dir: string; cleanup: () => void };
 
-function startChild(args: string[]): { child: ChildProcess; enqueued: Promise<void> } {
+function startChild(args: string[]): {
+    child: ChildProcessByStdio<null, Readable, null>;
+    enqueued: Promise<void>;
+} {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
         cwd: GATEWAY,
         stdio: ['ignore', 'pipe', 'inherit']
     });
     const enqueued = new Promise<void>((resolve, reject) => {
         let out = '';
-        child.stdout?.on('data', (chunk: Buffer) => {
+        child.stdout.on('data', (chunk: Buffer) => {
             out += chunk.toString('utf8');
             if (out.includes('enqueued\n')) resolve();
         });
