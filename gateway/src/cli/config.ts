@@ -44,6 +44,8 @@ export const CONFIG_USAGE = `Usage: switchboard config <action> [options]       
   origins list
   origins add ORIGIN              e.g. https://acme--c.vf.force.com (exact; no wildcards)
   origins remove ORIGIN
+
+  Also accepted: list (= show), add-server / remove-server, add-client-id / remove-client-id.
 `;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -139,7 +141,18 @@ async function editAndSave(
     return 0;
 }
 
-async function dispatch(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+/** The spellings of issue #3 (`config list`, `add-server`, …), mapped onto the actions above. */
+const ALIASES: Record<string, string[]> = {
+    list: ['show'],
+    'add-server': ['servers', 'add'],
+    'remove-server': ['servers', 'remove'],
+    'add-client-id': ['clients', 'add'],
+    'remove-client-id': ['clients', 'remove']
+};
+
+async function dispatch(input: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+    const alias = input[0] === undefined ? undefined : ALIASES[input[0]];
+    const args = alias === undefined ? input : [...alias, ...input.slice(1)];
     const [action, ...rest] = args;
     const pathOf: PathOf = (values) => {
         const path = str(values, 'config');

@@ -87,6 +87,15 @@ describe('switchboard config', () => {
             assert.equal((await run('servers', 'remove', 'osv')).code, 0);
             assert.equal((await file()).servers.length, 1);
 
+            assert.equal(
+                (await run('add-server', '--id', 'lab', '--host', '127.0.0.1', '--port', '5061')).code,
+                0
+            );
+            assert.equal((await run('add-client-id', '--id', 'lab')).code, 0);
+            assert.equal((await run('remove-server', 'lab')).code, 0);
+            assert.equal((await run('remove-client-id', 'lab')).code, 0);
+            assert.deepEqual(JSON.parse((await run('list')).out), await file());
+
             const wrong = await run('set', 'servers.demo.port', '70000');
             assert.equal(wrong.code, 1);
             assert.match(wrong.err, /servers\[0\]\.port: must be 1-65535/);
