@@ -33,6 +33,8 @@ export const ErrorCodes = {
     SALESFORCE_REJECTED: 'SALESFORCE_REJECTED',
     /** Salesforce could not be reached or is overloaded (5xx, REQUEST_LIMIT_EXCEEDED, network). Retryable. */
     SALESFORCE_UNAVAILABLE: 'SALESFORCE_UNAVAILABLE',
+    /** A call log handed to the CallLogger is unusable (e.g. its call key is empty or too long). */
+    CALL_LOG_INVALID: 'CALL_LOG_INVALID',
     /** A WebSocket frame is not JSON, not a known message, or its fields are invalid. */
     BAD_REQUEST: 'BAD_REQUEST',
     /** The client speaks a protocol version the gateway does not. */
