@@ -260,10 +260,18 @@ export class PairingStore {
         const dropped = new Set(
             sameOrigin.slice(0, Math.max(0, sameOrigin.length + 1 - this.options.maxPairingsPerOrigin))
         );
+        const previous = this.pairings;
         this.pairings = [...this.pairings.filter((p) => !dropped.has(p)), pairing];
         this.pending.delete(requestId);
         clearTimeout(pending.timer);
-        await this.persist();
+        try {
+            await this.persist();
+        } catch (error) {
+            // Not remembered on disk, so not issued at all: the waiting client hears why instead of hanging.
+            this.pairings = previous;
+            pending.reject(new PairingError('storage', 'the pairing could not be saved', { cause: error }));
+            throw error;
+        }
         pending.resolve({ origin: pending.origin, token, pairingId: pairing.id });
         this.emit({ type: 'approved', requestId, origin: pending.origin });
         return { ok: true, origin: pending.origin, pairingId: pairing.id };

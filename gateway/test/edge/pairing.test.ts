@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { PairingStore, type PairingEvent, type PairingStoreOptions } from '../../src/edge/pairing.js';
@@ -243,6 +243,16 @@ describe('PairingStore', () => {
             (error: unknown) =>
                 error instanceof ConfigError && error.problems[0]?.startsWith('not valid JSON') === true
         );
+    });
+
+    it('when pairings.json cannot be written, nothing is issued and the waiting client is told', async () => {
+        const store = await open();
+        const { requestId, code } = store.begin(VF, 'tab');
+        const granted = store.whenApproved(requestId);
+        await mkdir(join(dir, 'pairings.json')); // a directory where the file must go: the rename fails
+        await assert.rejects(store.approve(requestId, code));
+        await assert.rejects(granted, isPairingError('storage'));
+        assert.deepEqual(store.list().pairings, []);
     });
 
     it('close() rejects the clients still waiting', async () => {
