@@ -138,6 +138,7 @@ export class GatewayClient {
         }
         this.socket = socket;
         this.helloDone = false;
+        this.synced = false;
         this.lastSeq = null;
         this.resyncing = false;
         socket.onopen = () => this.handleOpen(socket);
@@ -197,7 +198,7 @@ export class GatewayClient {
             if (result.pairing) this.emit('pairing', result.pairing);
             return;
         }
-        this.awaitSnapshot();
+        if (!this.synced) this.awaitSnapshot();
     }
 
     handleHelloError(socket, error, sentToken) {
@@ -241,7 +242,7 @@ export class GatewayClient {
             case 'paired':
                 this.token = message.token;
                 this.emit('paired');
-                this.awaitSnapshot();
+                if (!this.synced) this.awaitSnapshot();
                 break;
             case 'snapshot':
                 this.acceptSnapshot(message.snapshot, message.seq);
@@ -255,6 +256,7 @@ export class GatewayClient {
         clearTimeout(this.snapshotTimer);
         this.snapshotTimer = null;
         this.resyncing = false;
+        this.synced = true;
         this.lastSeq = typeof seq === 'number' ? seq : null;
         this.attempt = 0;
         if (this.status !== 'open') this.setStatus('open');

@@ -211,6 +211,20 @@ describe('c-gateway-client', () => {
         expect(socket.lastSent('snapshot')).toBeDefined();
     });
 
+    it('stays open when the snapshot frame arrives before the hello result is handled', async () => {
+        const { client, seen } = makeClient();
+        client.connect();
+        const socket = FakeWebSocket.last;
+        socket.open();
+        socket.reply('hello', HELLO_PAIRED);
+        socket.receive({ v: 1, type: 'snapshot', seq: 3, snapshot: fx.snapshot() });
+        await flush();
+        jest.advanceTimersByTime(5000);
+        expect(client.status).toBe('open');
+        expect(socket.lastSent('snapshot')).toBeUndefined();
+        expect(seen.snapshots).toHaveLength(1);
+    });
+
     it('ignores malformed frames', async () => {
         const { client, seen } = makeClient();
         const socket = await openPaired(client);
