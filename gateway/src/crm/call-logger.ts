@@ -4,12 +4,12 @@
  * maps its events onto the protocol.
  *
  * Events: 'logged' {key, taskId, created}, 'failed' {key, error, permanent}, 'link' {state, detail?}
- * (ok | expired | down | unconfigured). On 'link' expired with a session client the softphone should be asked
- * for a fresh session; on a fresh one call setClient().
+ * (ok | expired | down | unconfigured), 'sessionNeeded' {reason}: a softphone-supplied session expired, so the
+ * softphone should be asked for a fresh one; hand it over with setClient().
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
-import { ErrorCodes, GatewayError } from '../errors.js';
+import { ErrorCodes, GatewayError, SalesforceError } from '../errors.js';
 import { CallerLookup } from './caller-lookup.js';
 import { Outbox } from './outbox.js';
 import {
@@ -75,6 +75,7 @@ export class CallLogger extends EventEmitter<CallLoggerEvents> {
         this.worker.on('logged', (e) => this.emit('logged', e));
         this.worker.on('failed', (e) => this.emit('failed', e));
         this.worker.on('link', (e) => this.emit('link', e));
+        this.worker.on('sessionNeeded', (e) => this.emit('sessionNeeded', e));
         this.lookup = new CallerLookup(() => this.client, {
             now: () => this.clock.now(),
             ...(options.lookupTtlMs === undefined ? {} : { ttlMs: options.lookupTtlMs }),
@@ -147,8 +148,21 @@ export class CallLogger extends EventEmitter<CallLoggerEvents> {
         return n;
     }
 
-    lookupCaller(number: string): Promise<CallerMatch[]> {
-        return this.lookup.lookup(number);
+    /** Matches for a ringing call's number; an expired session also turns the link to 'expired'. */
+    async lookupCaller(number: string): Promise<CallerMatch[]> {
+        const client = this.client;
+        try {
+            return await this.lookup.lookup(number);
+        } catch (error) {
+            if (
+                error instanceof SalesforceError &&
+                error.code === ErrorCodes.SALESFORCE_AUTH &&
+                client !== undefined
+            ) {
+                this.worker.authFailed(client, error);
+            }
+            throw error;
+        }
     }
 
     /** Stop the worker and close the database. `graceful: false` drops the request in flight (crash-like). */

@@ -6,6 +6,7 @@
  * logger.on('logged', ({ key, taskId, created }) => …);
  * logger.on('failed', ({ key, error: { code, sfErrorCode, message, fields }, permanent }) => …);
  * logger.on('link', ({ state /* ok | expired | down | unconfigured *\/, detail }) => …);
+ * logger.on('sessionNeeded', ({ reason }) => …);                   // ask the softphone for a fresh session
  * logger.proposeWhoWhat(related, until?) → { whoId?, whatId? }      // what wrap-up proposes
  * logger.log(input: CallLogInput)                                    // durable (SQLite) when it returns
  * logger.setClient(client | undefined)                               // session bound / refreshed / lost
@@ -16,7 +17,9 @@
  *
  * const { client, identity } = await sessionAuth({ instanceUrl, sessionId, apiVersion? });   // (a) softphone session
  * const client = oauthClient({ instanceUrl, clientId, refreshToken });                          // (b) External Client App
- * const client = await clientFromStoredLogin();    // (b) from the token file written by `switchboard login`
+ * const client = clientFromStoredLogin();          // (b) from the token file written by `switchboard login`
+ * const login = startLogin({ instanceUrl, clientId, redirectUri }); login.authorizeUrl;   // (b) from the edge
+ * await handleOAuthCallback(query) → { status, body, login? }   // mount on GET /oauth/callback
  * ```
  */
 export { CallLogger, type CallLoggerOptions, type CallLoggerEvents } from './call-logger.js';
@@ -63,3 +66,16 @@ export { Outbox } from './outbox.js';
 export { retryDelay, systemClock, type Clock, type RetryPolicy } from './outbox-worker.js';
 export { configDir, defaultOutboxPath } from './config-dir.js';
 export { toSalesforceError } from './salesforce-errors.js';
+export {
+    clientFromStoredLogin,
+    handleOAuthCallback,
+    loadLogin,
+    saveLogin,
+    startLogin,
+    tokenPath,
+    PendingLogin,
+    OAUTH_SCOPES,
+    type StoredLogin,
+    type PendingLoginOptions,
+    type CallbackResult
+} from './oauth-login.js';

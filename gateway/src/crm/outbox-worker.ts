@@ -50,6 +50,8 @@ export interface WorkerEvents {
     logged: [{ key: string; taskId: string; created: boolean }];
     failed: [{ key: string; error: OutboxError; permanent: boolean }];
     link: [{ state: LinkState; detail?: string }];
+    /** A softphone-supplied session expired: ask the softphone for a fresh one, then setClient(). */
+    sessionNeeded: [{ reason: string }];
 }
 
 export interface WorkerOptions {
@@ -243,15 +245,7 @@ export class OutboxWorker extends EventEmitter<WorkerEvents> {
         const now = this.clock.now();
         if (error.code === ErrorCodes.SALESFORCE_AUTH) {
             // nothing is lost: the logs stay pending, unattempted, until a fresh session is bound
-            if (this.client === client) {
-                this.parked = true;
-                this.setLink(
-                    'expired',
-                    client.kind === 'session'
-                        ? 'Salesforce session expired: waiting for a fresh session from the softphone'
-                        : 'Salesforce refresh token refused: run `switchboard login` again'
-                );
-            }
+            this.authFailed(client, error);
             for (const item of batch) this.outbox.postpone(item.key, outboxError(error), now);
             return;
         }
@@ -260,6 +254,21 @@ export class OutboxWorker extends EventEmitter<WorkerEvents> {
             const next = now + retryDelay(item.attempts, this.retry, this.random);
             this.outbox.markRetry(item.key, item.version, outboxError(error), next, now);
             this.emit('failed', { key: item.key, error: outboxError(error), permanent: false });
+        }
+    }
+
+    /** `client` was refused (by a write or a lookup): park until setClient(), say why. */
+    authFailed(client: SalesforceClient, error: SalesforceError): void {
+        if (this.client !== client || this.parked) return;
+        this.parked = true;
+        if (client.kind === 'session') {
+            this.setLink(
+                'expired',
+                'Salesforce session expired: waiting for a fresh session from the softphone'
+            );
+            this.emit('sessionNeeded', { reason: error.sfErrorCode });
+        } else {
+            this.setLink('expired', 'Salesforce refresh token refused: run `switchboard login` again');
         }
     }
 

@@ -150,13 +150,16 @@ describe('CallLogger against the stand-in over HTTP, outbox on a real SQLite fil
     it('an expired session keeps the logs queued, says expired, and resumes on a fresh session', async () => {
         const logger = open();
         const links: { state: string; detail?: string }[] = [];
+        const needed: string[] = [];
         logger.on('link', (e) => links.push(e));
+        logger.on('sessionNeeded', (e) => needed.push(e.reason));
         logger.log(callLog({ key: 'exp-0' }));
         await until(() => logger.entry('exp-0')?.status === 'sent', 'first');
         sf.expireSessions();
         for (let i = 1; i <= 3; i++) logger.log(callLog({ key: `exp-${i}` }));
         await until(() => logger.link === 'expired', 'expired link');
         assert.match(links.at(-1)?.detail ?? '', /softphone/);
+        assert.deepEqual(needed, ['INVALID_SESSION_ID']);
         assert.equal(logger.entries({ status: 'pending' }).length, 3);
         assert.equal(logger.entry('exp-1')?.lastError?.code, 'SALESFORCE_AUTH');
         const fresh = await sessionAuth({ instanceUrl: sf.url, sessionId: sf.issueSession() });
@@ -317,5 +320,11 @@ describe('CallLogger against the stand-in over HTTP, outbox on a real SQLite fil
             acme.map((m) => m.name),
             ['Acme Corporation']
         );
+        const needed: string[] = [];
+        logger.on('sessionNeeded', (e) => needed.push(e.reason));
+        sf.expireSessions();
+        await assert.rejects(logger.lookupCaller('+49 30 98765431'), { code: 'SALESFORCE_AUTH' });
+        assert.equal(logger.link, 'expired');
+        assert.deepEqual(needed, ['INVALID_SESSION_ID']);
     });
 });

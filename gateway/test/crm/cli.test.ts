@@ -6,7 +6,7 @@ import { runLogin } from '../../src/cli/login.js';
 import { runOutbox } from '../../src/cli/outbox.js';
 import type { Io } from '../../src/cli/main.js';
 import { CallLogger, sessionAuth } from '../../src/crm/index.js';
-import { clientFromStoredLogin, loadLogin } from '../../src/crm/oauth-login.js';
+import { clientFromStoredLogin, handleOAuthCallback, loadLogin, startLogin } from '../../src/crm/index.js';
 import { SfApiError, startSalesforceStandin, type SalesforceStandin } from '../../src/sfstandin/index.js';
 import { callLog, FAST_RETRY, tempDir, until } from './helpers.js';
 
@@ -128,6 +128,26 @@ describe('switchboard outbox and login', () => {
         sf.revokeRefreshTokens();
         sf.expireSessions();
         await assert.rejects(client.upsertTask({ key: 'oauth-2', fields: {} }), { code: 'SALESFORCE_AUTH' });
+    });
+
+    it('completes a login started by the edge through the framework-free callback handler', async () => {
+        const tokenFile = join(dir.dir, 'edge', 'salesforce-token.json');
+        assert.equal((await handleOAuthCallback({ code: 'x', state: 'y' })).status, 404);
+        const login = startLogin({
+            instanceUrl: sf.url,
+            clientId: 'switchboard-standin',
+            redirectUri: 'https://127.0.0.1:8443/oauth/callback',
+            tokenPath: tokenFile
+        });
+        const location = new URL(
+            (await fetch(login.authorizeUrl, { redirect: 'manual' })).headers.get('location') ?? ''
+        );
+        assert.equal(`${location.origin}${location.pathname}`, 'https://127.0.0.1:8443/oauth/callback');
+        const result = await handleOAuthCallback(location.searchParams);
+        assert.equal(result.status, 200);
+        assert.equal(result.login?.orgId, sf.user.orgId);
+        assert.equal(statSync(tokenFile).mode & 0o777, 0o600);
+        assert.equal((await handleOAuthCallback(location.searchParams)).status, 404);
     });
 
     it('refuses a callback with the wrong state', async () => {

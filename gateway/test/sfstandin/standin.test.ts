@@ -31,6 +31,22 @@ describe('Salesforce stand-in over HTTP', () => {
         await sf.close();
     });
 
+    it('is deterministic under a seed', async () => {
+        const a = await startSalesforceStandin({ seed: 42 });
+        const b = await startSalesforceStandin({ seed: 42 });
+        const c = await startSalesforceStandin({ seed: 43 });
+        try {
+            assert.equal(a.sessionId, b.sessionId);
+            assert.equal(a.issueSession(), b.issueSession());
+            assert.notEqual(a.sessionId, c.sessionId);
+            assert.deepEqual(a.records('Contact'), b.records('Contact'));
+            assert.equal(a.records('Account').length, 6);
+            assert.equal(a.records('Contact').length, 12);
+        } finally {
+            await Promise.all([a.close(), b.close(), c.close()]);
+        }
+    });
+
     it('lists API versions and answers 401 INVALID_SESSION_ID without a valid session', async () => {
         const versions = (await (await fetch(`${sf.url}/services/data`)).json()) as { version: string }[];
         assert.ok(versions.some((v) => v.version === '66.0'));
