@@ -9,7 +9,14 @@ import { decodeCapture, parseHex } from './csta-decode.js';
 const USAGE = `Usage: switchboard <command> [options]
 
 Commands:
-  start                          Run the demo: the PBX simulator and an agent session on it (see README)
+  start                          Run the demo: simulator PBX, gateway, Salesforce stand-in, demo console
+  serve [--config FILE] [--port N]
+                                 Run the gateway (softphone WebSocket, settings page, call logging)
+  settings                       Print the link that opens the settings page with its key
+  cert [--force]                 Create (or renew) the local CA and the gateway's certificate; how to trust it
+  config <action>                Show and edit the configuration (see \`switchboard config help\`)
+  login --instance URL           OAuth login to Salesforce for call logging (External Client App, PKCE)
+  outbox list|retry|export       Call logs waiting, sent or failed; retry; export as JSON or CSV
   simulate [options]             Run the CSTA PBX simulator
       --port N                     CTI (CSTA over TCP) port, default 5051
       --control-port N             loopback control API port, default 5052
@@ -85,6 +92,30 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         case 'sim': {
             const { runSimControl } = await import('./sim-control.js');
             return runSimControl(rest, io);
+        }
+        case 'serve': {
+            const { runServe } = await import('./serve.js');
+            return runServe(rest, io);
+        }
+        case 'settings': {
+            const { runSettings } = await import('./settings.js');
+            return runSettings(rest, io);
+        }
+        case 'cert': {
+            const { runCert } = await import('./cert.js');
+            return runCert(rest, io);
+        }
+        case 'config': {
+            const { runConfig } = await import('./config.js');
+            return runConfig(rest, io);
+        }
+        case 'login': {
+            const { runLogin } = await import('./login.js');
+            return runLogin(rest, io);
+        }
+        case 'outbox': {
+            const { runOutbox } = await import('./outbox.js');
+            return runOutbox(rest, io);
         }
         case 'start': {
             const { runDemo } = await import('./demo.js');

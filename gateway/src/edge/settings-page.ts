@@ -33,7 +33,7 @@ export const SETTINGS_PAGE = `<!doctype html>
   <section id="admin-needed">
     <h2>Configuration</h2>
     <p class="muted">To change CTI servers, client IDs and allowed pages, open the settings link the gateway printed
-    when it started (<code>npx switchboard config settings-url</code> prints it again).</p>
+    when it started (<code>npx switchboard settings</code> prints it again).</p>
   </section>
   <div id="admin" hidden>
     <section aria-labelledby="active-title">

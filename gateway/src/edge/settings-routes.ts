@@ -5,7 +5,7 @@
  *   shows: the code proves the person sees that softphone.
  * - Everything else (CTI servers, client IDs, the active selection, allowed origins, paired origins, the
  *   call-log outbox) needs the settings key: `/settings/login?key=…` (printed by `switchboard serve` and
- *   `switchboard config settings-url`) sets an HttpOnly, SameSite=Strict cookie.
+ *   `switchboard settings`) sets an HttpOnly, SameSite=Strict cookie.
  * - Every change must come from the page itself: a POST or DELETE whose Origin is not the gateway's own is
  *   refused, so no other web page can drive it (CSRF).
  */

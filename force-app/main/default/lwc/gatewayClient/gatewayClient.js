@@ -286,10 +286,12 @@ export class GatewayClient {
         clearTimeout(this.snapshotTimer);
         this.snapshotTimer = null;
         this.send('snapshot', {}, true)
-            .then((snapshot) => {
-                if (!isSnapshot(snapshot)) throw clientError('PROTOCOL_MISMATCH');
-                // The result carries no seq: the next event sets the baseline again.
-                this.acceptSnapshot(snapshot, null);
+            .then((result) => {
+                // The result is { seq, snapshot }: the snapshot is current to seq, later events follow it.
+                if (!result || !isSnapshot(result.snapshot) || typeof result.seq !== 'number') {
+                    throw clientError('PROTOCOL_MISMATCH');
+                }
+                this.acceptSnapshot(result.snapshot, result.seq);
             })
             .catch((error) => {
                 this.resyncing = false;

@@ -187,9 +187,16 @@ describe('c-gateway-client', () => {
         expect(request).toBeDefined();
         // Events during the resync are covered by the snapshot that answers it.
         socket.receive(fx.event(9, { type: 'call.connected', call: fx.call({ state: 'connected' }) }));
-        socket.receive({ v: 1, type: 'result', id: request.id, result: fx.snapshot({ calls: [fx.call()] }) });
+        socket.receive({
+            v: 1,
+            type: 'result',
+            id: request.id,
+            result: { seq: 9, snapshot: fx.snapshot({ calls: [fx.call()] }) }
+        });
         await flush();
         expect(seen.snapshots).toHaveLength(2);
+        // Current to seq 9: an older event is dropped, the next one is delivered.
+        socket.receive(fx.event(9, { type: 'call.connected', call: fx.call({ state: 'connected' }) }));
         socket.receive(fx.event(10, { type: 'call.held', call: fx.call({ state: 'held' }) }));
         socket.receive(fx.event(11, { type: 'call.retrieved', call: fx.call({ state: 'connected' }) }));
         expect(seen.events).toEqual([

@@ -1,0 +1,89 @@
+/**
+ * `switchboard serve`: the gateway on the agent's machine. Loads and validates the configuration (a readable
+ * list of every problem when it is wrong), makes sure the local certificates exist, starts the gateway and
+ * prints where it listens and how to open the settings page. SIGINT/SIGTERM and fatal errors close it
+ * gracefully (close-with-grace): sockets, CTI logout, journal and outbox are closed in order.
+ */
+import closeWithGrace from 'close-with-grace';
+import { parseArgs } from 'node:util';
+import { configDir, loadConfig } from '../config/index.js';
+import { clientFromStoredLogin } from '../crm/index.js';
+import { fileConfigStore } from '../edge/config-store.js';
+import { startGateway, type Gateway } from '../edge/gateway.js';
+import { UsageError } from '../errors.js';
+import { createLogger } from '../log.js';
+import type { Io } from './main.js';
+import { untilSignal } from './shutdown.js';
+
+export const SERVE_USAGE = `  serve [--config FILE] [--port N]  Run the gateway (WSS for the softphone, settings page, call logging)
+`;
+
+export function describeGateway(gateway: Gateway, extra: string[] = []): string {
+    return [
+        '',
+        'Switchboard CTI gateway',
+        `  softphone WebSocket  ${gateway.wsUrl}`,
+        `  settings page        ${gateway.settingsLoginUrl}`,
+        ...(gateway.caPath === undefined
+            ? []
+            : [`  local CA             ${gateway.caPath} (trust it once: npx switchboard cert)`]),
+        ...extra,
+        ''
+    ].join('\n');
+}
+
+export async function runServe(args: string[], io: Io, signal?: AbortSignal): Promise<number> {
+    const { values } = parseArgs({ args, options: { config: { type: 'string' }, port: { type: 'string' } } });
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+        throw new UsageError('--port must be 0-65535');
+    }
+    const loaded = await loadConfig(values.config === undefined ? {} : { path: values.config });
+    const logger = createLogger({ level: loaded.config.logLevel });
+    const dir = configDir();
+    let salesforceClient;
+    try {
+        salesforceClient = clientFromStoredLogin(undefined, loaded.config.callLogging.apiVersion);
+    } catch (error) {
+        logger.warn(
+            { err: error },
+            'the stored Salesforce login could not be used; call logs wait for a session'
+        );
+    }
+    const gateway = await startGateway({
+        config: fileConfigStore(loaded),
+        dir,
+        logger,
+        ...(salesforceClient === undefined ? {} : { salesforceClient }),
+        ...(port === undefined ? {} : { port })
+    });
+    io.stdout(
+        describeGateway(gateway, [
+            `  configuration        ${loaded.path}${loaded.created ? ' (created)' : ''}`
+        ])
+    );
+    if (signal !== undefined) {
+        await untilSignal(signal);
+        await gateway.close();
+        return 0;
+    }
+    await new Promise<void>((resolve) => {
+        closeWithGrace(
+            {
+                delay: 10_000,
+                logger: {
+                    error: (m: unknown) => {
+                        logger.error(m);
+                    }
+                }
+            },
+            async ({ err, signal: name }) => {
+                if (err !== undefined) logger.error({ err }, 'fatal error: shutting down');
+                else logger.info({ signal: name }, 'shutting down');
+                await gateway.close();
+                resolve();
+            }
+        );
+    });
+    return 0;
+}
