@@ -7,7 +7,9 @@
  * - `oauthClient({ instanceUrl, clientId, refreshToken })`: an External Client App's refresh token; jsforce
  *   refreshes the access token on 401 and retries the request (emits `refresh`).
  *
- * jsforce's own HTTP retries (GET on 5xx, up to 5 times with sleeps) are switched off: the outbox owns retries.
+ * jsforce's own HTTP retries (GET on 5xx, up to 5 times with sleeps) are switched off — the outbox owns
+ * retries — and every request has a timeout (default 60 s; jsforce's own is 30 minutes), so a hung connection
+ * cannot stall the outbox.
  * The external id value is URL-encoded here (jsforce puts it in the path as is).
  */
 import jsforce from 'jsforce';
@@ -25,8 +27,6 @@ import {
     type UpsertSuccess
 } from './salesforce-client.js';
 import { classify, toSalesforceError } from './salesforce-errors.js';
-
-const NO_RETRY = { retry: { maxRetries: 0 } };
 
 interface UserInfoBody {
     user_id?: string;
@@ -59,14 +59,19 @@ function checkVersion(version: string): string {
     return version;
 }
 
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
 export class JsforceSalesforceClient implements SalesforceClient {
     readonly apiVersion: string;
+    private readonly http: { retry: { maxRetries: number }; timeout: number };
 
     constructor(
         readonly connection: Connection,
-        readonly kind: 'session' | 'oauth'
+        readonly kind: 'session' | 'oauth',
+        requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS
     ) {
         this.apiVersion = connection.version;
+        this.http = { retry: { maxRetries: 0 }, timeout: requestTimeoutMs };
     }
 
     get instanceUrl(): string {
@@ -88,14 +93,14 @@ export class JsforceSalesforceClient implements SalesforceClient {
             await this.call(() =>
                 this.connection.request(
                     { method: 'GET', url: `/services/data/v${this.apiVersion}/` },
-                    NO_RETRY
+                    this.http
                 )
             );
         }
         const body = await this.call(() =>
             this.connection.request<UserInfoBody>(
                 { method: 'GET', url: '/services/oauth2/userinfo' },
-                NO_RETRY
+                this.http
             )
         );
         if (typeof body.user_id !== 'string' || typeof body.organization_id !== 'string') {
@@ -123,7 +128,7 @@ export class JsforceSalesforceClient implements SalesforceClient {
                     body: JSON.stringify(record.fields),
                     headers: { 'content-type': 'application/json' }
                 },
-                { ...NO_RETRY, noContentResponse: {} }
+                { ...this.http, noContentResponse: {} }
             )
         );
         const id = body?.id ?? (await this.findTaskId(record.key));
@@ -155,10 +160,22 @@ export class JsforceSalesforceClient implements SalesforceClient {
                 'EXCEEDED_ID_LIMIT'
             );
         }
-        const payload = records.map((r) => ({ ...r.fields, [CALL_KEY_FIELD]: r.key }));
-        const results = (await this.call(() =>
-            this.connection.upsert('Task', payload, CALL_KEY_FIELD, { allOrNone: false })
-        )) as unknown as SaveResultBody[];
+        const payload = records.map((r) => ({
+            attributes: { type: 'Task' },
+            ...r.fields,
+            [CALL_KEY_FIELD]: r.key
+        }));
+        const results = await this.call(() =>
+            this.connection.request<SaveResultBody[]>(
+                {
+                    method: 'PATCH',
+                    url: `/composite/sobjects/Task/${CALL_KEY_FIELD}`,
+                    body: JSON.stringify({ allOrNone: false, records: payload }),
+                    headers: { 'content-type': 'application/json' }
+                },
+                this.http
+            )
+        );
         if (!Array.isArray(results) || results.length !== records.length) {
             throw new SalesforceError(
                 ErrorCodes.SALESFORCE_UNAVAILABLE,
@@ -189,7 +206,7 @@ export class JsforceSalesforceClient implements SalesforceClient {
         let url = `/query?q=${encodeURIComponent(soql)}`;
         for (;;) {
             const page = await this.call(() =>
-                this.connection.request<QueryBody>({ method: 'GET', url }, NO_RETRY)
+                this.connection.request<QueryBody>({ method: 'GET', url }, this.http)
             );
             rows.push(...(page.records ?? []));
             if (page.done !== false || page.nextRecordsUrl === undefined) return rows;
@@ -201,7 +218,7 @@ export class JsforceSalesforceClient implements SalesforceClient {
         const body = await this.call(() =>
             this.connection.request<{ searchRecords?: SfRow[] }>(
                 { method: 'GET', url: `/search?q=${encodeURIComponent(sosl)}` },
-                NO_RETRY
+                this.http
             )
         );
         return body.searchRecords ?? [];
@@ -212,6 +229,7 @@ export interface SessionAuthOptions {
     instanceUrl: string;
     sessionId: string;
     apiVersion?: string;
+    requestTimeoutMs?: number;
 }
 
 /** A client bound to a softphone-supplied session, verified with userinfo (rejects with SALESFORCE_AUTH). */
@@ -223,7 +241,7 @@ export async function sessionAuth(
         accessToken: options.sessionId,
         version: checkVersion(options.apiVersion ?? DEFAULT_API_VERSION)
     });
-    const client = new JsforceSalesforceClient(connection, 'session');
+    const client = new JsforceSalesforceClient(connection, 'session', options.requestTimeoutMs);
     const identity = await client.userinfo();
     return { client, identity };
 }
@@ -236,6 +254,7 @@ export interface OAuthClientOptions {
     apiVersion?: string;
     /** Where the token endpoint lives; default the instance URL (My Domain). */
     loginUrl?: string;
+    requestTimeoutMs?: number;
     /** Called with each new access token jsforce obtained. */
     onRefresh?: () => void;
 }
@@ -255,5 +274,5 @@ export function oauthClient(options: OAuthClientOptions): JsforceSalesforceClien
             onRefresh();
         });
     }
-    return new JsforceSalesforceClient(connection, 'oauth');
+    return new JsforceSalesforceClient(connection, 'oauth', options.requestTimeoutMs);
 }

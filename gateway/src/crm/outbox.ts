@@ -5,7 +5,7 @@
  * sent when it is for the version that is still current, so an edit made while a send was in flight is sent
  * again. Nothing is ever deleted: permanent failures keep their reason until an operator retries them.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { TaskFields } from './salesforce-client.js';
@@ -101,6 +101,8 @@ export class Outbox {
     ) {
         if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
         this.db = new Database(path);
+        // call notes are personal data: owner-only (SQLite gives the -wal and -shm files the same mode)
+        if (path !== ':memory:') chmodSync(path, 0o600);
         this.db.pragma('journal_mode = WAL');
         this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
         this.db.pragma('busy_timeout = 5000');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { CallLogger, sessionAuth, type SalesforceClient } from '../../src/crm/index.js';
@@ -85,6 +86,7 @@ describe('CallLogger against the stand-in over HTTP, outbox on a real SQLite fil
         offline.log(callLog({ key: 'durable-1' }));
         offline.log(callLog({ key: 'durable-2', direction: 'outbound', calledNumber: '+14155550100' }));
         assert.equal(offline.entries({ status: 'pending' }).length, 2);
+        assert.equal(statSync(join(dir.dir, 'outbox.sqlite')).mode & 0o777, 0o600);
         await offline.close({ graceful: false });
         await until(() => links.includes('unconfigured') || links.length === 0, 'link');
         assert.equal(sf.requests().filter((r) => r.method === 'PATCH').length, 0);

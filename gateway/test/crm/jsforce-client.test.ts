@@ -95,6 +95,18 @@ describe('jsforce client against the stand-in over HTTP', () => {
         });
     });
 
+    it('gives up on a request that is not answered within its timeout', async () => {
+        const { client } = await sessionAuth({
+            instanceUrl: sf.url,
+            sessionId: sf.sessionId,
+            requestTimeoutMs: 100
+        });
+        sf.faults.failNext(1, 'hangAfterApply', { method: 'PATCH' });
+        await assert.rejects(client.upsertTask({ key: 'hung', fields: {} }), {
+            code: 'SALESFORCE_UNAVAILABLE'
+        });
+    });
+
     it('classifies refresh failures: revoked is AUTH, unreachable is UNAVAILABLE', () => {
         assert.equal(
             toSalesforceError(new Error('Unable to refresh session due to: expired access/refresh token'))
