@@ -174,6 +174,33 @@ describe('Salesforce stand-in over HTTP', () => {
         assert.equal((bad.body as { errorCode: string }[])[0]?.errorCode, 'MALFORMED_QUERY');
     });
 
+    it('creates and updates a Task by id, and lists a record’s Tasks by WhoId / WhatId', async () => {
+        const created = await call('POST', '/sobjects/Task', {
+            Subject: 'by id',
+            WhoId: '003Sb00000Con002AAA',
+            WhatId: '001Sb00000Acc001AAA'
+        });
+        assert.equal(created.status, 201);
+        const { id } = created.body as { id: string };
+        const updated = await call('PATCH', `/sobjects/Task/${id}`, { Subject: 'by id, edited' });
+        assert.deepEqual([updated.status, updated.body], [204, undefined]);
+        const read = await call('GET', `/sobjects/Task/${id}`);
+        assert.equal((read.body as { Subject: string }).Subject, 'by id, edited');
+        for (const field of ['WhoId', 'WhatId']) {
+            const value = field === 'WhoId' ? '003Sb00000Con002AAA' : '001Sb00000Acc001AAA';
+            const q = encodeURIComponent(
+                `SELECT Id, Subject FROM Task WHERE ${field} = '${value}' ORDER BY CreatedDate DESC`
+            );
+            const res = await call('GET', `/query?q=${q}`);
+            assert.deepEqual(
+                (res.body as { records: { Id: string }[] }).records.map((r) => r.Id),
+                [id]
+            );
+        }
+        const missing = await call('GET', '/sobjects/Task/00TSb0000009999AAA');
+        assert.equal((missing.body as { errorCode: string }[])[0]?.errorCode, 'NOT_FOUND');
+    });
+
     it('searches phone fields with normalisation and insists on escaped reserved characters', async () => {
         const q = (s: string): string => `/search?q=${encodeURIComponent(s)}`;
         const shared = await call(
