@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { RequestError } from '../errors.js';
-import { CallTable, type Call, type CallChange } from '../csta/call-model.js';
+import { CallTable, type CallChange } from '../csta/call-model.js';
 import { createVendorProfile } from '../csta/vendor-profiles.js';
 import { CstaSession, type CstaEvent, type StatusChange } from '../csta/session.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -34,11 +34,13 @@ import type {
 } from '../protocol/index.js';
 import { allowedActions } from './call-actions.js';
 import { eventTypeOf } from './call-event-type.js';
-import { memoryJournal, type CallJournal, type JournalEntry } from './call-journal.js';
+import { CallBook, type Phase } from './call-book.js';
+import { memoryJournal } from './call-journal.js';
+import { completedCall } from './completed-call.js';
 import { closeVisits, relatedView, stateView, toCallView, visit, type CallRecord } from './call-record.js';
 import { isInternalNumber, toDialString } from './dial-plan.js';
 import { agentStateOfEvent, ctiLinkOf } from './agent-state.js';
-import type { AgentServiceOptions, CompletedCall, CtiServerOption, SessionInit } from './types.js';
+import type { AgentServiceOptions, CtiServerOption, SessionInit } from './types.js';
 import { proposeWhoWhat } from './who-what.js';
 
 export interface EventFrame {
@@ -64,8 +66,6 @@ interface Login {
     /** Set when the session restored its monitors after a link loss, until it is ready again. */
     restored?: boolean;
 }
-
-type Phase = 'live' | 'wrapUp' | 'recent';
 
 function fail(
     code: ConstructorParameters<typeof RequestError>[0],
@@ -101,22 +101,14 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     private options: AgentServiceOptions;
     private readonly logger: Logger;
     private readonly now: () => number;
-    private readonly newId: () => string;
-    private readonly journal: CallJournal;
     private readonly propose: NonNullable<AgentServiceOptions['proposeWhoWhat']>;
 
     private seq = 0;
     private login_: Login | undefined;
     private agent: AgentView;
     private links: LinksView = { cti: 'down', salesforce: 'unconfigured' };
-    /** Live and wrap-up records, oldest first, and today's finished ones (newest last). */
-    private readonly records = new Map<string, CallRecord>();
-    private readonly phases = new Map<string, Phase>();
-    /** PBX callID (current and earlier) → record id. */
-    private readonly byCallId = new Map<string, string>();
+    private readonly book: CallBook;
     private readonly wrapUpTimers = new Map<string, NodeJS.Timeout>();
-    /** Journal entries of calls not yet seen again after a restart, by device. */
-    private orphans: JournalEntry[] = [];
     private closed = false;
 
     constructor(options: AgentServiceOptions) {
@@ -124,11 +116,10 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         this.options = options;
         this.logger = (options.logger ?? silentLogger()).child({ component: 'agent' });
         this.now = options.now ?? Date.now;
-        this.newId = options.newId ?? randomUUID;
-        this.journal = options.journal ?? memoryJournal();
+        this.book = new CallBook(options.journal ?? memoryJournal(), options.newId ?? randomUUID);
         this.propose = options.proposeWhoWhat ?? proposeWhoWhat;
         this.agent = { state: 'loggedOut', since: this.now() };
-        this.restoreJournal();
+        for (const record of this.book.inPhase('wrapUp')) this.scheduleWrapUp(record);
     }
 
     // -----------------------------------------------------------------------------------------------------
@@ -144,8 +135,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
 
     snapshot(): { seq: number; snapshot: Snapshot } {
         const now = this.now();
-        const inPhase = (phase: Phase): CallRecord[] =>
-            [...this.records.values()].filter((record) => this.phases.get(record.id) === phase);
+        const inPhase = (phase: Phase): CallRecord[] => this.book.inPhase(phase);
         const today = this.startOfDay(now);
         return {
             seq: this.seq,
@@ -175,7 +165,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
 
     /** The view of one call by its id (live, in wrap-up or recent). */
     call(id: string): CallView | undefined {
-        const record = this.records.get(id);
+        const record = this.book.find(id);
         return record === undefined ? undefined : this.view(record, this.now());
     }
 
@@ -205,7 +195,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
 
     /** Where the Task of a wrapped-up call stands (from the call log). */
     setLogStatus(id: string, log: CallLogView): void {
-        const record = this.records.get(id);
+        const record = this.book.find(id);
         if (record === undefined) return;
         record.log = { ...log };
         this.persist();
@@ -461,7 +451,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     relate(args: ArgsOf<'relate'>): { callIds: string[] } {
         const targets =
             args.callId === undefined
-                ? [...this.records.values()].filter((r) => this.phases.get(r.id) !== 'recent')
+                ? [...this.book.inPhase('live'), ...this.book.inPhase('wrapUp')]
                 : [this.record(args.callId)];
         const now = this.now();
         for (const record of targets) {
@@ -479,7 +469,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     /** Saves an ended call's wrap-up and hands it to the call log; again on a saved call updates its Task. */
     wrapUp(args: ArgsOf<'wrapUp'>): { call: CallView } {
         const record = this.record(args.callId);
-        if (this.phases.get(record.id) === 'live') {
+        if (this.book.phaseOf(record) === 'live') {
             throw fail('ACTION_NOT_ALLOWED', 'the call is still in progress: wrap-up comes after it ended', {
                 callId: record.id
             });
@@ -501,7 +491,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         this.login_ = undefined;
         if (login !== undefined) await login.session.stop();
         this.persist();
-        this.journal.flush();
+        this.book.flush();
     }
 
     // -----------------------------------------------------------------------------------------------------
@@ -545,20 +535,22 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
 
     private onCallChange(login: Login, change: CallChange): void {
         const now = this.now();
-        let record = this.recordOfCall(change.type === 'renamed' ? change.from : change.call.callID);
+        let record = this.book.byCall(change.type === 'renamed' ? change.from : change.call.callID);
         if (change.type === 'created' || record === undefined) {
-            record = this.adopt(login, change.call) ?? this.create(change.call);
+            const opened = this.book.open(login.device, change.call);
+            record = opened.record;
+            if (opened.adopted)
+                this.logger.info({ callID: change.call.callID }, 'call taken up again from the journal');
         }
         record.call = change.call;
         record.answeredAt ??= change.call.timestamps.connected;
-        if (change.type === 'renamed') this.byCallId.set(change.to, record.id);
+        if (change.type === 'renamed') this.book.alias(change.to, record);
         if (change.type === 'state') {
             if (change.to === 'held') record.heldSince = now;
             if (change.from === 'held') record.heldSince = undefined;
             if (change.to === 'cleared') {
                 // Dwell time keeps counting through wrap-up: agents look at the record while writing notes.
-                record.endedAt = change.call.timestamps.cleared ?? now;
-                this.phases.set(record.id, 'wrapUp');
+                this.book.end(record, change.call.timestamps.cleared ?? now);
                 this.scheduleWrapUp(record);
             }
         }
@@ -572,56 +564,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         if (change.type === 'created' && change.call.origin !== 'local') this.lookup(record);
     }
 
-    private create(call: Call): CallRecord {
-        const record: CallRecord = {
-            id: this.newId(),
-            call,
-            startedAt: call.timestamps.created,
-            answeredAt: call.timestamps.connected,
-            notes: '',
-            visits: [],
-            transfers: []
-        };
-        this.records.set(record.id, record);
-        this.phases.set(record.id, 'live');
-        for (const callID of [call.callID, ...call.previousCallIDs]) this.byCallId.set(callID, record.id);
-        return record;
-    }
-
-    /** A call the journal knew before a restart comes back under its old key, with the agent's notes. */
-    private adopt(login: Login, call: Call): CallRecord | undefined {
-        const ids = new Set([call.callID, ...call.previousCallIDs]);
-        const index = this.orphans.findIndex(
-            (entry) =>
-                entry.device === login.device &&
-                [entry.record.call.callID, ...entry.record.call.previousCallIDs].some((id) => ids.has(id))
-        );
-        const entry = index < 0 ? undefined : this.orphans.splice(index, 1)[0];
-        if (entry === undefined) return undefined;
-        const record: CallRecord = { ...entry.record, call };
-        this.records.set(record.id, record);
-        this.phases.set(record.id, 'live');
-        for (const callID of ids) this.byCallId.set(callID, record.id);
-        this.logger.info({ callID: call.callID }, 'call taken up again from the journal');
-        return record;
-    }
-
     /** Journal calls the PBX no longer has at login ended while the gateway was away: they go to wrap-up. */
     private settleOrphans(device: string): void {
         const now = this.now();
-        const ended = this.orphans.filter((entry) => entry.device === device);
-        this.orphans = this.orphans.filter((entry) => entry.device !== device);
-        for (const { record } of ended) {
-            record.endedAt = now;
-            record.call = {
-                ...record.call,
-                state: 'cleared',
-                endReason: record.call.endReason ?? 'completed'
-            };
-            this.records.set(record.id, record);
-            this.phases.set(record.id, 'wrapUp');
-            for (const callID of [record.call.callID, ...record.call.previousCallIDs])
-                this.byCallId.set(callID, record.id);
+        const ended = this.book.settle(device, now);
+        for (const record of ended) {
             this.scheduleWrapUp(record);
             this.publish({ type: 'call.cleared', call: this.view(record, now) });
         }
@@ -635,7 +582,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             return;
         lookupCaller(number)
             .then((matches) => {
-                if (!this.records.has(record.id)) return;
+                if (!this.book.has(record)) return;
                 record.callerMatches = matches;
                 this.persist();
                 this.publish({ type: 'call.updated', call: this.view(record, this.now()) });
@@ -677,7 +624,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         if (seconds <= 0 || this.wrapUpTimers.has(record.id)) return;
         const timer = setTimeout(() => {
             this.wrapUpTimers.delete(record.id);
-            if (this.phases.get(record.id) === 'wrapUp') this.finish(record);
+            if (this.book.phaseOf(record) === 'wrapUp') this.finish(record);
         }, seconds * 1000);
         timer.unref();
         this.wrapUpTimers.set(record.id, timer);
@@ -689,62 +636,12 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         if (timer !== undefined) clearTimeout(timer);
         this.wrapUpTimers.delete(record.id);
         closeVisits(record.visits, now);
-        // Keep the recent list in order of wrap-up: newest last.
-        this.records.delete(record.id);
-        this.records.set(record.id, record);
-        this.phases.set(record.id, 'recent');
-        this.trimRecent();
+        this.book.toRecent(record, this.options.recentLimit ?? 50, this.startOfDay(now));
         const sink = this.options.callLog;
         record.log = sink === undefined ? { status: 'notLogged' } : { status: 'pending' };
         this.persist();
-        if (sink !== undefined) sink.log(this.completed(record, now));
+        if (sink !== undefined) sink.log(completedCall(record, this.view(record, now), now));
         this.publish({ type: 'call.wrappedUp', call: this.view(record, now) });
-    }
-
-    private completed(record: CallRecord, now: number): CompletedCall {
-        const view = this.view(record, now);
-        const related = relatedView(record.visits, now).map(({ dwellMs: _dwell, ...rest }) => rest);
-        const optional = {
-            callerNumber: view.callerNumber,
-            calledNumber: view.calledNumber,
-            otherParty: view.otherParty,
-            ivrDigits: view.ivrDigits,
-            answeredAt: view.answeredAt,
-            disposition: view.disposition,
-            whoId: view.whoId,
-            whatId: view.whatId
-        };
-        const call: CompletedCall = {
-            key: record.id,
-            direction: view.direction,
-            pbxCallId: record.call.previousCallIDs[0] ?? record.call.callID,
-            startedAt: view.startedAt,
-            endedAt: record.endedAt ?? now,
-            endReason: view.endReason ?? 'completed',
-            notes: record.notes,
-            related,
-            transfers: view.transfers
-        };
-        for (const [key, value] of Object.entries(optional)) {
-            if (value !== undefined) (call as unknown as Record<string, unknown>)[key] = value;
-        }
-        return call;
-    }
-
-    private trimRecent(): void {
-        const limit = this.options.recentLimit ?? 50;
-        const today = this.startOfDay(this.now());
-        const recent = [...this.records.values()].filter((r) => this.phases.get(r.id) === 'recent');
-        const excess = recent.length - limit;
-        recent.forEach((record, index) => {
-            if (index < excess || (record.endedAt ?? 0) < today) this.forget(record);
-        });
-    }
-
-    private forget(record: CallRecord): void {
-        this.records.delete(record.id);
-        this.phases.delete(record.id);
-        for (const [callID, id] of this.byCallId) if (id === record.id) this.byCallId.delete(callID);
     }
 
     // -----------------------------------------------------------------------------------------------------
@@ -757,17 +654,12 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     private liveRecords(): CallRecord[] {
-        return [...this.records.values()].filter((r) => this.phases.get(r.id) === 'live');
-    }
-
-    private recordOfCall(callID: string): CallRecord | undefined {
-        const id = this.byCallId.get(callID);
-        return id === undefined ? undefined : this.records.get(id);
+        return this.book.inPhase('live');
     }
 
     /** A call by its gateway id or PBX callID. */
     private record(callId: string): CallRecord {
-        const record = this.records.get(callId) ?? this.recordOfCall(callId);
+        const record = this.book.find(callId);
         if (record === undefined) throw fail('NO_SUCH_CALL', `no call ${JSON.stringify(callId)}`, { callId });
         return record;
     }
@@ -813,10 +705,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     private peerOf(record: CallRecord): CallRecord | undefined {
-        const peerCallID = record.call.consultation?.peerCallID;
-        if (peerCallID === undefined) return undefined;
-        const peer = this.recordOfCall(peerCallID);
-        return peer !== undefined && this.phases.get(peer.id) === 'live' ? peer : undefined;
+        return this.book.peerOf(record);
     }
 
     private partyOf(record: CallRecord): string | undefined {
@@ -844,7 +733,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     private actionsOf(record: CallRecord): CallAction[] {
-        if (this.phases.get(record.id) === 'recent') return ['wrapUp'];
+        if (this.book.phaseOf(record) === 'recent') return ['wrapUp'];
         return allowedActions(record, {
             canAnswer: this.login_?.server.canAnswer ?? false,
             live: this.liveRecords(),
@@ -904,27 +793,6 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     private persist(): void {
-        const device = this.login_?.device ?? this.agent.device ?? '';
-        const entries: JournalEntry[] = [...this.records.values()].map((record) => ({
-            device,
-            record,
-            phase: this.phases.get(record.id) ?? 'live'
-        }));
-        this.journal.save([...entries, ...this.orphans]);
-    }
-
-    private restoreJournal(): void {
-        for (const entry of this.journal.load()) {
-            if (entry.phase === 'live') {
-                this.orphans.push(entry);
-                continue;
-            }
-            this.records.set(entry.record.id, entry.record);
-            this.phases.set(entry.record.id, entry.phase);
-            for (const callID of [entry.record.call.callID, ...entry.record.call.previousCallIDs]) {
-                this.byCallId.set(callID, entry.record.id);
-            }
-            if (entry.phase === 'wrapUp') this.scheduleWrapUp(entry.record);
-        }
+        this.book.persist(this.login_?.device ?? this.agent.device ?? '');
     }
 }

@@ -1,0 +1,150 @@
+/**
+ * The call book: every call record the agent service keeps, in one of three phases — `live` (at the PBX),
+ * `wrapUp` (ended, waiting for the agent) and `recent` (wrapped up today, newest last) — with lookups by the
+ * stable key and by any PBX callID the call ever had, and the call journal behind it: calls that were live
+ * when the gateway stopped wait as orphans until the PBX reports them again (adopt) or no longer has them
+ * (settle).
+ */
+import type { Call } from '../csta/call-model.js';
+import type { CallJournal, JournalEntry } from './call-journal.js';
+import type { CallRecord } from './call-record.js';
+
+export type Phase = JournalEntry['phase'];
+
+function callIdsOf(call: Call): string[] {
+    return [call.callID, ...call.previousCallIDs];
+}
+
+export class CallBook {
+    private readonly records = new Map<string, CallRecord>();
+    private readonly phases = new Map<string, Phase>();
+    private readonly byCallId = new Map<string, string>();
+    /** Live calls of the journal not seen again yet, with the device they were at. */
+    private orphans: JournalEntry[] = [];
+
+    constructor(
+        private readonly journal: CallJournal,
+        private readonly newId: () => string
+    ) {
+        for (const entry of journal.load()) {
+            if (entry.phase === 'live') this.orphans.push(entry);
+            else this.put(entry.record, entry.phase);
+        }
+    }
+
+    inPhase(phase: Phase): CallRecord[] {
+        return [...this.records.values()].filter((record) => this.phases.get(record.id) === phase);
+    }
+
+    phaseOf(record: CallRecord): Phase | undefined {
+        return this.phases.get(record.id);
+    }
+
+    has(record: CallRecord): boolean {
+        return this.records.get(record.id) === record;
+    }
+
+    /** A record by its key or by any PBX callID it had. */
+    find(ref: string): CallRecord | undefined {
+        return this.records.get(ref) ?? this.byCall(ref);
+    }
+
+    byCall(callID: string): CallRecord | undefined {
+        const id = this.byCallId.get(callID);
+        return id === undefined ? undefined : this.records.get(id);
+    }
+
+    /** A new live call: the journal's record of it after a restart, or a fresh record under a new key. */
+    open(device: string, call: Call): { record: CallRecord; adopted: boolean } {
+        const ids = new Set(callIdsOf(call));
+        const index = this.orphans.findIndex(
+            (entry) => entry.device === device && callIdsOf(entry.record.call).some((id) => ids.has(id))
+        );
+        const entry = index < 0 ? undefined : this.orphans.splice(index, 1)[0];
+        const record: CallRecord =
+            entry === undefined
+                ? {
+                      id: this.newId(),
+                      call,
+                      startedAt: call.timestamps.created,
+                      answeredAt: call.timestamps.connected,
+                      notes: '',
+                      visits: [],
+                      transfers: []
+                  }
+                : { ...entry.record, call };
+        this.put(record, 'live');
+        return { record, adopted: entry !== undefined };
+    }
+
+    /** Journal calls of `device` the PBX no longer has: they ended while the gateway was away. */
+    settle(device: string, now: number): CallRecord[] {
+        const ended = this.orphans.filter((entry) => entry.device === device);
+        this.orphans = this.orphans.filter((entry) => entry.device !== device);
+        return ended.map(({ record }) => {
+            record.call = {
+                ...record.call,
+                state: 'cleared',
+                endReason: record.call.endReason ?? 'completed'
+            };
+            this.end(record, now);
+            return record;
+        });
+    }
+
+    /** The call left the PBX: it waits for wrap-up. */
+    end(record: CallRecord, at: number): void {
+        record.endedAt = at;
+        this.put(record, 'wrapUp');
+    }
+
+    /** The PBX gave the call a new callID. */
+    alias(callID: string, record: CallRecord): void {
+        this.byCallId.set(callID, record.id);
+    }
+
+    /** Wrapped up: to the end of the recent list; older than `since` or beyond `limit` is forgotten. */
+    toRecent(record: CallRecord, limit: number, since: number): void {
+        this.records.delete(record.id);
+        this.put(record, 'recent');
+        const recent = this.inPhase('recent');
+        const excess = recent.length - limit;
+        recent.forEach((entry, index) => {
+            if (index < excess || (entry.endedAt ?? 0) < since) this.forget(entry);
+        });
+    }
+
+    /** The other live call of a consultation pair. */
+    peerOf(record: CallRecord): CallRecord | undefined {
+        const peerCallID = record.call.consultation?.peerCallID;
+        if (peerCallID === undefined) return undefined;
+        const peer = this.byCall(peerCallID);
+        return peer !== undefined && this.phases.get(peer.id) === 'live' ? peer : undefined;
+    }
+
+    /** Writes the book (and the orphans still waiting) to the journal. */
+    persist(device: string): void {
+        const entries: JournalEntry[] = [...this.records.values()].map((record) => ({
+            device,
+            record,
+            phase: this.phases.get(record.id) ?? 'live'
+        }));
+        this.journal.save([...entries, ...this.orphans]);
+    }
+
+    flush(): void {
+        this.journal.flush();
+    }
+
+    private put(record: CallRecord, phase: Phase): void {
+        this.records.set(record.id, record);
+        this.phases.set(record.id, phase);
+        for (const callID of callIdsOf(record.call)) this.byCallId.set(callID, record.id);
+    }
+
+    private forget(record: CallRecord): void {
+        this.records.delete(record.id);
+        this.phases.delete(record.id);
+        for (const [callID, id] of this.byCallId) if (id === record.id) this.byCallId.delete(callID);
+    }
+}
