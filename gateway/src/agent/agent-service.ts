@@ -41,7 +41,6 @@ import { closeVisits, relatedView, stateView, toCallView, visit, type CallRecord
 import { isInternalNumber, toDialString } from './dial-plan.js';
 import { agentStateOfEvent, ctiLinkOf } from './agent-state.js';
 import type { AgentServiceOptions, CtiServerOption, SessionInit } from './types.js';
-import { proposeWhoWhat } from './who-what.js';
 
 export interface EventFrame {
     seq: number;
@@ -117,7 +116,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         this.logger = (options.logger ?? silentLogger()).child({ component: 'agent' });
         this.now = options.now ?? Date.now;
         this.book = new CallBook(options.journal ?? memoryJournal(), options.newId ?? randomUUID);
-        this.propose = options.proposeWhoWhat ?? proposeWhoWhat;
+        this.propose = options.proposeWhoWhat ?? (() => ({}));
         this.agent = { state: 'loggedOut', since: this.now() };
         for (const record of this.book.inPhase('wrapUp')) this.scheduleWrapUp(record);
     }

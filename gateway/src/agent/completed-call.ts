@@ -1,14 +1,21 @@
 /**
  * A wrapped-up call as the call log takes it: the view's data with the Who/What that won (the agent's pick or
- * the proposal), the records visited without their running dwell counters, and the PBX's first callID as the
- * CallObject.
+ * the proposal), the records visited as one visit each of their total dwell, and the PBX's first callID as
+ * the CallObject.
  */
 import type { CallView } from '../protocol/index.js';
 import { relatedView, type CallRecord } from './call-record.js';
 import type { CompletedCall } from './types.js';
 
 export function completedCall(record: CallRecord, view: CallView, now: number): CompletedCall {
-    const related = relatedView(record.visits, now).map(({ dwellMs: _dwell, ...rest }) => rest);
+    // One visit per record, as long as the time spent on it: the call log weighs records by that.
+    const related = relatedView(record.visits, now).map((r) => ({
+        recordId: r.recordId,
+        objectType: r.objectType,
+        name: r.name,
+        enteredAt: r.enteredAt,
+        leftAt: r.enteredAt + r.dwellMs
+    }));
     const optional = {
         callerNumber: view.callerNumber,
         calledNumber: view.calledNumber,

@@ -16,7 +16,6 @@ export {
     type DialPlan,
     type DialString
 } from './dial-plan.js';
-export { proposeWhoWhat, type WhoWhat } from './who-what.js';
 export type {
     AgentServiceOptions,
     CallLogSink,

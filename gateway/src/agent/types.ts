@@ -8,7 +8,6 @@ import type { Logger } from '../log.js';
 import type { CallEndReasonView, CallerMatch, RelatedRecord } from '../protocol/index.js';
 import type { CallJournal } from './call-journal.js';
 import type { DialPlan } from './dial-plan.js';
-import type { WhoWhat } from './who-what.js';
 
 export interface CtiServerOption {
     id: string;
@@ -80,7 +79,8 @@ export interface AgentServiceOptions {
     journal?: CallJournal;
     callLog?: CallLogSink;
     lookupCaller?: (number: string) => Promise<CallerMatch[]>;
-    proposeWhoWhat?: (related: readonly RelatedRecord[]) => WhoWhat;
+    /** What wrap-up proposes as Who/What from the records visited (the call log's rules). Default: nothing. */
+    proposeWhoWhat?: (related: readonly RelatedRecord[]) => { whoId?: string; whatId?: string };
     /** Makes the CSTA session for a login (tests inject other transports). */
     createSession?: (server: CtiServerOption, init: SessionInit) => CstaSession;
     reconnect?: ReconnectOptions;

@@ -60,7 +60,7 @@ export {
     type BuildTaskOptions,
     type BuiltTask
 } from './task-builder.js';
-export { proposeWhoWhat, resolveWhoWhat, type WhoWhat } from './who-what.js';
+export { proposeFromTimeline, proposeWhoWhat, resolveWhoWhat, type WhoWhat } from './who-what.js';
 export { escapeSosl, phoneVariants, callerSosl } from './sosl.js';
 export { Outbox } from './outbox.js';
 export { retryDelay, systemClock, type Clock, type RetryPolicy } from './outbox-worker.js';

@@ -72,6 +72,23 @@ export function proposeWhoWhat(related: readonly RelatedVisit[], until?: number)
     return { ...(whoId === undefined ? {} : { whoId }), ...(whatId === undefined ? {} : { whatId }) };
 }
 
+/**
+ * The proposal for a timeline that keeps one entry per record with its total dwell (the agent service's):
+ * each entry becomes one visit of exactly that length, opened when the record was first opened.
+ */
+export function proposeFromTimeline(
+    related: readonly { recordId: string; objectType: string; enteredAt: number; dwellMs: number }[]
+): WhoWhat {
+    return proposeWhoWhat(
+        related.map((r) => ({
+            recordId: r.recordId,
+            objectType: r.objectType,
+            enteredAt: r.enteredAt,
+            leftAt: r.enteredAt + r.dwellMs
+        }))
+    );
+}
+
 /** The final Who/What: the agent's picks over the proposal, with the Lead rule applied. */
 export function resolveWhoWhat(
     related: readonly RelatedVisit[],

@@ -7,7 +7,13 @@
 import { join } from 'node:path';
 import { AgentService, fileJournal, type CompletedCall, type CtiServerOption } from '../agent/index.js';
 import type { GatewayConfig, ServerConfig } from '../config/index.js';
-import { CallLogger, sessionAuth, type CallLogInput, type SalesforceClient } from '../crm/index.js';
+import {
+    CallLogger,
+    proposeFromTimeline,
+    sessionAuth,
+    type CallLogInput,
+    type SalesforceClient
+} from '../crm/index.js';
 import type { Logger } from '../log.js';
 import { buildEdge, type Edge } from './app.js';
 import { ensureCertificates } from './certs.js';
@@ -123,15 +129,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
                       }
                   },
                   lookupCaller: (number) => callLogger.lookupCaller(number),
-                  proposeWhoWhat: (related) =>
-                      callLogger.proposeWhoWhat(
-                          related.map((r) => ({
-                              recordId: r.recordId,
-                              objectType: r.objectType,
-                              enteredAt: r.enteredAt,
-                              ...(r.leftAt === undefined ? {} : { leftAt: r.leftAt })
-                          }))
-                      )
+                  proposeWhoWhat: proposeFromTimeline
               }),
         logger
     });

@@ -12,6 +12,7 @@ import {
     type CompletedCall
 } from '../../src/agent/index.js';
 import type { AgentServiceOptions, EventFrame } from '../../src/agent/index.js';
+import { proposeFromTimeline } from '../../src/crm/index.js';
 import { agentEventSchema, type CallView } from '../../src/protocol/index.js';
 import type { SimulatorConfigInput } from '../../src/simulator/config.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
@@ -65,6 +66,7 @@ export function agentService(
         notReadyReasons: [{ code: 'break', label: 'Break' }],
         journal: memoryJournal(),
         callLog: { log: (call) => logged.push(call) },
+        proposeWhoWhat: proposeFromTimeline,
         reconnect: { baseDelayMs: 5, maxDelayMs: 20, random: () => 0 },
         ...options
     });
