@@ -1,102 +1,109 @@
 /**
- * `switchboard start` (`npm start`): the demo with no PBX and no org. Until the WebSocket gateway and the demo
- * console exist, it runs what does: the CSTA PBX simulator and an agent desk — a CstaSession logged in as
- * agent1 monitoring extension 4001, with a CallTable — and prints every call change as a readable line.
- * Drive it from a second terminal with `npx switchboard sim …`.
+ * `switchboard start` (`npm start`): the embedded default, with no PBX and no org. Starts the CSTA PBX
+ * simulator, the Salesforce REST stand-in, the gateway in demo mode and the demo console (the real softphone
+ * inside an emulation of the Lightning console and Open CTI), prints where to go and what to try, and stops
+ * everything cleanly on Ctrl+C. Certificates come from the config directory (SWITCHBOARD_CONFIG_DIR respected);
+ * the first start creates them. Works offline.
  */
 import { parseArgs } from 'node:util';
-import { CallTable, type CallChange } from '../csta/call-model.js';
-import { CstaSession } from '../csta/session.js';
+import { configDir } from '../config/index.js';
+import { DEFAULT_PORTS, DEMO_AGENT, startDemo, type Demo, type DemoPorts } from '../demo/stack.js';
+import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { startSimulator } from '../simulator/index.js';
 import type { Io } from './main.js';
-import { simulatorConfigFromArgs } from './simulate.js';
 import { untilSignal } from './shutdown.js';
 
-const DEMO_AGENT = { userName: 'agent1', password: 'demo', device: '4001' } as const;
+export const DEMO_USAGE = `  start [--console-port N] [--gateway-port N] [--cti-port N] [--control-port N] [--wrap-up S]
+`;
 
-/** One line per call change, for people watching the demo. */
-export function describeChange(change: CallChange): string {
-    const { call } = change;
-    const who = call.remoteNumber ?? call.callingNumber ?? 'unknown party';
-    const ivr = call.ivrDigits === undefined ? '' : `, IVR digits ${call.ivrDigits}`;
-    switch (change.type) {
-        case 'created':
-            return `call ${call.callID}: ${call.direction} call with ${who} is ${call.state}${ivr}`;
-        case 'state':
-            return change.to === 'cleared'
-                ? `call ${call.callID}: ended (${call.endReason ?? 'cleared'})`
-                : `call ${call.callID}: ${change.from} -> ${change.to} (${who}${ivr})`;
-        case 'renamed':
-            return `call ${change.from} is now call ${change.to}`;
-        case 'updated':
-            return `call ${call.callID}: details updated (${who}${ivr})`;
-    }
+const PORT_FLAGS: Record<string, keyof DemoPorts> = {
+    'console-port': 'console',
+    'gateway-port': 'gateway',
+    'cti-port': 'cti',
+    port: 'cti',
+    'control-port': 'control'
+};
+
+function portOf(flag: string, value: string): number {
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--${flag} must be 0-65535`);
+    return port;
+}
+
+export function describeDemo(demo: Demo): string {
+    const control = `--control-url ${demo.controlUrl}`;
+    return [
+        '',
+        'Switchboard CTI demo: everything runs on this computer, no PBX and no Salesforce org needed.',
+        '',
+        `  demo console         ${demo.consoleUrl}/   <- open this in Chrome or Edge`,
+        `  gateway              ${demo.gateway.wsUrl}`,
+        `  CSTA PBX simulator   127.0.0.1:${String(demo.simulator.port)} (control API ${demo.controlUrl})`,
+        `  Salesforce stand-in  ${demo.standin.url} (seeded Accounts, Contacts, Leads, Cases)`,
+        `  local CA             ${demo.caPath}`,
+        '',
+        'The browser must trust the local CA once (npx switchboard cert shows how), or accept the certificate',
+        `warning for ${demo.consoleUrl} and ${demo.gateway.url}.`,
+        '',
+        'Try:',
+        `  1. Log in to the softphone (utility bar, "Phone"): user ${DEMO_AGENT.username}, password "${DEMO_AGENT.password}", device ${DEMO_AGENT.device}.`,
+        '  2. Open a Contact and click its phone number (click-to-dial); answer for the far end in "Caller".',
+        '  3. In "Caller", place an inbound call from +49 30 123456 (two matching records) or with IVR digits',
+        '     00001001 (a case number): the softphone rings and the console pops the record.',
+        '  4. Hold, transfer to 4002, consult and conference, type notes, open records: the Task appears in the',
+        "     record's Activity History after wrap-up.",
+        '',
+        'Or drive the PBX from a terminal:',
+        `  npx switchboard sim call --from +4930123456 --to ${DEMO_AGENT.device} --ivr 00001001 ${control}`,
+        `  npx switchboard sim hangup ${DEMO_AGENT.device} ${control}`,
+        `  npx switchboard sim drop ${control}        # the CTI link breaks: watch the softphone recover`,
+        '',
+        'Press Ctrl+C to stop.',
+        ''
+    ].join('\n');
 }
 
 export async function runDemo(args: string[], io: Io, signal?: AbortSignal): Promise<number> {
     const { values } = parseArgs({
         args,
-        options: { port: { type: 'string' }, 'control-port': { type: 'string' }, seed: { type: 'string' } }
+        options: {
+            'console-port': { type: 'string' },
+            'gateway-port': { type: 'string' },
+            'cti-port': { type: 'string' },
+            port: { type: 'string' },
+            'control-port': { type: 'string' },
+            'wrap-up': { type: 'string' }
+        }
     });
-    const simArgs = Object.entries(values).flatMap(([flag, value]) => [`--${flag}`, value]);
+    const ports: Partial<DemoPorts> = {};
+    for (const [flag, key] of Object.entries(PORT_FLAGS)) {
+        const value = (values as Record<string, string | undefined>)[flag];
+        if (value !== undefined) ports[key] = portOf(flag, value);
+    }
+    const wrapUp = values['wrap-up'] === undefined ? undefined : Number(values['wrap-up']);
+    if (wrapUp !== undefined && (!Number.isInteger(wrapUp) || wrapUp < 0 || wrapUp > 3600)) {
+        throw new UsageError('--wrap-up must be 0-3600 seconds');
+    }
     const logger = createLogger({ level: process.env['LOG_LEVEL'] ?? 'warn' });
-    const simulator = await startSimulator(await simulatorConfigFromArgs(simArgs), { logger });
-    const session = new CstaSession({
-        host: simulator.config.host,
-        port: simulator.port,
-        applicationId: 'switchboard-demo',
-        credentials: { userName: DEMO_AGENT.userName, password: DEMO_AGENT.password },
+    io.stdout(
+        'Starting the Switchboard demo (the first start compiles the softphone and creates certificates)…\n'
+    );
+    const demo = await startDemo({
+        dir: configDir(),
+        ports: { ...ports },
+        ...(wrapUp === undefined ? {} : { wrapUpSeconds: wrapUp }),
         logger
     });
-    const table = new CallTable({ device: DEMO_AGENT.device });
-    table.on('change', (change) => {
-        io.stdout(`[${DEMO_AGENT.device}] ${describeChange(change)}\n`);
-    });
-    session.on('status', ({ from, to }) => {
-        io.stdout(`[cti] session ${from} -> ${to}\n`);
-    });
-    session.on('snapshot', (snapshot) => {
-        table.reconcile(snapshot);
-    });
     try {
-        await session.start();
-        await session.monitorStart(DEMO_AGENT.device, {
-            onEvent: (event) => {
-                try {
-                    table.apply(event);
-                } catch (error) {
-                    io.stderr(`[${DEMO_AGENT.device}] ${(error as Error).message}\n`);
-                }
-            }
-        });
-        const control =
-            simulator.controlPort === undefined
-                ? ''
-                : ` --control-url http://${simulator.config.host}:${simulator.controlPort}`;
-        const defaultControl = simulator.controlPort === 5052 ? '' : control;
-        io.stdout(
-            [
-                '',
-                'Switchboard CTI demo',
-                `  CSTA PBX simulator  ${simulator.config.host}:${simulator.port} (extensions 4001-4005, users agent1-agent5, password "demo")`,
-                `  agent desk          ${DEMO_AGENT.userName} logged in, monitoring extension ${DEMO_AGENT.device}`,
-                '',
-                'Try, in a second terminal:',
-                `  npx switchboard sim call --from +4930123456 --to 4001 --ivr 4711${defaultControl}   # a customer calls, IVR digits 4711`,
-                `  npx switchboard sim answer 4001${defaultControl}                                    # the agent picks up`,
-                `  npx switchboard sim hangup 4001${defaultControl}                                    # and hangs up`,
-                `  npx switchboard sim drop${defaultControl}                                           # the CTI link breaks: watch the session recover`,
-                '',
-                'The softphone, the WebSocket gateway and the demo console come in the next releases (see README).',
-                'Press Ctrl+C to stop.',
-                ''
-            ].join('\n')
-        );
-        await untilSignal(signal);
+        io.stdout(describeDemo(demo));
+        const how = await untilSignal(signal);
+        io.stdout(`\nStopping the demo (${how})…\n`);
         return 0;
     } finally {
-        await session.stop();
-        await simulator.close();
+        await demo.close();
+        io.stdout('Stopped.\n');
     }
 }
+
+export { DEFAULT_PORTS };

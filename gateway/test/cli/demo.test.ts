@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runDemo } from '../../src/cli/demo.js';
 import { main, type Io } from '../../src/cli/main.js';
@@ -19,50 +24,95 @@ function capture(): Io & { out: string; err: string } {
 }
 
 async function waitFor(predicate: () => boolean, what: string, io: { out: string }): Promise<void> {
-    for (let i = 0; i < 500 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 6000 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.ok(predicate(), `timed out waiting for ${what}; output so far:\n${io.out}`);
 }
 
+/** GET over HTTPS, trusting only the demo's local CA (so the certificate really comes from it). */
+function get(url: string, ca: string): Promise<{ status: number; type: string; body: string }> {
+    return new Promise((resolve, reject) => {
+        https
+            .get(url, { ca, agent: false }, (res) => {
+                const chunks: Buffer[] = [];
+                res.on('data', (chunk: Buffer) => chunks.push(chunk));
+                res.on('end', () => {
+                    resolve({
+                        status: res.statusCode ?? 0,
+                        type: String(res.headers['content-type'] ?? ''),
+                        body: Buffer.concat(chunks).toString('utf8')
+                    });
+                });
+            })
+            .on('error', reject);
+    });
+}
+
 describe('switchboard start (the demo)', () => {
-    it('runs the simulator and an agent desk that shows calls driven from the command line', async () => {
+    it('starts the simulator, stand-in, gateway and console over HTTPS, and stops cleanly', async (t) => {
+        const dir = await mkdtemp(join(tmpdir(), 'switchboard-demo-cli-'));
+        const previous = process.env['SWITCHBOARD_CONFIG_DIR'];
+        process.env['SWITCHBOARD_CONFIG_DIR'] = dir;
+        t.after(async () => {
+            if (previous === undefined) delete process.env['SWITCHBOARD_CONFIG_DIR'];
+            else process.env['SWITCHBOARD_CONFIG_DIR'] = previous;
+            await rm(dir, { recursive: true, force: true });
+        });
         const stop = new AbortController();
         const io = capture();
-        const running = runDemo(['--port', '0', '--control-port', '0'], io, stop.signal);
+        const running = runDemo(
+            ['--console-port', '0', '--gateway-port', '0', '--cti-port', '0', '--control-port', '0'],
+            io,
+            stop.signal
+        );
         try {
             await waitFor(() => io.out.includes('Press Ctrl+C'), 'the demo to start', io);
-            assert.match(io.out, /\[cti\] session starting -> ready/);
-            assert.match(io.out, /agent1 logged in, monitoring extension 4001/);
-            const controlUrl = /--control-url (http:\/\/\S+)/.exec(io.out)?.[1];
-            assert.ok(controlUrl, 'the instructions name the control API of this run');
-            const sim = async (...args: string[]) => {
-                const simIo = capture();
-                assert.equal(await main(['sim', ...args, '--control-url', controlUrl], simIo), 0, simIo.err);
+            // The first start created the certificates in SWITCHBOARD_CONFIG_DIR.
+            assert.ok(existsSync(join(dir, 'ca.pem')), 'the local CA is in the config directory');
+            assert.ok(existsSync(join(dir, 'gateway.pem')));
+            const ca = await readFile(join(dir, 'ca.pem'), 'utf8');
+            const consoleUrl = /demo console\s+(https:\/\/127\.0\.0\.1:\d+)\//.exec(io.out)?.[1];
+            assert.ok(consoleUrl, `the console URL is printed:\n${io.out}`);
+            assert.match(io.out, /gateway\s+wss:\/\/127\.0\.0\.1:\d+\/ws/);
+            assert.match(io.out, /user agent1, password "demo", device 4001/);
+
+            const page = await get(`${consoleUrl}/`, ca);
+            assert.equal(page.status, 200);
+            assert.match(page.body, /id="softphone-frame"[^>]*src="\/softphone"/);
+            const host = await get(`${consoleUrl}/softphone`, ca);
+            assert.match(host.body, /\/static\/ctiBridge\.js/);
+            const bridge = await get(`${consoleUrl}/static/ctiBridge.js`, ca);
+            const original = await readFile(
+                new URL('../../../force-app/main/default/staticresources/ctiBridge.js', import.meta.url),
+                'utf8'
+            );
+            assert.equal(bridge.body, original, 'the console serves the real force-app bridge');
+            const softphone = await get(`${consoleUrl}/static/softphone.js`, ca);
+            assert.equal(softphone.status, 200);
+            assert.match(softphone.type, /javascript/);
+            assert.match(softphone.body, /\$Lightning/);
+            const records = JSON.parse(
+                (await get(`${consoleUrl}/api/search?q=%2B49%2030%20123456`, ca)).body
+            ) as {
+                records: { Name: string; type: string }[];
             };
+            assert.deepEqual(records.records.map((r) => r.type).sort(), ['Contact', 'Lead']);
 
-            await sim('call', '--from', '+4930123456', '--to', '4001', '--ivr', '4711');
-            await waitFor(
-                () => io.out.includes('inbound call with +4930123456 is alerting, IVR digits 4711'),
-                'ringing',
-                io
-            );
-            await sim('answer', '4001');
-            await waitFor(() => io.out.includes('alerting -> connected'), 'connected', io);
-
-            await sim('drop');
-            await waitFor(() => io.out.includes('session ready -> reconnecting'), 'the link loss', io);
-            await waitFor(
-                () => /session starting -> ready[\s\S]*session starting -> ready/.test(io.out),
-                'recovery',
-                io
-            );
-
-            await sim('hangup', '4001');
-            await waitFor(() => io.out.includes('ended (completed)'), 'the end of the call', io);
-            assert.equal(io.err, '');
+            // The printed control URL drives the simulator of this run.
+            const controlUrl = /--control-url (http:\/\/\S+)/.exec(io.out)?.[1];
+            assert.ok(controlUrl);
+            const simIo = capture();
+            assert.equal(await main(['sim', 'calls', '--control-url', controlUrl], simIo), 0, simIo.err);
         } finally {
             stop.abort();
             assert.equal(await running, 0);
         }
-        assert.match(io.out, /session ready -> stopping/);
+        assert.match(io.out, /Stopped\.\n$/);
+        assert.equal(io.err, '');
+    });
+
+    it('refuses a bad port', async () => {
+        const io = capture();
+        assert.equal(await main(['start', '--console-port', '70000'], io), 2);
+        assert.match(io.err, /--console-port must be 0-65535/);
     });
 });
