@@ -1,0 +1,136 @@
+/**
+ * Event path: simulator → gateway → WebSocket client, beside a bare relay (the same TCP → TLS WebSocket path
+ * with no parsing) measured in the same run. The simulator and the clients run here; the gateway and the relay
+ * each run in their own process. For each rate, the relay and then the gateway get the same call events
+ * (Delivered / Established / ConnectionCleared at one monitored device each) for a fixed time; latency is from
+ * the simulator's socket.write to the client's `message` event. Backlog: events sent but not yet received when
+ * sending stops, and how long they took to arrive.
+ *
+ *     cd gateway && npx tsx bench/event-path.bench.ts [--seconds 10] [--rates 100,1000,5000]
+ */
+import { CallCycle, drive, GATEWAY_DEVICE, RELAY_DEVICE, startRig, type Rig } from './support/load.js';
+import { machine, ms, sleep, summarize, table, numberArg, type Summary } from './support/stats.js';
+
+const SECONDS = numberArg('seconds', 10);
+const ratesArg = process.argv.indexOf('--rates');
+const RATES = ratesArg === -1 ? [100, 1000, 5000] : (process.argv[ratesArg + 1] ?? '').split(',').map(Number);
+
+export interface PathResult {
+    summary: Summary;
+    sent: number;
+    backlogAtStop: number;
+    drainMs: number;
+}
+
+/** Runs one measured phase: `rate` events/s for `seconds` through the gateway (or the relay). */
+export async function measure(
+    rig: Rig,
+    path: 'gateway' | 'relay',
+    rate: number,
+    seconds: number,
+    arm: (onSample: (latency: number) => void) => () => void
+): Promise<PathResult> {
+    const samples: number[] = [];
+    const disarm = arm((latency) => samples.push(latency));
+    const cycle = new CallCycle(rig.sim, path === 'gateway' ? GATEWAY_DEVICE : RELAY_DEVICE);
+    const sent = await drive(rate, seconds, () => {
+        cycle.step();
+    });
+    const stoppedAt = performance.now();
+    const backlogAtStop = sent - cycle.failures - samples.length;
+    while (samples.length < sent - cycle.failures && performance.now() - stoppedAt < 10_000) await sleep(2);
+    const drainMs = performance.now() - stoppedAt;
+    disarm();
+    // Let the last call clear and the gateway settle before the next phase.
+    await sleep(300);
+    return { summary: summarize(samples), sent: sent - cycle.failures, backlogAtStop, drainMs };
+}
+
+/** Time-stamps the gateway tab's call events against the simulator's send times. */
+export function gatewayArm(rig: Rig, tab: Awaited<ReturnType<Rig['tab']>>) {
+    const link = rig.linkOf('agent1');
+    return (onSample: (latency: number) => void) => {
+        tab.onFrame = (frame, at) => {
+            const call = frame.event?.call;
+            if (frame.type !== 'event' || call === undefined || frame.event === undefined) return;
+            const sent = rig.clock.sent.get(link);
+            const key = `${call.callId}|${frame.event.type}`;
+            const t0 = sent?.get(key);
+            if (t0 === undefined) return;
+            sent?.delete(key);
+            onSample(at - t0);
+        };
+        return () => {
+            tab.onFrame = () => undefined;
+        };
+    };
+}
+
+async function main(): Promise<void> {
+    const rig = await startRig();
+    try {
+        const tab = await rig.tab();
+        const relayTab = await rig.relayTab();
+        const relayLink = rig.linkOf('agent2');
+        const relayArm = (onSample: (latency: number) => void) => {
+            const queue = rig.clock.order.get(relayLink) ?? [];
+            rig.clock.order.set(relayLink, queue);
+            let next = queue.length;
+            relayTab.onEvent = (at) => {
+                const entry = queue[next];
+                next += 1;
+                if (entry?.counted === true) onSample(at - entry.at);
+            };
+            return () => {
+                relayTab.onEvent = () => undefined;
+                queue.length = 0;
+            };
+        };
+        const gwArm = gatewayArm(rig, tab);
+        // Warm-up (JIT, TLS, buffers): discarded.
+        await measure(rig, 'relay', 1000, 2, relayArm);
+        await measure(rig, 'gateway', 1000, 2, gwArm);
+
+        const rows: (string | number)[][] = [];
+        for (const rate of RATES) {
+            const relay = await measure(rig, 'relay', rate, SECONDS, relayArm);
+            const gateway = await measure(rig, 'gateway', rate, SECONDS, gwArm);
+            for (const [name, r] of [
+                ['relay', relay],
+                ['gateway', gateway]
+            ] as const) {
+                rows.push([
+                    `${rate}/s ${name}`,
+                    r.summary.count,
+                    ms(r.summary.p50),
+                    ms(r.summary.p99),
+                    ms(r.summary.p999),
+                    ms(r.summary.max),
+                    r.backlogAtStop,
+                    ms(r.drainMs)
+                ]);
+            }
+            rows.push([
+                `${rate}/s gateway/relay`,
+                '',
+                `${(gateway.summary.p50 / relay.summary.p50).toFixed(2)}×`,
+                `${(gateway.summary.p99 / relay.summary.p99).toFixed(2)}×`,
+                `${(gateway.summary.p999 / relay.summary.p999).toFixed(2)}×`,
+                '',
+                '',
+                ''
+            ]);
+        }
+        const { rss } = await rig.gateway.rss();
+        process.stdout.write(
+            `Event path, ${SECONDS} s per rate and path; latency in ms; ${machine()}\n\n${table(
+                ['rate / path', 'events', 'p50', 'p99', 'p99.9', 'max', 'backlog at stop', 'drain ms'],
+                rows
+            )}\n\ngateway RSS after the run: ${(rss / 2 ** 20).toFixed(1)} MiB\n`
+        );
+    } finally {
+        await rig.close();
+    }
+}
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) await main();

@@ -1,0 +1,41 @@
+/**
+ * A gateway in its own process for the benchmarks: `startGateway` with the demo configuration (pairing off,
+ * call logging off) against the simulator port given as the first argument, config directory the second.
+ * Prints one JSON line `{"ready":…}` on stdout once it listens; answers `rss` over IPC and stops on `close`.
+ *
+ *     node --import tsx bench/support/gateway-child.ts <ctiPort> <dir> [wrapUpSeconds]
+ */
+import { demoConfig, parseConfig } from '../../src/config/index.js';
+import { memoryConfigStore } from '../../src/edge/config-store.js';
+import { startGateway } from '../../src/edge/gateway.js';
+import { silentLogger } from '../../src/log.js';
+import { ORIGIN } from './origin.js';
+
+const [ctiPort, dir, wrapUp] = process.argv.slice(2);
+if (ctiPort === undefined || dir === undefined) throw new Error('usage: gateway-child <ctiPort> <dir>');
+const base = demoConfig({ ctiPort: Number(ctiPort), origin: ORIGIN });
+const config = parseConfig({
+    ...base,
+    edge: { ...base.edge, rateLimit: { perSecond: 10_000, burst: 10_000 } },
+    callLogging: { ...base.callLogging, enabled: false, wrapUpSeconds: Number(wrapUp ?? '1') }
+});
+const gateway = await startGateway({
+    config: memoryConfigStore(config),
+    dir,
+    logger: silentLogger(),
+    port: 0
+});
+process.stdout.write(
+    `${JSON.stringify({ ready: true, wsUrl: gateway.wsUrl, uptimeMs: performance.now() })}\n`
+);
+
+process.on('message', (message: { type?: string }) => {
+    if (message.type === 'rss') {
+        const { rss, heapUsed } = process.memoryUsage();
+        process.send?.({ type: 'rss', rss, heapUsed });
+    } else if (message.type === 'close') {
+        void gateway.close().then(() => {
+            process.exit(0);
+        });
+    }
+});

@@ -1,0 +1,2 @@
+/** The page origin the benchmark gateways allow. */
+export const ORIGIN = 'https://bench.example.test';
