@@ -26,7 +26,7 @@ const log = (i: number): CallLogInput => ({
     endedAt: 1_764_581_465_000,
     endReason: 'completed',
     notes: 'Customer asked about the invoice; promised a call back tomorrow.',
-    related: [{ recordId: '003Sb00000Con001AAA', objectType: 'Contact', enteredAt: 0, leftAt: 10 }],
+    related: [{ recordId: '003Sb0000Con001AAA', objectType: 'Contact', enteredAt: 0, leftAt: 10 }],
     transfers: []
 });
 

@@ -116,7 +116,12 @@ export const CallLoggingSchema = z.strictObject({
     subjectTemplate: text.default('{direction} call {otherParty}'),
     /** The org's My Domain URL for the OAuth login, e.g. https://acme.my.salesforce.com. */
     instanceUrl: z
-        .url({ protocol: /^https$/, error: 'must be an https URL such as https://acme.my.salesforce.com' })
+        .url({ protocol: /^https?$/, error: 'must be an https URL such as https://acme.my.salesforce.com' })
+        .refine(
+            (value) =>
+                value.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(value),
+            'must be an https URL such as https://acme.my.salesforce.com (http only on 127.0.0.1 or localhost)'
+        )
         .optional(),
     /** Consumer key of the External Client App used for the OAuth login. */
     oauthClientId: text.optional(),

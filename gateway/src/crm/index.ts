@@ -64,7 +64,7 @@ export { proposeFromTimeline, proposeWhoWhat, resolveWhoWhat, type WhoWhat } fro
 export { escapeSosl, phoneVariants, callerSosl } from './sosl.js';
 export { Outbox } from './outbox.js';
 export { retryDelay, systemClock, type Clock, type RetryPolicy } from './outbox-worker.js';
-export { configDir, defaultOutboxPath } from './config-dir.js';
+export { configDir, defaultOutboxPath, OUTBOX_FILE, TOKEN_FILE } from './config-dir.js';
 export { toSalesforceError } from './salesforce-errors.js';
 export {
     clientFromStoredLogin,

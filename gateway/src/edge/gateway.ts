@@ -9,6 +9,7 @@ import { AgentService, fileJournal, type CompletedCall, type CtiServerOption } f
 import type { GatewayConfig, ServerConfig } from '../config/index.js';
 import {
     CallLogger,
+    OUTBOX_FILE,
     proposeFromTimeline,
     sessionAuth,
     type CallLogInput,
@@ -18,6 +19,7 @@ import type { Logger } from '../log.js';
 import { buildEdge, type Edge } from './app.js';
 import { ensureCertificates } from './certs.js';
 import { PairingStore } from './pairing.js';
+import { salesforceLogin } from './salesforce-login.js';
 import { settingsKey } from './settings-key.js';
 import type { ConfigStoreWithChanges } from './config-store.js';
 
@@ -102,7 +104,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     const callLogger = config.callLogging.enabled
         ? new CallLogger({
-              outboxPath: join(dir, 'outbox.sqlite'),
+              outboxPath: join(dir, OUTBOX_FILE),
               ...(options.salesforceClient === undefined ? {} : { client: options.salesforceClient }),
               subjectTemplate: config.callLogging.subjectTemplate,
               countryCode: config.dialPlan.countryCode,
@@ -202,7 +204,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
                       outbox: {
                           entries: () => callLogger.entries(),
                           retry: (k?: string) => callLogger.retry(k)
-                      }
+                      },
+                      salesforceLogin: salesforceLogin({
+                          config: () => options.config.get(),
+                          dir,
+                          selfOrigin: () => urls.self,
+                          onLogin: (client, userId) => {
+                              agentUserId = userId;
+                              callLogger.setClient(client);
+                          }
+                      })
                   })
         },
         ...(callLogger === undefined

@@ -75,6 +75,13 @@ export const SETTINGS_PAGE = `<!doctype html>
         <button type="submit">Allow</button>
       </form>
     </section>
+    <section aria-labelledby="salesforce-title">
+      <h2 id="salesforce-title">Salesforce (call logging)</h2>
+      <p class="muted">Calls are logged with the session of the softphone. To log with an External Client App
+      instead (OAuth, refreshed by itself), set <code>callLogging.instanceUrl</code> and
+      <code>callLogging.oauthClientId</code>, then:</p>
+      <button id="salesforce-login" type="button">Log in to Salesforce</button>
+    </section>
     <section aria-labelledby="outbox-title">
       <h2 id="outbox-title">Call logs waiting or failed</h2>
       <table><tbody id="outbox"></tbody></table>
@@ -137,6 +144,9 @@ document.addEventListener('click', (event) => {
 });
 $('save-active').addEventListener('click', () => act(() => api('active', {
   serverId: $('active-server').value, clientId: $('active-client').value }), 'Saved.'));
+$('salesforce-login').addEventListener('click', () => act(async () => {
+  const { authorizeUrl } = await api('salesforce/login', {}); window.open(authorizeUrl, '_blank', 'noopener');
+}, 'Finish the login in the new tab.'));
 $('retry-all').addEventListener('click', () => act(() => api('outbox/retry', {}), 'Retrying.'));
 $('server-form').addEventListener('submit', (event) => { event.preventDefault(); const f = new FormData(event.target);
   act(() => api('servers', { id: f.get('id'), name: f.get('name'), host: f.get('host'), port: Number(f.get('port')),

@@ -38,6 +38,14 @@ export interface OutboxView {
     retry(key?: string): number;
 }
 
+/** The OAuth web-server login for call logging, run from the settings page. */
+export interface SalesforceLogin {
+    /** Starts a login; the page opens the URL. Throws a coded error when the org or app is not configured. */
+    start(): string;
+    /** GET /oauth/callback */
+    callback(query: Record<string, string | undefined>): Promise<{ status: number; body: string }>;
+}
+
 export interface SettingsDeps {
     config: ConfigStore;
     settingsKey: string;
@@ -46,6 +54,7 @@ export interface SettingsDeps {
     pairing: PairingStore | undefined;
     agent: AgentService;
     outbox?: OutboxView;
+    salesforceLogin?: SalesforceLogin;
 }
 
 const COOKIE = 'switchboard_settings';
@@ -149,6 +158,18 @@ export function registerSettings(app: FastifyInstance, deps: SettingsDeps): void
         return refuse(reply, 400, 'PAIRING_FAILED', message);
     });
 
+    app.get('/oauth/callback', async (request, reply) => {
+        const login = deps.salesforceLogin;
+        if (login === undefined) return refuse(reply, 404, 'CONFIG_INVALID', 'call logging is off');
+        try {
+            const result = await login.callback(request.query as Record<string, string | undefined>);
+            return await reply.code(result.status).type('text/plain; charset=utf-8').send(result.body);
+        } catch (error) {
+            if (error instanceof GatewayError) return refuse(reply, 400, error.code, error.message);
+            throw error;
+        }
+    });
+
     app.post('/settings/api/pairing/deny', async (request, reply) => {
         if (deps.pairing === undefined) return refuse(reply, 400, 'PAIRING_FAILED', 'pairing is off');
         return reply.send({ ok: deps.pairing.deny(text(body(request)['requestId'])) });
@@ -211,6 +232,16 @@ export function registerSettings(app: FastifyInstance, deps: SettingsDeps): void
         scope.post('/settings/api/pairings/revoke', async (request) => ({
             revoked: (await deps.pairing?.revoke(text(body(request)['origin']))) ?? 0
         }));
+        scope.post('/settings/api/salesforce/login', async (_request, reply) => {
+            const login = deps.salesforceLogin;
+            if (login === undefined) return refuse(reply, 400, 'CONFIG_INVALID', 'call logging is off');
+            try {
+                return await reply.send({ authorizeUrl: login.start() });
+            } catch (error) {
+                if (error instanceof GatewayError) return refuse(reply, 400, error.code, error.message);
+                throw error;
+            }
+        });
         scope.post('/settings/api/outbox/retry', (request) => {
             const key = body(request)['key'];
             return { retried: deps.outbox?.retry(typeof key === 'string' ? key : undefined) ?? 0 };

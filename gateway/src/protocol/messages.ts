@@ -32,9 +32,18 @@ const request = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =
         })
         .strict();
 
+const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/;
+
 export const salesforceSessionSchema = z
     .object({
-        instanceUrl: z.url({ protocol: /^https$/ }).max(255),
+        /** https; plain http only on loopback (the local Salesforce stand-in of the demo and the tests). */
+        instanceUrl: z
+            .url({ protocol: /^https?$/ })
+            .max(255)
+            .refine(
+                (value) => value.startsWith('https:') || LOOPBACK_HTTP.test(value),
+                'must be https (http only for 127.0.0.1 or localhost)'
+            ),
         sessionId: z.string().min(16).max(512)
     })
     .strict();

@@ -21,7 +21,7 @@ export interface SeedRecord {
 }
 
 const acc = (n: number, Name: string, Phone?: string): SeedRecord => ({
-    Id: `001Sb00000Acc${String(n).padStart(3, '0')}AAA`,
+    Id: `001Sb0000Acc${String(n).padStart(3, '0')}AAA`,
     type: 'Account',
     Name,
     ...(Phone === undefined ? {} : { Phone })
@@ -34,7 +34,7 @@ const con = (
     Phone?: string,
     MobilePhone?: string
 ): SeedRecord => ({
-    Id: `003Sb00000Con${String(n).padStart(3, '0')}AAA`,
+    Id: `003Sb0000Con${String(n).padStart(3, '0')}AAA`,
     type: 'Contact',
     Name,
     AccountId,
@@ -43,7 +43,7 @@ const con = (
 });
 
 const lead = (n: number, Name: string, Company: string, Phone: string): SeedRecord => ({
-    Id: `00QSb00000Led${String(n).padStart(3, '0')}AAA`,
+    Id: `00QSb0000Led${String(n).padStart(3, '0')}AAA`,
     type: 'Lead',
     Name,
     Company,
@@ -51,7 +51,7 @@ const lead = (n: number, Name: string, Company: string, Phone: string): SeedReco
 });
 
 const kase = (n: number, Subject: string, AccountId: string, ContactId: string): SeedRecord => ({
-    Id: `500Sb00000Cas${String(n).padStart(3, '0')}AAA`,
+    Id: `500Sb0000Cas${String(n).padStart(3, '0')}AAA`,
     type: 'Case',
     Name: `0000${1000 + n}`,
     Subject,
@@ -89,7 +89,7 @@ export const CASE_GLOBEX = kase(2, 'Invoice missing', GLOBEX.Id, ANNA_MUELLER.Id
 export const CASE_INITECH = kase(3, 'TPS report cover sheets', INITECH.Id, PETER_GIBBONS.Id);
 
 export const OPP_ACME: SeedRecord = {
-    Id: '006Sb00000Opp001AAA',
+    Id: '006Sb0000Opp001AAA',
     type: 'Opportunity',
     Name: 'Acme — 500 anvils',
     AccountId: ACME.Id

@@ -126,8 +126,8 @@ export async function startSalesforceStandin(options: StandinOptions = {}): Prom
     const random = new SeededRandom(options.seed ?? 1);
     const now = options.now ?? Date.now;
     const user: StandinUser = {
-        userId: '005Sb00000Usr001AAA',
-        orgId: '00DSb00000Org001AAA',
+        userId: '005Sb0000Usr001AAA',
+        orgId: '00DSb0000Org001AAA',
         username: 'agent1@switchboard.example',
         displayName: 'Agent One',
         email: 'agent1@switchboard.example',

@@ -62,7 +62,7 @@ describe('CallLogger against the stand-in over HTTP, outbox on a real SQLite fil
             callLog({
                 key: 'edit-1',
                 related: [
-                    { recordId: '003Sb00000Con003AAA', objectType: 'Contact', enteredAt: 0, leftAt: 10 }
+                    { recordId: '003Sb0000Con003AAA', objectType: 'Contact', enteredAt: 0, leftAt: 10 }
                 ]
             })
         );
@@ -260,15 +260,15 @@ describe('CallLogger against the stand-in over HTTP, outbox on a real SQLite fil
             key: 'missed-lead',
             endReason: 'missed',
             related: [
-                { recordId: '00QSb00000Led001AAA', objectType: 'Lead', enteredAt: 0, leftAt: 50 },
-                { recordId: '001Sb00000Acc002AAA', objectType: 'Account', enteredAt: 50, leftAt: 60 }
+                { recordId: '00QSb0000Led001AAA', objectType: 'Lead', enteredAt: 0, leftAt: 50 },
+                { recordId: '001Sb0000Acc002AAA', objectType: 'Account', enteredAt: 50, leftAt: 60 }
             ]
         });
         await until(() => logger.entry('missed-lead')?.status === 'sent', 'sent');
         const task = taskFor('missed-lead');
         assert.equal(task['Subject'], 'Missed call from +4930123456');
         assert.equal(task['CallDurationInSeconds'], 0);
-        assert.equal(task['WhoId'], '00QSb00000Led001AAA');
+        assert.equal(task['WhoId'], '00QSb0000Led001AAA');
         assert.equal(task['WhatId'], null);
     });
 
@@ -303,13 +303,13 @@ describe('CallLogger against the stand-in over HTTP, outbox on a real SQLite fil
         const matches = await logger.lookupCaller('+49 30 123456');
         assert.deepEqual(matches, [
             {
-                id: '003Sb00000Con003AAA',
+                id: '003Sb0000Con003AAA',
                 objectType: 'Contact',
                 name: 'Anna Müller',
                 accountName: 'Globex GmbH'
             },
             {
-                id: '00QSb00000Led001AAA',
+                id: '00QSb0000Led001AAA',
                 objectType: 'Lead',
                 name: 'Anna Müller',
                 accountName: 'Müller Consulting'

@@ -7,18 +7,18 @@ describe('buildTask', () => {
     it('maps an answered inbound call to Task fields, TaskSubtype only in the create shape', () => {
         const task = buildTask(
             callLog({
-                agentUserId: '005Sb00000Usr001AAA',
+                agentUserId: '005Sb0000Usr001AAA',
                 ivrDigits: '4711',
                 queue: 'Sales',
                 disposition: 'Resolved',
                 related: [
                     {
-                        recordId: '003Sb00000Con001AAA',
+                        recordId: '003Sb0000Con001AAA',
                         objectType: 'Contact',
                         enteredAt: T0,
                         leftAt: T0 + 10_000
                     },
-                    { recordId: '001Sb00000Acc001AAA', objectType: 'Account', enteredAt: T0 + 10_000 }
+                    { recordId: '001Sb0000Acc001AAA', objectType: 'Account', enteredAt: T0 + 10_000 }
                 ],
                 transfers: [{ at: T0 + 30_000, kind: 'consult', to: '4002' }]
             }),
@@ -35,9 +35,9 @@ describe('buildTask', () => {
             CallObject: 'C-0001',
             CallDisposition: 'Resolved',
             CallType: 'Inbound',
-            OwnerId: '005Sb00000Usr001AAA',
-            WhoId: '003Sb00000Con001AAA',
-            WhatId: '001Sb00000Acc001AAA',
+            OwnerId: '005Sb0000Usr001AAA',
+            WhoId: '003Sb0000Con001AAA',
+            WhatId: '001Sb0000Acc001AAA',
             Cti_Caller_Number__c: '+4930123456',
             Cti_Dialled_Number__c: '4001',
             Cti_Ivr_Digits__c: '4711',

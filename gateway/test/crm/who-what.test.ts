@@ -3,12 +3,12 @@ import { describe, it } from 'node:test';
 import { proposeWhoWhat, resolveWhoWhat } from '../../src/crm/index.js';
 import type { RelatedVisit } from '../../src/crm/index.js';
 
-const CONTACT = '003Sb00000Con001AAA';
-const CONTACT2 = '003Sb00000Con002AAA';
-const LEAD = '00QSb00000Led001AAA';
-const ACCOUNT = '001Sb00000Acc001AAA';
-const CASE = '500Sb00000Cas001AAA';
-const CUSTOM = 'a0BSb00000Cus001AAA';
+const CONTACT = '003Sb0000Con001AAA';
+const CONTACT2 = '003Sb0000Con002AAA';
+const LEAD = '00QSb0000Led001AAA';
+const ACCOUNT = '001Sb0000Acc001AAA';
+const CASE = '500Sb0000Cas001AAA';
+const CUSTOM = 'a0BSb0000Cus001AAA';
 
 const v = (recordId: string, objectType: string, enteredAt: number, leftAt?: number): RelatedVisit => ({
     recordId,
@@ -89,7 +89,7 @@ describe('who/what from the navigation timeline', () => {
         },
         {
             name: 'users, reports and other objects are never What',
-            related: [v('005Sb00000Usr001AAA', 'User', 0, 100), v('00OSb0000000001AAA', 'Report', 0, 100)],
+            related: [v('005Sb0000Usr001AAA', 'User', 0, 100), v('00OSb000000001AAA', 'Report', 0, 100)],
             expected: {}
         }
     ];

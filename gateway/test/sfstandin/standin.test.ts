@@ -90,8 +90,8 @@ describe('Salesforce stand-in over HTTP', () => {
         ]);
 
         const lead = await call('POST', '/sobjects/Task', {
-            WhoId: '00QSb00000Led001AAA',
-            WhatId: '001Sb00000Acc001AAA'
+            WhoId: '00QSb0000Led001AAA',
+            WhatId: '001Sb0000Acc001AAA'
         });
         assert.equal((lead.body as { errorCode: string }[])[0]?.errorCode, 'FIELD_INTEGRITY_EXCEPTION');
     });
@@ -161,7 +161,7 @@ describe('Salesforce stand-in over HTTP', () => {
         await call('PATCH', '/sobjects/Task/Cti_Call_Key__c/today', {
             Subject: 't',
             ActivityDate: today,
-            WhoId: '003Sb00000Con001AAA'
+            WhoId: '003Sb0000Con001AAA'
         });
         const q = encodeURIComponent(
             "SELECT Id, Subject, Who.Name FROM Task WHERE ActivityDate = TODAY AND Cti_Call_Key__c = 'today'"
@@ -177,8 +177,8 @@ describe('Salesforce stand-in over HTTP', () => {
     it('creates and updates a Task by id, and lists a record’s Tasks by WhoId / WhatId', async () => {
         const created = await call('POST', '/sobjects/Task', {
             Subject: 'by id',
-            WhoId: '003Sb00000Con002AAA',
-            WhatId: '001Sb00000Acc001AAA'
+            WhoId: '003Sb0000Con002AAA',
+            WhatId: '001Sb0000Acc001AAA'
         });
         assert.equal(created.status, 201);
         const { id } = created.body as { id: string };
@@ -187,7 +187,7 @@ describe('Salesforce stand-in over HTTP', () => {
         const read = await call('GET', `/sobjects/Task/${id}`);
         assert.equal((read.body as { Subject: string }).Subject, 'by id, edited');
         for (const field of ['WhoId', 'WhatId']) {
-            const value = field === 'WhoId' ? '003Sb00000Con002AAA' : '001Sb00000Acc001AAA';
+            const value = field === 'WhoId' ? '003Sb0000Con002AAA' : '001Sb0000Acc001AAA';
             const q = encodeURIComponent(
                 `SELECT Id, Subject FROM Task WHERE ${field} = '${value}' ORDER BY CreatedDate DESC`
             );
@@ -197,7 +197,7 @@ describe('Salesforce stand-in over HTTP', () => {
                 [id]
             );
         }
-        const missing = await call('GET', '/sobjects/Task/00TSb0000009999AAA');
+        const missing = await call('GET', '/sobjects/Task/00TSb000009999AAA');
         assert.equal((missing.body as { errorCode: string }[])[0]?.errorCode, 'NOT_FOUND');
     });
 
@@ -208,7 +208,7 @@ describe('Salesforce stand-in over HTTP', () => {
             q('FIND {\\+49 30 123456} IN PHONE FIELDS RETURNING Contact(Id, Name), Lead(Id, Name)')
         );
         const ids = (shared.body as { searchRecords: { Id: string }[] }).searchRecords.map((r) => r.Id);
-        assert.deepEqual(ids, ['003Sb00000Con003AAA', '00QSb00000Led001AAA']);
+        assert.deepEqual(ids, ['003Sb0000Con003AAA', '00QSb0000Led001AAA']);
         const formatted = await call(
             'GET',
             q('FIND {14155550100} IN PHONE FIELDS RETURNING Account(Id, Name)')

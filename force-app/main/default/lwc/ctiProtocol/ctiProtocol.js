@@ -160,7 +160,12 @@ function compact(body) {
 function salesforceSession(session) {
     if (!session || typeof session !== 'object') return undefined;
     const { instanceUrl, sessionId } = session;
-    if (typeof instanceUrl !== 'string' || !/^https:\/\/[^\s/]+/.test(instanceUrl)) return undefined;
+    if (typeof instanceUrl !== 'string') return undefined;
+    // https; plain http only on loopback (the demo's local Salesforce stand-in).
+    const secure =
+        /^https:\/\/[^\s/]+/.test(instanceUrl) ||
+        /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(instanceUrl);
+    if (!secure) return undefined;
     if (typeof sessionId !== 'string' || sessionId.length < 16 || sessionId.length > 512) return undefined;
     return { instanceUrl: instanceUrl.replace(/\/+$/, '').slice(0, 255), sessionId };
 }
