@@ -103,6 +103,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     private readonly propose: NonNullable<AgentServiceOptions['proposeWhoWhat']>;
 
     private seq = 0;
+    /** Counters for the metrics: CSTA events received, CTI link losses. */
+    private readonly counters = { cstaEvents: 0, reconnects: 0 };
     private login_: Login | undefined;
     private agent: AgentView;
     private links: LinksView = { cti: 'down', salesforce: 'unconfigured' };
@@ -126,6 +128,10 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
 
     get currentSeq(): number {
         return this.seq;
+    }
+
+    get stats(): { cstaEvents: number; reconnects: number } {
+        return { ...this.counters };
     }
 
     get loggedIn(): boolean {
@@ -497,6 +503,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     // CSTA → records
 
     private onCstaEvent(login: Login, event: CstaEvent): void {
+        this.counters.cstaEvents += 1;
         const agentState = agentStateOfEvent(event);
         if (agentState !== undefined) {
             if (this.login_ === login) this.setAgent({ ...this.agentIdentity(), ...agentState });
@@ -776,6 +783,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         if (detail === undefined) delete next.ctiDetail;
         else next.ctiDetail = detail;
         if (next.cti === this.links.cti && next.ctiDetail === this.links.ctiDetail) return;
+        if (cti === 'recovering' && this.links.cti !== 'recovering') this.counters.reconnects += 1;
         this.links = next;
         this.publish({ type: 'link.state', links: { ...next } });
     }

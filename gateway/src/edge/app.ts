@@ -7,10 +7,12 @@
  */
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { AgentService } from '../agent/index.js';
+import type { AgentService, EventFrame } from '../agent/index.js';
 import type { Logger } from '../log.js';
 import { Connection, CLOSE, type ConnectionLimits } from './connection.js';
+import { Metrics } from './metrics.js';
 import type { PairingStore } from './pairing.js';
+import { RecentErrors } from './recent-errors.js';
 import { registerSettings, type SettingsDeps } from './settings-routes.js';
 import { isOriginAllowed } from '../config/index.js';
 
@@ -26,7 +28,7 @@ export interface EdgeOptions {
     gatewayVersion: string;
     /** The settings page's public URL (shown by the softphone while pairing). */
     settingsUrl: string;
-    settings: Omit<SettingsDeps, 'pairing' | 'agent'>;
+    settings: Omit<SettingsDeps, 'pairing' | 'agent' | 'recentErrors'>;
     onSalesforceSession?: (session: { instanceUrl: string; sessionId: string }) => Promise<void>;
     logger: Logger;
 }
@@ -36,6 +38,35 @@ export interface Edge {
     connections: () => number;
     /** Closes every socket with 1001 and the server. */
     close: () => Promise<void>;
+}
+
+/** Link trouble and Tasks rejected for good, from the agent's events. */
+function noteProblem(errors: RecentErrors, event: EventFrame['event']): void {
+    if (event.type === 'link.state') {
+        const { links } = event;
+        if (links.cti === 'recovering' || (links.cti === 'down' && links.ctiDetail !== undefined)) {
+            errors.add({
+                source: 'cti',
+                code: 'CTI_UNAVAILABLE',
+                message: links.ctiDetail ?? `CTI link ${links.cti}`
+            });
+        }
+        if (links.salesforce === 'expired' || links.salesforce === 'down') {
+            errors.add({
+                source: 'salesforce',
+                code: links.salesforce === 'expired' ? 'SALESFORCE_AUTH' : 'SALESFORCE_UNAVAILABLE',
+                message: links.salesforceDetail ?? `Salesforce link ${links.salesforce}`
+            });
+        }
+    }
+    if (event.type === 'call.logged' && event.call.log?.status === 'failed') {
+        const error = event.call.log.error;
+        errors.add({
+            source: 'call log',
+            code: error?.code ?? 'SALESFORCE_REJECTED',
+            message: error?.message ?? 'rejected'
+        });
+    }
 }
 
 export async function buildEdge(options: EdgeOptions): Promise<Edge> {
@@ -50,10 +81,19 @@ export async function buildEdge(options: EdgeOptions): Promise<Edge> {
     }) as unknown as FastifyInstance;
     const ready = new Set<Connection>();
     const all = new Set<Connection>();
-    const counters = { connections: 0, refusedOrigins: 0 };
+    const metrics = new Metrics({
+        clients: () => all.size,
+        calls: () => options.agent.snapshot().snapshot.calls.length,
+        ctiUp: () => options.agent.snapshot().snapshot.links.cti === 'up',
+        cstaEvents: () => options.agent.stats.cstaEvents,
+        reconnects: () => options.agent.stats.reconnects,
+        seq: () => options.agent.currentSeq
+    });
 
+    const recentErrors = new RecentErrors();
     const onEvent = (frame: Parameters<Connection['event']>[0]): void => {
         for (const connection of ready) connection.event(frame);
+        noteProblem(recentErrors, frame.event);
     };
     const onResync = (): void => {
         for (const connection of ready) connection.snapshot();
@@ -71,30 +111,15 @@ export async function buildEdge(options: EdgeOptions): Promise<Edge> {
             .code(ok ? 200 : 503)
             .send({ status: ok ? 'ready' : 'degraded', cti: links.cti, salesforce: links.salesforce });
     });
-    app.get('/metrics', async (_request, reply) => {
-        const { snapshot, seq } = options.agent.snapshot();
-        const lines = [
-            '# TYPE switchboard_ws_connections gauge',
-            `switchboard_ws_connections ${all.size}`,
-            '# TYPE switchboard_ws_connections_total counter',
-            `switchboard_ws_connections_total ${counters.connections}`,
-            '# TYPE switchboard_ws_refused_origins_total counter',
-            `switchboard_ws_refused_origins_total ${counters.refusedOrigins}`,
-            '# TYPE switchboard_events_total counter',
-            `switchboard_events_total ${seq}`,
-            '# TYPE switchboard_calls gauge',
-            `switchboard_calls ${snapshot.calls.length}`,
-            '# TYPE switchboard_cti_up gauge',
-            `switchboard_cti_up ${snapshot.links.cti === 'up' ? 1 : 0}`
-        ];
-        return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
-    });
+    app.get('/metrics', async (_request, reply) =>
+        reply.type('text/plain; version=0.0.4').send(metrics.render())
+    );
 
     app.register((scope, _opts, done) => {
         scope.addHook('preValidation', async (request, reply) => {
             const origin = request.headers.origin;
             if (!isOriginAllowed(origin, options.allowedOrigins())) {
-                counters.refusedOrigins += 1;
+                metrics.refusedOrigins += 1;
                 request.log.warn({ origin }, 'websocket refused: origin not allowed');
                 await reply.code(403).send({
                     code: 'ORIGIN_NOT_ALLOWED',
@@ -104,11 +129,15 @@ export async function buildEdge(options: EdgeOptions): Promise<Edge> {
             }
         });
         scope.get('/ws', { websocket: true }, (socket, request) => {
-            counters.connections += 1;
+            metrics.connections += 1;
             const connection = new Connection(socket, request.headers.origin ?? '', {
                 agent: options.agent,
                 pairing: options.pairing,
                 limits: options.limits,
+                metrics,
+                onError: (code, message) => {
+                    recentErrors.add({ source: 'request', code, message });
+                },
                 gatewayVersion: options.gatewayVersion,
                 settingsUrl: options.settingsUrl,
                 logger,
@@ -126,7 +155,12 @@ export async function buildEdge(options: EdgeOptions): Promise<Edge> {
         done();
     });
 
-    registerSettings(app, { ...options.settings, pairing: options.pairing, agent: options.agent });
+    registerSettings(app, {
+        ...options.settings,
+        pairing: options.pairing,
+        agent: options.agent,
+        recentErrors: () => recentErrors.list()
+    });
 
     return {
         app,

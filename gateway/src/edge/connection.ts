@@ -23,6 +23,7 @@ import {
 import { dispatch } from './dispatch.js';
 import { errorBody } from './error-body.js';
 import type { PairingStore } from './pairing.js';
+import type { Metrics } from './metrics.js';
 import { TokenBucket } from './rate-limit.js';
 
 export interface ConnectionLimits {
@@ -38,6 +39,9 @@ export interface ConnectionContext {
     /** undefined: pairing is off (demo mode). */
     pairing: PairingStore | undefined;
     limits: ConnectionLimits;
+    metrics: Metrics;
+    /** A request refused for a reason other than the client's own frame (for the settings page). */
+    onError?: (code: string, message: string) => void;
     gatewayVersion: string;
     settingsUrl: string;
     logger: Logger;
@@ -56,6 +60,15 @@ export const CLOSE = {
     rateLimited: 4004,
     shutdown: 1001
 } as const;
+
+/** Codes that say the client sent something wrong: not the operator's business. */
+const CLIENT_MISTAKES = new Set([
+    'BAD_REQUEST',
+    'PAIRING_REQUIRED',
+    'RATE_LIMITED',
+    'ACTION_NOT_ALLOWED',
+    'NO_SUCH_CALL'
+]);
 
 let connectionCounter = 0;
 
@@ -132,6 +145,7 @@ export class Connection {
     // -----------------------------------------------------------------------------------------------------
 
     private onFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+        this.context.metrics.framesIn += 1;
         if (isBinary) {
             this.reply(null, new RequestError('BAD_REQUEST', 'frames must be JSON text, not binary'));
             return;
@@ -184,11 +198,14 @@ export class Connection {
     }
 
     private async handle(message: ClientMessage): Promise<void> {
+        const started = performance.now();
         try {
             const result = await this.execute(message);
+            this.context.metrics.request(message.type, performance.now() - started, true);
             this.send({ v: PROTOCOL_VERSION, type: 'result', id: message.id, result: result ?? null });
             if (message.type === 'hello' && this.paired) this.ready();
         } catch (error) {
+            this.context.metrics.request(message.type, performance.now() - started, false);
             this.reply(message.id, error, message.type);
         }
     }
@@ -258,6 +275,8 @@ export class Connection {
 
     private reply(id: string | null, error: unknown, type?: string): void {
         const body = errorBody(error, this.logger, { request: type });
+        if (!CLIENT_MISTAKES.has(body.code))
+            this.context.onError?.(body.code, `${type ?? 'frame'}: ${body.message}`);
         if (!(error instanceof GatewayError) || error.code === 'INTERNAL') {
             this.logger.warn({ request: type, code: body.code }, 'request failed');
         }
@@ -271,6 +290,7 @@ export class Connection {
             this.close(CLOSE.tooSlow, 'too slow to read events');
             return;
         }
+        this.context.metrics.framesOut += 1;
         this.socket.send(JSON.stringify(message));
     }
 

@@ -24,6 +24,11 @@ export const SETTINGS_PAGE = `<!doctype html>
 <header><h1>Switchboard CTI gateway</h1></header>
 <main>
   <p id="message" role="status" aria-live="polite"></p>
+  <section aria-labelledby="status-title">
+    <h2 id="status-title">Status</h2>
+    <p id="status">Loading…</p>
+    <details><summary>Recent problems</summary><table><tbody id="errors"></tbody></table></details>
+  </section>
   <section aria-labelledby="pairing-title">
     <h2 id="pairing-title">Pair a softphone</h2>
     <p class="muted">The softphone shows a six-digit code. Type it next to the page it came from and approve.</p>
@@ -101,6 +106,14 @@ async function api(path, body) {
   if (!response.ok) throw new Error(data.message || response.statusText);
   return data;
 }
+async function refreshStatus() {
+  const { agent, links, recentErrors } = await api('status');
+  $('status').textContent = 'CTI: ' + links.cti + (links.ctiDetail ? ' (' + links.ctiDetail + ')' : '') +
+    ' · Salesforce: ' + links.salesforce + ' · agent: ' + agent.state + (agent.device ? ' on ' + agent.device : '');
+  $('errors').innerHTML = recentErrors.map((e) => '<tr><td>' + new Date(e.at).toLocaleTimeString() + '</td><td>' +
+    esc(e.source) + '</td><td><code>' + esc(e.code) + '</code></td><td>' + esc(e.message) + '</td></tr>').join('') ||
+    '<tr><td class="muted">None.</td></tr>';
+}
 async function refreshPairing() {
   const { pending } = await api('pairing');
   const rows = pending.map((p) => '<tr><td>' + esc(p.origin) + '</td><td>' + esc(p.clientLabel) + '</td><td>' +
@@ -130,7 +143,11 @@ async function refreshAdmin() {
     '<tr><td class="muted">Nothing waiting.</td></tr>';
 }
 async function act(fn, done) { try { await fn(); say(done, true); } catch (e) { say(e.message, false); } await refresh(); }
-async function refresh() { await refreshPairing().catch((e) => say(e.message, false)); await refreshAdmin(); }
+async function refresh() {
+  await refreshStatus().catch((e) => say(e.message, false));
+  await refreshPairing().catch((e) => say(e.message, false));
+  await refreshAdmin();
+}
 document.addEventListener('click', (event) => {
   const t = event.target; if (!(t instanceof HTMLElement)) return;
   const d = t.dataset;
@@ -155,7 +172,7 @@ $('client-form').addEventListener('submit', (event) => { event.preventDefault();
   act(() => api('clients', { id: f.get('id'), applicationId: f.get('applicationId') }), 'Client ID added.'); });
 $('origin-form').addEventListener('submit', (event) => { event.preventDefault(); const f = new FormData(event.target);
   act(() => api('origins', { origin: f.get('origin') }), 'Origin allowed.'); });
-refresh(); setInterval(refreshPairing, 2000);
+refresh(); setInterval(() => { refreshPairing(); refreshStatus(); }, 2000);
 </script>
 </body>
 </html>

@@ -24,6 +24,7 @@ import {
 } from '../config/index.js';
 import { GatewayError } from '../errors.js';
 import type { PairingStore } from './pairing.js';
+import type { RecentError } from './recent-errors.js';
 import { checkSettingsKey } from './settings-key.js';
 import { SETTINGS_PAGE } from './settings-page.js';
 
@@ -55,6 +56,7 @@ export interface SettingsDeps {
     agent: AgentService;
     outbox?: OutboxView;
     salesforceLogin?: SalesforceLogin;
+    recentErrors: () => RecentError[];
 }
 
 const COOKIE = 'switchboard_settings';
@@ -138,6 +140,11 @@ export function registerSettings(app: FastifyInstance, deps: SettingsDeps): void
                 `${COOKIE}=${encodeURIComponent(key)}; HttpOnly; Secure; SameSite=Strict; Path=/settings`
             )
             .redirect('/settings');
+    });
+
+    app.get('/settings/api/status', () => {
+        const { agent, links } = deps.agent.snapshot().snapshot;
+        return { agent, links, recentErrors: deps.recentErrors() };
     });
 
     app.get('/settings/api/pairing', () => ({

@@ -33,10 +33,13 @@ export interface TestGateway {
 
 export async function testGateway(
     t: TestContext,
-    edit: (config: GatewayConfig) => GatewayConfig = (c) => c
+    edit: (config: GatewayConfig) => GatewayConfig = (c) => c,
+    /** Another agent's gateway on the same PBX (one gateway per agent desktop). */
+    shared?: { sim: Simulator }
 ): Promise<TestGateway> {
-    const sim = await startSimulator({ port: 0, controlPort: null, externalAnswerDelayMs: null });
-    t.after(() => sim.close());
+    const sim =
+        shared?.sim ?? (await startSimulator({ port: 0, controlPort: null, externalAnswerDelayMs: null }));
+    if (shared === undefined) t.after(() => sim.close());
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-edge-'));
     const base = demoConfig({ ctiPort: sim.port, origin: PAGE });
     const config = parseConfig(
