@@ -61,9 +61,7 @@ describe('CallLogger against the stand-in over HTTP, outbox on a real SQLite fil
         logger.log(
             callLog({
                 key: 'edit-1',
-                related: [
-                    { recordId: '003Sb0000Con003AAA', objectType: 'Contact', enteredAt: 0, leftAt: 10 }
-                ]
+                related: [{ recordId: '003Sb0000Con003AAA', objectType: 'Contact', enteredAt: 0, leftAt: 10 }]
             })
         );
         await until(() => logger.entry('edit-1')?.status === 'sent', 'first send');
