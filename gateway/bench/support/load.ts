@@ -153,7 +153,12 @@ export async function startRig(options: { relay?: boolean } = {}): Promise<Rig> 
             const tab = await GatewayTab.open(gateway.ready.wsUrl, dir);
             tabs.push(tab);
             if (!loggedIn) {
-                await tab.ok('login', { username: 'agent1', password: 'demo', device: GATEWAY_DEVICE });
+                await tab.ok('login', {
+                    username: 'agent1',
+                    password: 'demo',
+                    device: GATEWAY_DEVICE,
+                    agentId: '1001'
+                });
                 loggedIn = true;
             }
             return tab;

@@ -1,0 +1,151 @@
+/**
+ * Memory and start-up of the real `switchboard serve` as a child process (config directory in a temp dir,
+ * demo configuration against the simulator, pairing off). Start-up: from spawn to the line that prints the
+ * WebSocket URL (the gateway listens), first start (creates the local CA and certificate) and warm starts.
+ * RSS (VmRSS from /proc): idle after start-up, peak while 10 tabs receive call events at 1,000 events/s, and
+ * idle again after the load.
+ *
+ *     cd gateway && npx tsx bench/memory.bench.ts [--seconds 10] [--dist]   (--dist: after npm run build)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { demoConfig, serializeConfig } from '../src/config/index.js';
+import { startSimulator } from '../src/simulator/index.js';
+import { GatewayTab } from './support/clients.js';
+import { CallCycle, drive, GATEWAY_DEVICE } from './support/load.js';
+import { ORIGIN } from './support/origin.js';
+import { machine, ms, numberArg, sleep, table } from './support/stats.js';
+
+const SECONDS = numberArg('seconds', 10);
+const BIN = fileURLToPath(new URL('../bin/switchboard.js', import.meta.url));
+
+function rssMiB(pid: number): number {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+    return kb / 1024;
+}
+
+/** `node bin/switchboard.js` (TypeScript through tsx), or with --dist the compiled dist/ (npm run build). */
+const DIST = process.argv.includes('--dist');
+const DIST_MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const COMMAND = DIST
+    ? [
+          '--input-type=module',
+          '-e',
+          `const { main } = await import(${JSON.stringify(DIST_MAIN)}); process.exitCode = await main(process.argv.slice(1));`,
+          'serve',
+          '--port',
+          '0'
+      ]
+    : [BIN, 'serve', '--port', '0'];
+
+async function serve(dir: string): Promise<{ child: ChildProcess; readyMs: number; wsUrl: string }> {
+    const started = performance.now();
+    const child = spawn(process.execPath, COMMAND, {
+        env: { ...process.env, SWITCHBOARD_CONFIG_DIR: dir, SWITCHBOARD_LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'inherit']
+    });
+    const wsUrl = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+            const match = /softphone WebSocket\s+(\S+)/.exec(text);
+            if (match?.[1] !== undefined) resolve(match[1]);
+        });
+        child.once('exit', (code) => {
+            reject(new Error(`switchboard serve exited with ${String(code)}`));
+        });
+    });
+    return { child, readyMs: performance.now() - started, wsUrl };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+}
+
+const sim = await startSimulator({
+    port: 0,
+    controlPort: null,
+    externalAnswerDelayMs: null,
+    afterCallState: 'ready'
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'sb-bench-serve-'));
+writeFileSync(join(dir, 'config.json'), serializeConfig(demoConfig({ ctiPort: sim.port, origin: ORIGIN })), {
+    mode: 0o600
+});
+try {
+    const first = await serve(dir);
+    await stop(first.child);
+    const warm: number[] = [];
+    for (let i = 0; i < 4; i++) {
+        const run = await serve(dir);
+        warm.push(run.readyMs);
+        await stop(run.child);
+    }
+    const { child, wsUrl } = await serve(dir);
+    const pid = child.pid ?? 0;
+    await sleep(2000);
+    const idle = rssMiB(pid);
+
+    const tabs = [];
+    for (let i = 0; i < 10; i++) tabs.push(await GatewayTab.open(wsUrl, dir));
+    await tabs[0]?.ok('login', {
+        username: 'agent1',
+        password: 'demo',
+        device: GATEWAY_DEVICE,
+        agentId: '1001'
+    });
+    let received = 0;
+    for (const tab of tabs)
+        tab.onFrame = (frame) => {
+            if (frame.type === 'event') received += 1;
+        };
+    let peak = rssMiB(pid);
+    const sampler = setInterval(() => {
+        peak = Math.max(peak, rssMiB(pid));
+    }, 100);
+    const cycle = new CallCycle(sim, GATEWAY_DEVICE);
+    const sent = await drive(1000, SECONDS, () => {
+        cycle.step();
+    });
+    // Until the tabs have everything (or nothing more comes for a second).
+    for (let before = -1; received !== before;) {
+        before = received;
+        peak = Math.max(peak, rssMiB(pid));
+        await sleep(1000);
+    }
+    clearInterval(sampler);
+    for (const tab of tabs) tab.close();
+    await sleep(5000);
+    const after = rssMiB(pid);
+    await stop(child);
+    warm.sort((a, b) => a - b);
+    process.stdout.write(
+        `switchboard serve (${DIST ? 'compiled dist/, plain node' : 'bin/switchboard.js, TypeScript through tsx'}): start-up and RSS; ${machine()}\n\n${table(
+            ['measure', 'value'],
+            [
+                ['first start (creates CA + certificate), ms', ms(first.readyMs)],
+                [
+                    `warm start, median of ${warm.length}, ms`,
+                    ms(warm[Math.floor(warm.length / 2)] ?? Number.NaN)
+                ],
+                ['warm start, slowest, ms', ms(warm.at(-1) ?? Number.NaN)],
+                ['RSS idle (logged out, 2 s after start), MiB', idle.toFixed(1)],
+                [`RSS peak, 10 tabs, 1,000 events/s for ${SECONDS} s, MiB`, peak.toFixed(1)],
+                ['RSS 5 s after the load (tabs closed), MiB', after.toFixed(1)],
+                ['events sent / frames received by the tabs', `${sent} / ${received}`]
+            ]
+        )}\n`
+    );
+} finally {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+}
