@@ -17,6 +17,8 @@ Commands:
   config <action>                Show and edit the configuration (see \`switchboard config help\`)
   login --instance URL           OAuth login to Salesforce for call logging (External Client App, PKCE)
   outbox list|retry|export       Call logs waiting, sent or failed; retry; export as JSON or CSV
+  service install|uninstall|status [--dry-run]
+                                 Start the gateway at login (systemd user unit, launchd agent, Task Scheduler)
   simulate [options]             Run the CSTA PBX simulator
       --port N                     CTI (CSTA over TCP) port, default 5051
       --control-port N             loopback control API port, default 5052
@@ -112,6 +114,10 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         case 'login': {
             const { runLogin } = await import('./login.js');
             return runLogin(rest, io);
+        }
+        case 'service': {
+            const { runService } = await import('./service.js');
+            return runService(rest, io);
         }
         case 'outbox': {
             const { runOutbox } = await import('./outbox.js');
