@@ -153,7 +153,10 @@ describe('c-softphone connection', () => {
             v: 1,
             type: 'result',
             id: request.id,
-            result: fx.snapshot({ links: fx.links({ cti: 'recovering', ctiDetail: 'PBX link lost' }) })
+            result: {
+                seq: 12,
+                snapshot: fx.snapshot({ links: fx.links({ cti: 'recovering', ctiDetail: 'PBX link lost' }) })
+            }
         });
         await flush();
         expect($(element, 'c-connection-status').links.ctiDetail).toBe('PBX link lost');
