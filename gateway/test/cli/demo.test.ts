@@ -38,7 +38,7 @@ function get(url: string, ca: string): Promise<{ status: number; type: string; b
                 res.on('end', () => {
                     resolve({
                         status: res.statusCode ?? 0,
-                        type: String(res.headers['content-type'] ?? ''),
+                        type: res.headers['content-type'] ?? '',
                         body: Buffer.concat(chunks).toString('utf8')
                     });
                 });

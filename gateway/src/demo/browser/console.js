@@ -744,6 +744,11 @@
         var data = event.data;
         if (event.origin !== ORIGIN || event.source !== frame.contentWindow) return;
         if (!data || data.source !== 'switchboard-opencti') return;
+        if (data.type === 'reset') {
+            // The softphone page (re)loaded: its listeners register anew.
+            state.listening = {};
+            return;
+        }
         if (data.type === 'listen') {
             state.listening[data.event] = true;
             return;
@@ -788,11 +793,6 @@
                     });
                 }
             );
-    });
-
-    // A reload of the iframe starts the softphone again: it registers its listeners anew.
-    frame.addEventListener('load', function () {
-        state.listening = {};
     });
 
     // ---------------------------------------------------------------------------------------------------

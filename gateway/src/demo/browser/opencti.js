@@ -69,6 +69,8 @@
         post({ type: 'call', id: id, method: method, args: args });
     }
 
+    if (parent !== root) post({ type: 'reset' });
+
     root.addEventListener('message', function (event) {
         var data = event.data;
         if (event.origin !== origin || !data || data.source !== CONSOLE) return;

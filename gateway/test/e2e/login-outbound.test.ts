@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { demoSeed } from '../../src/sfstandin/index.js';
+import {
+    browserSuite,
+    callState,
+    farEnd,
+    login,
+    openConsole,
+    openCtiCalls,
+    openPhonePanel,
+    startStack,
+    until
+} from './harness.js';
+
+browserSuite('demo console e2e: login, logout and click-to-dial', () => {
+    it('logs in and out: MonitorStart, then MonitorStop and StopApplicationSession at the simulator', async (t) => {
+        const stack = await startStack(t);
+        const c = await openConsole(t, stack);
+        // The bridge started: settings read, click-to-dial enabled, initialisation reported.
+        await c.page.locator('body[data-softphone-initialized="true"][data-click-to-dial="on"]').waitFor();
+        await openPhonePanel(c);
+        await c.phone.locator('[data-status="salesforce"]', { hasText: 'Logging calls' }).waitFor();
+        await login(c);
+        await until('MonitorStart', () => stack.received().includes('MonitorStart'));
+        assert.ok(stack.received().includes('StartApplicationSession'));
+        await c.page.locator('#phone-item-label', { hasText: 'Phone: Ready' }).waitFor();
+
+        await c.phone.locator('[data-id="logout"]').click();
+        await c.phone.locator('[data-field="username"]').waitFor();
+        const received = await until('MonitorStop and StopApplicationSession', () => {
+            const kinds = stack.received();
+            return kinds.includes('StopApplicationSession') ? kinds : undefined;
+        });
+        assert.ok(
+            received.lastIndexOf('MonitorStop') < received.lastIndexOf('StopApplicationSession'),
+            `MonitorStop comes before StopApplicationSession: ${received.join(', ')}`
+        );
+        assert.ok(received.indexOf('MonitorStart') < received.lastIndexOf('MonitorStop'));
+        await c.page.locator('#phone-item-label', { hasText: 'Phone: logged out' }).waitFor();
+    });
+
+    it('click-to-dial from a Contact: dialling, ringing at the far end, connected, ended', async (t) => {
+        const stack = await startStack(t);
+        const c = await openConsole(t, stack);
+        await openPhonePanel(c);
+        await login(c);
+        // Minimise the panel: the click opens it again (setSoftphonePanelVisibility).
+        await c.page.locator('#phone-panel-minimize').click();
+        await c.page.locator('#phone-panel[hidden]').waitFor({ state: 'attached' });
+
+        await c.page.locator(`[data-open-record="${demoSeed.JANE_DOE.Id}"]`).click();
+        await c.page.locator('[data-testid="record-name"]', { hasText: 'Jane Doe' }).waitFor();
+        const link = c.page.locator('[data-click-to-dial="+1 (415) 555-0101"]');
+        await link.click();
+        await c.page.locator('#phone-panel:not([hidden])').waitFor();
+
+        // The far end does not answer on its own in the demo: the call shows dialling/ringing first.
+        await c.phone
+            .locator('[data-id="state"]', { hasText: /Dialling|Ringing/ })
+            .first()
+            .waitFor();
+        await c.page.locator('#phone-item-label', { hasText: /Dialling|Ringing/ }).waitFor();
+        const far = await until('the far end to ring', () => farEnd(stack));
+        await until('the far end alerting', () =>
+            stack
+                .calls()
+                .some((call) => call.connections.some((x) => x.device === far && x.state === 'alerting'))
+        );
+        await callState(c, 'Ringing');
+        await c.phone.locator('[data-id="party"]', { hasText: /415/ }).waitFor();
+
+        // The far end answers from the caller panel.
+        await c.page.locator('#caller-item').click();
+        await c.page.locator(`[data-sim-answer="${far}"]`).click();
+        await callState(c, 'Connected');
+        await openPhonePanel(c);
+        await c.phone.locator('[data-id="timer"]').waitFor();
+        await c.page.locator('#phone-item-label', { hasText: /Connected \d+:\d\d/ }).waitFor();
+
+        await c.phone.locator('[data-action="hangup"]').click();
+        await c.phone.locator('h2', { hasText: 'Wrap-up' }).waitFor();
+        assert.equal(stack.calls().length, 0, 'the call is gone at the PBX');
+        // The clicked record is proposed for the Task.
+        const who = await c.phone.locator('[data-field="who"] option:checked').textContent();
+        assert.match(who ?? '', /Jane Doe/);
+        const dials = await openCtiCalls(c, 'setSoftphonePanelVisibility');
+        assert.ok(dials.some((args) => args['visible'] === true));
+    });
+});
