@@ -24,9 +24,11 @@ export interface CtiServerOption {
     requestTimeoutMs?: number;
 }
 
-/** A finished, wrapped-up call: everything the call log needs (crm's CallLogInput has this shape). */
+/** A finished, wrapped-up call: everything the call log needs (crm's CallLogInput is this shape). */
 export interface CompletedCall {
+    /** Cti_Call_Key__c: the gateway's stable call key (unique per call, ≤ 255 characters). */
     key: string;
+    /** Salesforce user id (OwnerId) when known. */
     agentUserId?: string;
     direction: 'inbound' | 'outbound' | 'internal' | 'unknown';
     callerNumber?: string;
@@ -34,15 +36,19 @@ export interface CompletedCall {
     otherParty?: string;
     ivrDigits?: string;
     queue?: string;
+    /** The PBX's call id: CallObject. */
     pbxCallId: string;
+    /** Epoch ms. */
     startedAt: number;
     answeredAt?: number;
     endedAt: number;
     endReason: CallEndReasonView;
     notes: string;
     disposition?: string;
+    /** The agent's pick in wrap-up (or the proposal): wins over the call log's own proposal. '' = none. */
     whoId?: string;
     whatId?: string;
+    /** The records the agent had open; a visit without leftAt runs to the end of the call. */
     related: {
         recordId: string;
         objectType: string;

@@ -1,64 +1,16 @@
 /**
- * The call-logging vocabulary shared by the task builder, the outbox and the CallLogger.
+ * The call-logging vocabulary shared by the task builder, the outbox and the CallLogger. A call log is what the
+ * agent service hands over when a call is wrapped up (agent/types.ts `CompletedCall`): one shape, defined there.
  */
+import type { CompletedCall } from '../agent/types.js';
+import type { CallEndReasonView } from '../protocol/index.js';
 
-export type CallDirection = 'inbound' | 'outbound' | 'internal' | 'unknown';
-
-export type CallEndReason =
-    | 'missed'
-    | 'abandoned'
-    | 'rejected'
-    | 'busy'
-    | 'noAnswer'
-    | 'cancelled'
-    | 'failed'
-    | 'diverted'
-    | 'completed'
-    | 'transferred'
-    | 'conferenced';
-
+export type CallDirection = CompletedCall['direction'];
+export type CallEndReason = CallEndReasonView;
 /** One record the agent had open during the call (from Open CTI onNavigationChange). */
-export interface RelatedVisit {
-    recordId: string;
-    objectType: string;
-    name?: string;
-    enteredAt: number;
-    /** Absent while the record is still open: its dwell runs to the end of the call. */
-    leftAt?: number;
-}
-
-export interface TransferStep {
-    at: number;
-    kind: 'blind' | 'consult' | 'conference';
-    to?: string;
-}
-
-export interface CallLogInput {
-    /** Cti_Call_Key__c: the gateway's stable call key (unique per call, ≤ 255 characters). */
-    key: string;
-    /** Salesforce user id (OwnerId) when known. */
-    agentUserId?: string;
-    direction: CallDirection;
-    callerNumber?: string;
-    calledNumber?: string;
-    otherParty?: string;
-    ivrDigits?: string;
-    queue?: string;
-    /** The PBX's call id: CallObject. */
-    pbxCallId: string;
-    /** Epoch ms. */
-    startedAt: number;
-    answeredAt?: number;
-    endedAt: number;
-    endReason: CallEndReason;
-    notes: string;
-    disposition?: string;
-    /** The agent's pick in wrap-up: wins over the proposal. '' = explicitly none. */
-    whoId?: string;
-    whatId?: string;
-    related: RelatedVisit[];
-    transfers: TransferStep[];
-}
+export type RelatedVisit = CompletedCall['related'][number];
+export type TransferStep = CompletedCall['transfers'][number];
+export type CallLogInput = CompletedCall;
 
 export interface CallerMatch {
     id: string;
