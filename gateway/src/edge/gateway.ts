@@ -5,14 +5,13 @@
  * logout, outbox) and never throws.
  */
 import { join } from 'node:path';
-import { AgentService, fileJournal, type CompletedCall, type CtiServerOption } from '../agent/index.js';
+import { AgentService, fileJournal, type CtiServerOption } from '../agent/index.js';
 import type { GatewayConfig, ServerConfig } from '../config/index.js';
 import {
     CallLogger,
     OUTBOX_FILE,
     proposeFromTimeline,
     sessionAuth,
-    type CallLogInput,
     type SalesforceClient
 } from '../crm/index.js';
 import type { Logger } from '../log.js';
@@ -81,13 +80,6 @@ function applicationIdOf(config: GatewayConfig): string {
     return config.clientIds.find((c) => c.id === config.active.clientId)?.applicationId ?? 'switchboard';
 }
 
-/** A finished call as the call log takes it (no undefined-valued keys). */
-function logInput(call: CompletedCall, agentUserId: string | undefined): CallLogInput {
-    const input = JSON.parse(JSON.stringify(call)) as CallLogInput;
-    if (agentUserId !== undefined) input.agentUserId = agentUserId;
-    return input;
-}
-
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const { dir, logger } = options;
     const config = options.config.get();
@@ -127,7 +119,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             : {
                   callLog: {
                       log: (call) => {
-                          callLogger.log(logInput(call, agentUserId));
+                          callLogger.log(agentUserId === undefined ? call : { ...call, agentUserId });
                       }
                   },
                   lookupCaller: (number) => callLogger.lookupCaller(number),
