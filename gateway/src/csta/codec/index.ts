@@ -1,6 +1,6 @@
 /**
  * The CSTA codec: pure functions between CSTA XML payloads (ECMA-323/354) and the typed messages of the
- * catalogue (messages.ts). xml2js is used here and nowhere else in the gateway.
+ * catalogue (messages.ts). XML is parsed by its own strict parser (xml-parser.ts), with no entity expansion.
  *
  *     decodeMessage(payload)             Buffer | string → CstaMessage (unknown roots → { kind: 'unknown' })
  *     encodeMessage(message, options?)   KnownMessage → XML string
