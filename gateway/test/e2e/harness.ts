@@ -179,7 +179,10 @@ export async function login(
 
 /** Waits until the softphone's call card shows `state` (e.g. 'Connected'), with the panel open or minimised. */
 export async function callState(c: Console, state: string | RegExp): Promise<void> {
-    await c.phone.locator('[data-id="state"]', { hasText: state }).first().waitFor({ state: 'attached' });
+    await c.phone
+        .locator('article [data-id="state"]', { hasText: state })
+        .first()
+        .waitFor({ state: 'attached' });
 }
 
 /** The phone panel: opened from the utility bar if minimised. */

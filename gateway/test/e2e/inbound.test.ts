@@ -46,9 +46,11 @@ browserSuite('demo console e2e: inbound calls and screen pops', () => {
         // One match: the record opens in a workspace tab.
         await c.page.locator('.record-page[data-page-record-id="' + demoSeed.JANE_DOE.Id + '"]').waitFor();
         const pops = await openCtiCalls(c, 'searchAndScreenPop');
+        const [pop] = pops;
         assert.equal(pops.length, 1);
-        assert.equal(pops[0]?.['callType'], 'inbound');
-        assert.match(String(pops[0]?.['searchParams']), /4155550101/);
+        assert.ok(pop);
+        assert.equal(pop['callType'], 'inbound');
+        assert.match(String(pop['searchParams']), /4155550101/);
 
         await c.phone.locator('[data-action="answer"]').click();
         await callState(c, 'Connected');

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { it, type TestContext } from 'node:test';
+import { demoSeed } from '../../src/sfstandin/index.js';
+import {
+    browserSuite,
+    callState,
+    login,
+    openConsole,
+    openPhonePanel,
+    startStack,
+    until,
+    type Console,
+    type Stack
+} from './harness.js';
+
+const CALLER = '+14155550101';
+
+async function onCall(t: TestContext): Promise<{ stack: Stack; c: Console }> {
+    const stack = await startStack(t);
+    const c = await openConsole(t, stack);
+    await openPhonePanel(c);
+    await login(c);
+    stack.demo.simulator.placeInboundCall({ from: CALLER, to: '4001' });
+    await callState(c, 'Incoming call');
+    await c.phone.locator('[data-action="answer"]').click();
+    await callState(c, 'Connected');
+    return { stack, c };
+}
+
+/** Types notes on the live call and waits until the gateway holds them. */
+async function typeNotes(stack: Stack, c: Console, text: string): Promise<void> {
+    await c.phone.locator('[data-id="notes"]').fill(text);
+    await until('the notes at the gateway', () =>
+        stack.demo.gateway.agent.snapshot().snapshot.calls.some((call) => call.notes === text)
+    );
+}
+
+async function hangUpAndSave(c: Console, disposition: string): Promise<void> {
+    await c.phone.locator('[data-action="hangup"]').click();
+    await c.phone.locator('h2', { hasText: 'Wrap-up' }).waitFor();
+    await c.phone.locator('[data-field="disposition"]').selectOption(disposition);
+    await c.phone.locator('[data-id="save"]').click();
+    await c.phone.locator('h2', { hasText: 'Wrap-up' }).waitFor({ state: 'detached' });
+}
+
+browserSuite('demo console e2e: call logging, reloads, restarts, link loss, origins', () => {
+    it('notes and navigation give a Task with the right Who and What, listed on the record', async (t) => {
+        const { stack, c } = await onCall(t);
+        // The screen pop opened Jane Doe; the agent then opens her case: both are related to the call.
+        await c.page.locator(`.record-page[data-page-record-id="${demoSeed.JANE_DOE.Id}"]`).waitFor();
+        await c.page.locator(`[data-open-record="${demoSeed.CASE_ACME.Id}"]`).click();
+        await c.page.locator(`.record-page[data-page-record-id="${demoSeed.CASE_ACME.Id}"]`).waitFor();
+        await typeNotes(stack, c, 'Printer still on fire; sending a technician.');
+        await until('both records related', () =>
+            stack.demo.gateway.agent
+                .snapshot()
+                .snapshot.calls.some((call) =>
+                    [demoSeed.JANE_DOE.Id, demoSeed.CASE_ACME.Id].every((id) =>
+                        call.related.some((r) => r.recordId === id)
+                    )
+                )
+        );
+        await c.phone.locator('[data-action="hangup"]').click();
+        await c.phone.locator('h2', { hasText: 'Wrap-up' }).waitFor();
+        assert.equal(
+            await c.phone.locator('[data-field="who"]').inputValue(),
+            demoSeed.JANE_DOE.Id,
+            'Who: the contact'
+        );
+        assert.equal(
+            await c.phone.locator('[data-field="what"]').inputValue(),
+            demoSeed.CASE_ACME.Id,
+            'What: the case'
+        );
+        await c.phone.locator('[data-field="disposition"]').selectOption('Resolved');
+        await c.phone.locator('[data-id="save"]').click();
+
+        const task = await until('the Task at the stand-in', () => stack.demo.standin.tasks()[0]);
+        assert.equal(task['WhoId'], demoSeed.JANE_DOE.Id);
+        assert.equal(task['WhatId'], demoSeed.CASE_ACME.Id);
+        assert.equal(task['CallType'], 'Inbound');
+        assert.equal(task['CallDisposition'], 'Resolved');
+        assert.match(String(task['Description']), /Printer still on fire/);
+        // refreshView reloads the Task related list of the open record.
+        await c.page.locator(`[data-related="tasks"] [data-task-id="${task.Id}"]`).waitFor();
+        // Today's calls links to the Task; it opens as a record tab.
+        await c.phone.locator(`[data-task-id="${task.Id}"]`).click();
+        await c.page.locator(`.record-page[data-page-record-id="${task.Id}"]`).waitFor();
+        assert.equal(stack.demo.standin.tasks().length, 1);
+    });
+
+    it('a page reload mid-call brings back the call, its timer and the notes; one Task', async (t) => {
+        const { stack, c } = await onCall(t);
+        await typeNotes(stack, c, 'Before the reload');
+        const before = await c.phone.locator('[data-id="timer"]').textContent();
+        await c.page.reload();
+        await openPhonePanel(c);
+        await callState(c, 'Connected');
+        assert.equal(await c.phone.locator('[data-id="notes"]').inputValue(), 'Before the reload');
+        await until('the timer going on from before', async () => {
+            const now = (await c.phone.locator('[data-id="timer"]').textContent()) ?? '';
+            return now !== '' && now !== '0:00' && now >= (before ?? '');
+        });
+        await hangUpAndSave(c, 'Resolved');
+        const tasks = await until('the Task', () => {
+            const all = stack.demo.standin.tasks();
+            return all.length > 0 ? all : undefined;
+        });
+        assert.equal(tasks.length, 1);
+        assert.match(String(tasks[0]?.['Description']), /Before the reload/);
+    });
+
+    it('a gateway restart mid-call: the softphone reconnects, the agent logs in again, the call is back', async (t) => {
+        const { stack, c } = await onCall(t);
+        await typeNotes(stack, c, 'Across the restart');
+        await stack.demo.restartGateway();
+        // The call stays up at the PBX (voice is on the desk phone).
+        assert.ok(stack.calls().some((call) => call.connections.some((x) => x.device === '4001')));
+        await c.phone.locator('[data-field="username"]').waitFor();
+        await login(c);
+        await callState(c, 'Connected');
+        assert.equal(await c.phone.locator('[data-id="notes"]').inputValue(), 'Across the restart');
+        await hangUpAndSave(c, 'Follow-up needed');
+        const task = await until('the Task', () => stack.demo.standin.tasks()[0]);
+        assert.equal(task['CallDisposition'], 'Follow-up needed');
+        assert.match(String(task['Description']), /Across the restart/);
+        assert.equal(stack.demo.standin.tasks().length, 1);
+    });
+
+    it('a CTI link drop: the session recovers by itself and the call is still controllable', async (t) => {
+        const { stack, c } = await onCall(t);
+        const sessions = () => stack.received().filter((k) => k === 'StartApplicationSession').length;
+        assert.equal(sessions(), 1);
+        await c.page.locator('#caller-item').click();
+        await c.page.locator('[data-testid="caller-drop"]').click();
+        await c.page.locator('[data-testid="caller-message"]', { hasText: 'CTI link dropped' }).waitFor();
+        await until('a new CTI session', () => sessions() === 2);
+        await openPhonePanel(c);
+        await c.phone.locator('[data-status="cti"]', { hasText: 'Connected' }).waitFor();
+        await callState(c, 'Connected');
+        await c.phone.locator('[data-action="hold"]').click();
+        await callState(c, 'On hold');
+    });
+
+    it('a page from an origin the gateway does not allow is refused', async (t) => {
+        const stack = await startStack(t);
+        // Same console, other origin (localhost instead of 127.0.0.1): not in edge.allowedOrigins.
+        const other = stack.demo.consoleUrl.replace('127.0.0.1', 'localhost');
+        assert.notEqual(other, stack.demo.consoleUrl);
+        const c = await openConsole(t, stack, `${other}/`);
+        await openPhonePanel(c);
+        await c.phone.locator('[data-status="gateway"]', { hasText: /Unavailable|Reconnecting/ }).waitFor();
+        assert.equal(stack.demo.gateway.edge.connections(), 0);
+        assert.equal(await c.phone.locator('[data-field="username"]').count(), 0, 'no login form');
+        // The allowed origin still connects.
+        const allowed = await openConsole(t, stack);
+        await openPhonePanel(allowed);
+        await allowed.phone.locator('[data-status="gateway"]', { hasText: 'Connected' }).waitFor();
+    });
+});
