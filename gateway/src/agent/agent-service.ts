@@ -28,6 +28,7 @@ import type {
     ArgsOf,
     CallAction,
     CallLogView,
+    CallerMatch,
     CallView,
     LinksView,
     Snapshot
@@ -110,6 +111,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     private links: LinksView = { cti: 'down', salesforce: 'unconfigured' };
     private readonly book: CallBook;
     private readonly wrapUpTimers = new Map<string, NodeJS.Timeout>();
+    /** Events of calls whose caller is being looked up, by call key (see lookup). */
+    private readonly held = new Map<string, AgentEvent[]>();
     private closed = false;
 
     constructor(options: AgentServiceOptions) {
@@ -490,6 +493,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     /** Logs out, wraps up nothing (wrap-up survives in the journal), writes the journal. */
     async close(): Promise<void> {
         this.closed = true;
+        for (const id of [...this.held.keys()]) this.release(id);
         for (const timer of this.wrapUpTimers.values()) clearTimeout(timer);
         this.wrapUpTimers.clear();
         const login = this.login_;
@@ -561,13 +565,14 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             }
         }
         this.persist();
+        // A caller lookup starts before the first event, so that event can carry the match.
+        if (change.type === 'created' && change.call.origin !== 'local') this.lookup(record);
         this.publish({ type: eventTypeOf(change), call: this.view(record, now) });
         // Pairs change their actions together: refresh the other call of the pair.
         const peer = this.peerOf(record);
         if (peer !== undefined && change.type !== 'updated') {
             this.publish({ type: 'call.updated', call: this.view(peer, now) });
         }
-        if (change.type === 'created' && change.call.origin !== 'local') this.lookup(record);
     }
 
     /** Journal calls the PBX no longer has at login ended while the gateway was away: they go to wrap-up. */
@@ -581,21 +586,48 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         if (ended.length > 0) this.persist();
     }
 
+    /**
+     * Looks the caller up. The call's events wait (in order) up to `lookupWaitMs` for the answer, so the ringing
+     * event already says "Jane Doe — Acme"; a slower answer follows as `call.updated`.
+     */
     private lookup(record: CallRecord): void {
         const number = record.call.callingNumber;
         const lookupCaller = this.options.lookupCaller;
         if (number === undefined || lookupCaller === undefined || record.call.direction === 'internal')
             return;
+        this.held.set(record.id, []);
+        const timer = setTimeout(() => {
+            this.release(record.id);
+        }, this.options.lookupWaitMs ?? 300);
+        timer.unref();
         lookupCaller(number)
             .then((matches) => {
+                clearTimeout(timer);
                 if (!this.book.has(record)) return;
                 record.callerMatches = matches;
                 this.persist();
-                this.publish({ type: 'call.updated', call: this.view(record, this.now()) });
+                if (this.held.has(record.id)) this.release(record.id, matches);
+                else this.publish({ type: 'call.updated', call: this.view(record, this.now()) });
             })
             .catch((error: unknown) => {
+                clearTimeout(timer);
+                this.release(record.id);
                 this.logger.warn({ err: error }, 'caller lookup failed');
             });
+    }
+
+    /** Publishes the events a call held back while its caller was looked up, with the matches when known. */
+    private release(id: string, matches?: CallerMatch[]): void {
+        const events = this.held.get(id);
+        if (events === undefined) return;
+        this.held.delete(id);
+        for (const event of events) {
+            this.publish(
+                matches === undefined || !('call' in event)
+                    ? event
+                    : { ...event, call: { ...event.call, callerMatches: matches } }
+            );
+        }
     }
 
     private onSessionStatus(login: Login, change: StatusChange): void {
@@ -789,6 +821,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     private publish(event: AgentEvent): void {
+        const waiting = 'call' in event ? this.held.get(event.call.id) : undefined;
+        if (waiting !== undefined) {
+            waiting.push(event);
+            return;
+        }
         this.seq += 1;
         this.emit('event', { seq: this.seq, at: this.now(), event });
     }

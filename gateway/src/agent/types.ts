@@ -85,6 +85,8 @@ export interface AgentServiceOptions {
     journal?: CallJournal;
     callLog?: CallLogSink;
     lookupCaller?: (number: string) => Promise<CallerMatch[]>;
+    /** How long a new call's events wait for the caller lookup, so the ringing event carries the match. Default 300. */
+    lookupWaitMs?: number;
     /** What wrap-up proposes as Who/What from the records visited (the call log's rules). Default: nothing. */
     proposeWhoWhat?: (related: readonly RelatedRecord[]) => { whoId?: string; whatId?: string };
     /** Makes the CSTA session for a login (tests inject other transports). */

@@ -221,4 +221,34 @@ describe('agent service: calls', () => {
         assert.deepEqual(ringing.actions, ['hangup']);
         await rejects(desk.agent.answer({}), 'ACTION_NOT_ALLOWED');
     });
+
+    it("holds a new call's events for the caller lookup (in order), and sends a late match as an update", async (t) => {
+        const sim = await pbx(t);
+        let answer: (matches: { id: string; objectType: string; name: string }[]) => void = () => undefined;
+        const quick = await loggedIn(t, sim, 'agent1', '4001', {
+            lookupCaller: () =>
+                Promise.resolve([{ id: '003000000000001AAA', objectType: 'Contact', name: 'Jane Doe' }])
+        });
+        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
+        const ringing = await quick.callWhere((c) => c.state === 'ringing');
+        assert.equal(ringing.callerMatches?.[0]?.name, 'Jane Doe');
+
+        const slow = await loggedIn(t, sim, 'agent2', '4002', {
+            lookupWaitMs: 10,
+            lookupCaller: () =>
+                new Promise((resolve) => {
+                    answer = resolve;
+                })
+        });
+        sim.placeInboundCall({ from: '+4940999', to: '4002' });
+        const bare = await slow.callWhere((c) => c.state === 'ringing');
+        assert.equal(bare.callerMatches, undefined);
+        await slow.agent.answer({});
+        await slow.callWhere((c) => c.state === 'connected');
+        answer([{ id: '003000000000002AAA', objectType: 'Contact', name: 'Max Weber' }]);
+        const late = await slow.callWhere((c) => c.callerMatches?.[0]?.name === 'Max Weber');
+        assert.equal(late.state, 'connected');
+        const types = slow.types().filter((type) => type.startsWith('call.'));
+        assert.ok(types.indexOf('call.ringing') < types.indexOf('call.connected'));
+    });
 });

@@ -59,8 +59,11 @@ describe('edge: calls become Tasks in Salesforce, exactly once', () => {
         assert.equal(hello.type, 'result', JSON.stringify(hello));
         await client.waitFor((f) => f.type === 'snapshot');
         const call = await answeredCall(env, client);
-        const matched = await client.waitFor((f) => (callEvent(f)?.callerMatches?.length ?? 0) > 0);
-        assert.equal(callEvent(matched)?.callerMatches?.[0]?.name, 'Jane Doe');
+        // The ringing event itself already names the caller.
+        const ringing = callEvent(
+            await client.waitFor((f) => f.type === 'event' && f.event.type === 'call.ringing')
+        );
+        assert.equal(ringing?.callerMatches?.[0]?.name, 'Jane Doe');
 
         await client.ok('setNotes', { callId: call.id, text: 'Printer is on fire again' });
         await client.ok('relate', { recordId: JANE_DOE, objectType: 'Contact', name: 'Jane Doe' });
