@@ -8,7 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
@@ -215,4 +216,20 @@ export function farEnd(stack: Stack, not: string = DEMO_AGENT.device): string | 
         if (other !== undefined) return other.device;
     }
     return undefined;
+}
+
+/** GET over HTTPS from this process, trusting the stack's local CA only. */
+export async function httpsGet(stack: Stack, url: string): Promise<string> {
+    const ca = await readFile(stack.demo.caPath, 'utf8');
+    return new Promise((resolve, reject) => {
+        https
+            .get(url, { ca, agent: false }, (res) => {
+                const chunks: Buffer[] = [];
+                res.on('data', (chunk: Buffer) => chunks.push(chunk));
+                res.on('end', () => {
+                    resolve(Buffer.concat(chunks).toString('utf8'));
+                });
+            })
+            .on('error', reject);
+    });
 }

@@ -4,6 +4,7 @@ import { demoSeed } from '../../src/sfstandin/index.js';
 import {
     browserSuite,
     callState,
+    httpsGet,
     login,
     openConsole,
     openPhonePanel,
@@ -151,6 +152,9 @@ browserSuite('demo console e2e: call logging, reloads, restarts, link loss, orig
         await openPhonePanel(c);
         await c.phone.locator('[data-status="gateway"]', { hasText: /Unavailable|Reconnecting/ }).waitFor();
         assert.equal(stack.demo.gateway.edge.connections(), 0);
+        const metrics = await httpsGet(stack, `${stack.demo.gateway.url}/metrics`);
+        const refused = Number(/^switchboard_ws_refused_origins_total (\d+)$/m.exec(metrics)?.[1]);
+        assert.ok(refused >= 1, `the gateway refused the upgrade for its Origin:\n${metrics}`);
         assert.equal(await c.phone.locator('[data-field="username"]').count(), 0, 'no login form');
         // The allowed origin still connects.
         const allowed = await openConsole(t, stack);

@@ -84,6 +84,15 @@ browserSuite('demo console e2e: login, logout and click-to-dial', () => {
         // The clicked record is proposed for the Task.
         const who = await c.phone.locator('[data-field="who"] option:checked').textContent();
         assert.match(who ?? '', /Jane Doe/);
+        // The utility item followed every state while the panel was minimised.
+        const labels = (await openCtiCalls(c, 'setSoftphoneItemLabel')).map((args) => String(args['label']));
+        const order = ['Dialling', 'Ringing', 'Connected', 'Wrap-up'].map((label) =>
+            labels.findIndex((l) => l.startsWith(label))
+        );
+        assert.ok(
+            order.every((index, i) => index >= 0 && (i === 0 || index > (order[i - 1] ?? -1))),
+            `labels in order: ${labels.join(' | ')}`
+        );
         const dials = await openCtiCalls(c, 'setSoftphonePanelVisibility');
         assert.ok(dials.some((args) => args['visible'] === true));
     });
