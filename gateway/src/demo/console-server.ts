@@ -144,7 +144,14 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         reply.send({ records: records.search(request.query.q ?? '') })
     );
 
-    // The caller panel: the far ends and the CTI link, through the simulator's control API.
+    // The caller panel: the far ends and the CTI link, through the simulator's control API. Its POSTs must be
+    // JSON, which another site's page cannot send here without a CORS preflight (never granted).
+    app.addHook('onRequest', async (request, reply) => {
+        if (request.method !== 'POST' || !request.url.startsWith('/api/caller/')) return;
+        if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+            await reply.code(415).send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'JSON only' } });
+        }
+    });
     app.get('/api/caller/calls', (_request, reply) => control(reply, controlUrl, 'GET', '/calls'));
     app.post<{ Body: { from?: string; to?: string; ivrDigits?: string } }>(
         '/api/caller/call',
@@ -200,13 +207,6 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         if (type !== null) void reply.type(type);
         return reply.code(response.status).send(body);
     };
-    app.addContentTypeParser(
-        'application/x-www-form-urlencoded',
-        { parseAs: 'string' },
-        (_request, body, done) => {
-            done(null, body);
-        }
-    );
     for (const prefix of ['/services/*', '/id/*']) {
         app.all(prefix, (request, reply) => proxy(request, reply));
     }

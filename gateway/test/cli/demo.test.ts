@@ -47,6 +47,24 @@ function get(url: string, ca: string): Promise<{ status: number; type: string; b
     });
 }
 
+/** POST over HTTPS with a given content type. */
+function post(url: string, ca: string, type: string, body: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const req = https.request(
+            url,
+            { method: 'POST', ca, agent: false, headers: { 'content-type': type } },
+            (res) => {
+                res.resume();
+                res.on('end', () => {
+                    resolve(res.statusCode ?? 0);
+                });
+            }
+        );
+        req.on('error', reject);
+        req.end(body);
+    });
+}
+
 describe('switchboard start (the demo)', () => {
     it('starts the simulator, stand-in, gateway and console over HTTPS, and stops cleanly', async (t) => {
         const dir = await mkdtemp(join(tmpdir(), 'switchboard-demo-cli-'));
@@ -96,6 +114,14 @@ describe('switchboard start (the demo)', () => {
                 records: { Name: string; type: string }[];
             };
             assert.deepEqual(records.records.map((r) => r.type).sort(), ['Contact', 'Lead']);
+
+            // The caller panel's API takes JSON only (a cross-site form cannot drop the CTI link).
+            assert.equal(await post(`${consoleUrl}/api/caller/drop`, ca, 'text/plain', 'x'), 415);
+            assert.equal(
+                await post(`${consoleUrl}/api/caller/drop`, ca, 'application/x-www-form-urlencoded', 'a=1'),
+                415
+            );
+            assert.equal(await post(`${consoleUrl}/api/caller/drop`, ca, 'application/json', '{}'), 200);
 
             // The printed control URL drives the simulator of this run.
             const controlUrl = /--control-url (http:\/\/\S+)/.exec(io.out)?.[1];
