@@ -288,6 +288,9 @@ export class Connection {
         const limit = this.context.limits.maxBufferedBytes ?? 4 * 1024 * 1024;
         if (this.socket.bufferedAmount > limit) {
             this.close(CLOSE.tooSlow, 'too slow to read events');
+            // It does not read, so the close frame would wait behind the megabytes it never took: without
+            // terminate() the socket and its buffers stay until ws's 30 s close timeout, and so does a shutdown.
+            this.socket.terminate();
             return;
         }
         this.context.metrics.framesOut += 1;
