@@ -96,4 +96,30 @@ browserSuite('demo console e2e: login, logout and click-to-dial', () => {
         const dials = await openCtiCalls(c, 'setSoftphonePanelVisibility');
         assert.ok(dials.some((args) => args['visible'] === true));
     });
+
+    it('dial pad with an Account open: the record on screen is related when the call connects (getAppViewInfo)', async (t) => {
+        const stack = await startStack(t, { wrapUpSeconds: 1 });
+        const c = await openConsole(t, stack);
+        await openPhonePanel(c);
+        await login(c);
+        await c.page.locator(`[data-open-record="${demoSeed.GLOBEX.Id}"]`).click();
+        await c.page.locator(`.record-page[data-page-record-id="${demoSeed.GLOBEX.Id}"]`).waitFor();
+        await c.phone.locator('[data-id="number"]').fill('030 1234560');
+        await c.phone.locator('[data-id="dial"]').click();
+        const far = await until('the far end to ring', () => farEnd(stack));
+        await until('the far end alerting', () =>
+            stack
+                .calls()
+                .some((call) => call.connections.some((x) => x.device === far && x.state === 'alerting'))
+        );
+        stack.demo.simulator.answer(far);
+        await callState(c, 'Connected');
+        await until('getAppViewInfo asked', async () => (await openCtiCalls(c, 'getAppViewInfo')).length > 0);
+        stack.demo.simulator.hangup(far);
+        // With a one-second wrap-up the Task is saved without the agent pressing Save.
+        const task = await until('the Task saved after wrap-up', () => stack.demo.standin.tasks()[0]);
+        assert.equal(task['WhatId'], demoSeed.GLOBEX.Id);
+        assert.equal(task['CallType'], 'Outbound');
+        await c.page.locator(`[data-related="tasks"] [data-task-id="${task.Id}"]`).waitFor();
+    });
 });
