@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { configDir } from '../config/index.js';
-import { DEFAULT_PORTS, DEMO_AGENT, startDemo, type Demo, type DemoPorts } from '../demo/stack.js';
+import { DEMO_AGENT, startDemo, type Demo, type DemoPorts } from '../demo/stack.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import type { Io } from './main.js';
@@ -105,5 +105,3 @@ export async function runDemo(args: string[], io: Io, signal?: AbortSignal): Pro
         io.stdout('Stopped.\n');
     }
 }
-
-export { DEFAULT_PORTS };
