@@ -45,6 +45,7 @@ browserSuite('demo console e2e: hold, transfer, consult, conference, DTMF', () =
         await callState(c, 'On hold');
         await until('hold at the PBX', () => stateAt(stack, '4001').includes('hold'));
         await c.page.locator('#phone-item-label', { hasText: 'On hold' }).waitFor();
+        await c.page.locator('#phone-item-icon[data-icon="pause"]').waitFor({ state: 'attached' });
         await c.phone.locator('[data-action="retrieve"]').click();
         await callState(c, 'Connected');
         await until('connected again at the PBX', () => stateAt(stack, '4001').includes('connected'));
