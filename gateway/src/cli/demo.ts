@@ -1,5 +1,5 @@
 /**
- * `switchboard start` (`npm start`): the embedded default, with no PBX and no org. Starts the CSTA PBX
+ * `switchboard demo` (`npm start`): the embedded default, with no PBX and no org. Starts the CSTA PBX
  * simulator, the Salesforce REST stand-in, the gateway in demo mode and the demo console (the real softphone
  * inside an emulation of the Lightning console and Open CTI), prints where to go and what to try, and stops
  * everything cleanly on Ctrl+C. Certificates come from the config directory (SWITCHBOARD_CONFIG_DIR respected);
@@ -13,7 +13,7 @@ import { createLogger } from '../log.js';
 import type { Io } from './main.js';
 import { untilSignal } from './shutdown.js';
 
-export const DEMO_USAGE = `  start [--console-port N] [--gateway-port N] [--cti-port N] [--control-port N] [--wrap-up S]
+export const DEMO_USAGE = `  demo [--console-port N] [--gateway-port N] [--cti-port N] [--control-port N] [--wrap-up S]
 `;
 
 const PORT_FLAGS: Record<string, keyof DemoPorts> = {

@@ -9,9 +9,11 @@ import { decodeCapture, parseHex } from './csta-decode.js';
 const USAGE = `Usage: switchboard <command> [options]
 
 Commands:
-  start                          Run the demo: simulator PBX, gateway, Salesforce stand-in, demo console
-  serve [--config FILE] [--port N]
-                                 Run the gateway (softphone WebSocket, settings page, call logging)
+  start [--config FILE] [--port N]
+                                 Run the gateway with the configuration (softphone WebSocket, settings page,
+                                 call logging); \`serve\` is the same
+  demo [--console-port N] [--gateway-port N] [--cti-port N] [--control-port N] [--wrap-up S]
+                                 Run the demo (npm start): simulator PBX, Salesforce stand-in, gateway, console
   settings                       Print the link that opens the settings page with its key
   cert [--force]                 Create (or renew) the local CA and the gateway's certificate; how to trust it
   config <action>                Show and edit the configuration (see \`switchboard config help\`)
@@ -95,6 +97,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
             const { runSimControl } = await import('./sim-control.js');
             return runSimControl(rest, io);
         }
+        case 'start':
         case 'serve': {
             const { runServe } = await import('./serve.js');
             return runServe(rest, io);
@@ -123,7 +126,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
             const { runOutbox } = await import('./outbox.js');
             return runOutbox(rest, io);
         }
-        case 'start': {
+        case 'demo': {
             const { runDemo } = await import('./demo.js');
             return runDemo(rest, io);
         }

@@ -1,5 +1,5 @@
 /**
- * `switchboard serve`: the gateway on the agent's machine. Loads and validates the configuration (a readable
+ * `switchboard start` (or `serve`): the gateway on the agent's machine. Loads and validates the configuration (a readable
  * list of every problem when it is wrong), makes sure the local certificates exist, starts the gateway and
  * prints where it listens and how to open the settings page. SIGINT/SIGTERM and fatal errors close it
  * gracefully (close-with-grace): sockets, CTI logout, journal and outbox are closed in order.
@@ -15,7 +15,7 @@ import { createLogger } from '../log.js';
 import type { Io } from './main.js';
 import { untilSignal } from './shutdown.js';
 
-export const SERVE_USAGE = `  serve [--config FILE] [--port N]  Run the gateway (WSS for the softphone, settings page, call logging)
+export const SERVE_USAGE = `  start|serve [--config FILE] [--port N]  Run the gateway (WSS for the softphone, settings page, call logging)
 `;
 
 export function describeGateway(gateway: Gateway, extra: string[] = []): string {

@@ -13,15 +13,15 @@ import { ConfigError } from '../errors.js';
 import type { ConfigStore } from './settings-routes.js';
 
 export interface ConfigStoreWithChanges extends ConfigStore {
-    /** Called after every successful update with the new running configuration. */
-    onChange(listener: (config: GatewayConfig) => void): void;
+    /** Called after every successful update with the new running configuration; returns the unsubscribe. */
+    onChange(listener: (config: GatewayConfig) => void): () => void;
 }
 
 function withListeners(
     read: () => GatewayConfig,
     write: (edit: (config: GatewayConfig) => GatewayConfig) => Promise<GatewayConfig>
 ): ConfigStoreWithChanges {
-    const listeners: ((config: GatewayConfig) => void)[] = [];
+    const listeners = new Set<(config: GatewayConfig) => void>();
     let queue: Promise<unknown> = Promise.resolve();
     return {
         get: read,
@@ -36,7 +36,10 @@ function withListeners(
             return next;
         },
         onChange(listener) {
-            listeners.push(listener);
+            listeners.add(listener);
+            return () => {
+                listeners.delete(listener);
+            };
         }
     };
 }

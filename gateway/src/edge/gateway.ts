@@ -128,7 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         logger
     });
 
-    options.config.onChange((next) => {
+    const stopWatching = options.config.onChange((next) => {
         agent.reconfigure({
             servers: next.servers.map(serverOption),
             activeServerId: next.active.serverId,
@@ -248,6 +248,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
                         logger.warn({ err: error, step: name }, 'error during shutdown');
                     }
                 };
+                stopWatching();
                 await step('edge', () => edge.close());
                 await step('agent', () => agent.close());
                 await step('pairing', async () => pairing?.close());

@@ -65,7 +65,7 @@ function post(url: string, ca: string, type: string, body: string): Promise<numb
     });
 }
 
-describe('switchboard start (the demo)', () => {
+describe('switchboard demo (npm start)', () => {
     it('starts the simulator, stand-in, gateway and console over HTTPS, and stops cleanly', async (t) => {
         const dir = await mkdtemp(join(tmpdir(), 'switchboard-demo-cli-'));
         const previous = process.env['SWITCHBOARD_CONFIG_DIR'];
@@ -138,7 +138,7 @@ describe('switchboard start (the demo)', () => {
 
     it('refuses a bad port', async () => {
         const io = capture();
-        assert.equal(await main(['start', '--console-port', '70000'], io), 2);
+        assert.equal(await main(['demo', '--console-port', '70000'], io), 2);
         assert.match(io.err, /--console-port must be 0-65535/);
     });
 });
