@@ -1,0 +1,332 @@
+/**
+ * Fault soak: many simulated calls through the real gateway (a child process running startGateway, call
+ * logging into the Salesforce stand-in over HTTP, a real SQLite outbox and call journal) while faults hit
+ * every part: CTI link drops, far-end hang-ups in every state, Salesforce 503s, lost acknowledgements and
+ * expired sessions, and `kill -9` of the gateway with a restart on the same config directory. Afterwards:
+ * exactly one Task per call (read from the stand-in's Task store by CallObject = the PBX callID, and
+ * Cti_Call_Key__c unique), no call left in a non-final state at the PBX or the gateway, and every fault seen
+ * by the agent's tab. Default 60 calls (part of npm test); SOAK_CALLS=10000 for the long run
+ * (`npm run bench:soak`). It prints its counts.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startSalesforceStandin, type SalesforceStandin } from '../../src/sfstandin/index.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { SeededRandom } from '../../src/simulator/random.js';
+import { Client } from '../edge/harness.js';
+/** The page origin the soak gateway allows (fixtures/soak-gateway.ts). */
+const SOAK_ORIGIN = 'https://soak.example.test';
+
+const CALLS = Number(process.env['SOAK_CALLS'] ?? '60');
+const SEED = Number(process.env['SOAK_SEED'] ?? '7');
+const CHILD = fileURLToPath(new URL('./fixtures/soak-gateway.ts', import.meta.url));
+const DEVICE = '4001';
+
+const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+        setTimeout(resolve, ms);
+    });
+
+async function until(check: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
+    const started = Date.now();
+    while (!(await check())) {
+        if (Date.now() - started > limitMs) throw new Error(`gave up waiting: ${what}`);
+        await sleep(20);
+    }
+}
+
+type Fault = 'ctiDrop' | 'sf503' | 'sfLostAck' | 'sfExpired' | 'kill';
+const FAULTS: Fault[] = ['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired', 'kill'];
+type Scenario = 'agentHangsUp' | 'abandonedRinging' | 'farEndHangsUp' | 'noAnswer' | 'farEndHangsUpOnHold';
+const SCENARIOS: Scenario[] = [
+    'agentHangsUp',
+    'abandonedRinging',
+    'farEndHangsUp',
+    'noAnswer',
+    'farEndHangsUpOnHold'
+];
+
+class Soak {
+    child: ChildProcess | undefined;
+    tab: Client | undefined;
+    readonly counts = {
+        calls: 0,
+        scenarios: Object.fromEntries(SCENARIOS.map((s) => [s, 0])) as Record<Scenario, number>,
+        faults: Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>,
+        seen: { ctiNotUp: 0, salesforceDown: 0, sessionNeeded: 0, tabDisconnected: 0 },
+        stepsRefused: 0
+    };
+    private starting: Promise<void> | undefined;
+    /** The CTI link as the tab last heard it. */
+    cti = 'up';
+
+    constructor(
+        readonly sim: Simulator,
+        readonly sf: SalesforceStandin,
+        readonly dir: string
+    ) {}
+
+    async start(): Promise<void> {
+        const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', CHILD, String(this.sim.port), this.dir, this.sf.url, this.sf.issueSession()],
+            { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }
+        );
+        this.child = child;
+        const ready = await new Promise<{ wsUrl: string }>((resolve, reject) => {
+            let text = '';
+            child.stdout?.on('data', (chunk: Buffer) => {
+                text += chunk.toString('utf8');
+                const line = text.split('\n')[0];
+                if (text.includes('\n') && line !== undefined) resolve(JSON.parse(line) as { wsUrl: string });
+            });
+            child.once('exit', (code) => {
+                reject(new Error(`soak gateway exited with ${String(code)} before it was ready`));
+            });
+        });
+        const ca = readFileSync(join(this.dir, 'ca.pem'), 'utf8');
+        const tab = await Client.open(ready.wsUrl, SOAK_ORIGIN, ca);
+        this.tab = tab;
+        this.watch(tab);
+        const hello = await tab.hello();
+        assert.equal(hello.type, 'result');
+        await tab.ok('login', { username: 'agent1', password: 'demo', device: DEVICE, agentId: '1001' });
+    }
+
+    /** The agent's view of the faults: what the tab is told. */
+    private watch(tab: Client): void {
+        this.cti = 'up';
+        let salesforce = 'ok';
+        tab.socket.on('message', (data: Buffer) => {
+            const frame = JSON.parse(data.toString('utf8')) as {
+                type: string;
+                event?: { type: string; links?: { cti: string; salesforce: string } };
+            };
+            if (frame.type !== 'event' || frame.event === undefined) return;
+            const { event } = frame;
+            if (event.type === 'link.state' && event.links !== undefined) {
+                if (this.cti === 'up' && event.links.cti !== 'up') this.counts.seen.ctiNotUp += 1;
+                if (salesforce === 'ok' && event.links.salesforce === 'down')
+                    this.counts.seen.salesforceDown += 1;
+                this.cti = event.links.cti;
+                salesforce = event.links.salesforce;
+            }
+            if (event.type === 'salesforce.sessionNeeded') {
+                this.counts.seen.sessionNeeded += 1;
+                // The softphone's answer: a fresh session from the page.
+                this.child?.send({ type: 'session', sessionId: this.sf.issueSession() });
+            }
+        });
+        tab.socket.on('close', () => {
+            this.counts.seen.tabDisconnected += 1;
+        });
+    }
+
+    async ask<T>(type: string): Promise<T> {
+        const child = this.child;
+        if (child === undefined) throw new Error('no gateway');
+        const answer = new Promise<T>((resolve) => {
+            const onMessage = (message: { type: string }): void => {
+                if (message.type !== type) return;
+                child.off('message', onMessage);
+                resolve(message as T);
+            };
+            child.on('message', onMessage);
+        });
+        child.send({ type });
+        return answer;
+    }
+
+    async kill(): Promise<void> {
+        const child = this.child;
+        if (child === undefined) return;
+        // The call journal is written at most every 200 ms: a kill lands on a call that has lasted that long.
+        await sleep(300);
+        const exited = once(child, 'exit');
+        child.kill('SIGKILL');
+        await exited;
+        this.tab?.close();
+        this.child = undefined;
+        this.starting = this.start();
+    }
+
+    /** Waits for a restart in progress. */
+    async up(): Promise<void> {
+        if (this.starting !== undefined) await this.starting;
+        this.starting = undefined;
+    }
+
+    async stop(): Promise<void> {
+        await this.up();
+        this.tab?.close();
+        const child = this.child;
+        if (child?.exitCode === null) {
+            const exited = once(child, 'exit');
+            child.kill('SIGTERM');
+            await exited;
+        }
+    }
+}
+
+describe('fault soak', () => {
+    it(`${CALLS} calls with random faults: zero lost and zero duplicated Tasks, nothing stuck, every fault seen`, async (t) => {
+        const random = new SeededRandom(SEED);
+        const sf = await startSalesforceStandin();
+        const sim = await startSimulator({
+            port: 0,
+            controlPort: null,
+            externalAnswerDelayMs: null,
+            afterCallState: 'ready',
+            sessionDurationMax: 3600
+        });
+        const dir = mkdtempSync(join(tmpdir(), 'sb-soak-'));
+        const soak = new Soak(sim, sf, dir);
+        t.after(async () => {
+            await soak.stop();
+            await sim.close();
+            await sf.close();
+            rmSync(dir, { recursive: true, force: true });
+        });
+        await soak.start();
+        const callIds: string[] = [];
+        // Kills at fixed points so that even the short default run has them; other faults at random.
+        const killAt = new Set(
+            process.env['SOAK_KILLS'] === '0' ? [] : [Math.floor(CALLS / 3), Math.floor((2 * CALLS) / 3)]
+        );
+
+        const fault = async (i: number, step: number): Promise<void> => {
+            const roll = random.int(100);
+            if (killAt.has(i) && step === 1) {
+                soak.counts.faults.kill += 1;
+                await soak.kill();
+                return;
+            }
+            if (roll >= 12) return;
+            const kind = (['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired'] as const)[roll % 4] ?? 'ctiDrop';
+            const only = process.env['SOAK_FAULTS'];
+            if (only !== undefined && !only.split(',').includes(kind)) return;
+            soak.counts.faults[kind] += 1;
+            if (process.env['SOAK_DEBUG'] !== undefined)
+                process.stderr.write(`fault ${kind} at call ${i} step ${step}\n`);
+            if (kind === 'ctiDrop') {
+                // Calls that start and end inside an outage are invisible to CSTA (nothing reports them
+                // afterwards): the next call waits until the agent's tab shows the link up again, as an agent
+                // would. Calls in progress during the drop are the point of the fault.
+                const seen = soak.counts.seen.ctiNotUp;
+                sim.dropLinks();
+                await until(() => soak.counts.seen.ctiNotUp > seen && soak.cti === 'up', 'CTI link back up');
+            } else if (kind === 'sf503') sf.faults.failNext(1 + random.int(4), 'unavailable');
+            else if (kind === 'sfLostAck') sf.faults.failNext(1, 'dropAfterApply');
+            else sf.expireSessions();
+        };
+
+        const caller = (i: number): string => `+49301${String(100000 + (i % 800000)).padStart(6, '0')}`;
+        const step = (what: () => unknown): void => {
+            try {
+                what();
+            } catch {
+                // The call already ended (the far end hung up first): count it, the call is still a call.
+                soak.counts.stepsRefused += 1;
+            }
+        };
+
+        for (let i = 0; i < CALLS; i++) {
+            await soak.up();
+            let scenario = SCENARIOS[random.int(SCENARIOS.length)] ?? 'agentHangsUp';
+            if (process.env['SOAK_NOHOLD'] !== undefined && scenario === 'farEndHangsUpOnHold')
+                scenario = 'farEndHangsUp';
+            soak.counts.scenarios[scenario] += 1;
+            if (process.env['SOAK_DEBUG'] !== undefined) process.stderr.write(`call ${i} ${scenario}\n`);
+            const from = caller(i);
+            const { callID } = sim.placeInboundCall({ from, to: DEVICE });
+            callIds.push(callID);
+            soak.counts.calls += 1;
+            await sleep(5 + random.int(20));
+            await fault(i, 1);
+            if (scenario === 'abandonedRinging') step(() => sim.hangup(from, callID));
+            else if (scenario === 'noAnswer') step(() => sim.noAnswer(DEVICE, callID));
+            else {
+                step(() => sim.answer(DEVICE, callID));
+                await sleep(5 + random.int(20));
+                await fault(i, 2);
+                if (scenario === 'farEndHangsUpOnHold') {
+                    await soak.up();
+                    const held = await soak.tab?.request('hold', {});
+                    if (held?.type !== 'result') soak.counts.stepsRefused += 1;
+                    await sleep(5 + random.int(10));
+                }
+                if (scenario === 'agentHangsUp') step(() => sim.hangup(DEVICE, callID));
+                else step(() => sim.hangup(from, callID));
+            }
+            await sleep(5 + random.int(10));
+            await fault(i, 3);
+        }
+        await soak.up();
+
+        // Every call wrapped up (the last ones are still in their 1 s wrap-up), then every Task sent
+        // (skipping backoff) with Salesforce healthy again.
+        sf.faults.clear();
+        const liveOrWrapUp = async (): Promise<{ state: string; callId: string }[]> => {
+            const result = (await soak.tab?.ok('snapshot')) as
+                { snapshot: { calls: { state: string; callId: string }[] } } | undefined;
+            return result?.snapshot.calls ?? [];
+        };
+        await until(async () => (await liveOrWrapUp()).length === 0, 'every call wrapped up');
+        await until(
+            async () => {
+                await soak.ask('retry');
+                const { counts } = await soak.ask<{ counts: Record<string, number> }>('outbox');
+                return (counts['pending'] ?? 0) === 0 && (counts['failed'] ?? 0) === 0;
+            },
+            'the outbox drained',
+            120_000
+        );
+
+        const tasks = sf.tasks();
+        const perCall = new Map<string, number>();
+        for (const task of tasks) {
+            const callObject = String(task['CallObject']);
+            perCall.set(callObject, (perCall.get(callObject) ?? 0) + 1);
+        }
+        const lost = callIds.filter((id) => !perCall.has(id));
+        const duplicated = callIds.filter((id) => (perCall.get(id) ?? 0) > 1);
+        const keys = new Set(tasks.map((task) => String(task['Cti_Call_Key__c'])));
+        // Live or in wrap-up long after the last call ended: stuck.
+        const stuckAtGateway = await liveOrWrapUp();
+        const stuckAtPbx = sim.calls();
+
+        const report = {
+            ...soak.counts,
+            tasks: tasks.length,
+            lost: lost.length,
+            duplicated: duplicated.length,
+            stuckAtGateway: stuckAtGateway.length,
+            stuckAtPbx: stuckAtPbx.length
+        };
+        t.diagnostic(`soak: ${JSON.stringify(report)}`);
+        if (process.env['SOAK_DEBUG'] !== undefined)
+            process.stderr.write(
+                `lost: ${lost.map((id) => callIds.indexOf(id)).join(',')}\n${JSON.stringify(await soak.ask('outbox'))}\n`
+            );
+        if (process.env['SOAK_REPORT'] !== undefined)
+            process.stdout.write(`SOAK ${JSON.stringify(report)}\n`);
+
+        assert.deepEqual(lost, [], 'lost Tasks');
+        assert.deepEqual(duplicated, [], 'duplicated Tasks');
+        assert.equal(tasks.length, CALLS);
+        assert.equal(keys.size, tasks.length, 'one Cti_Call_Key__c per Task');
+        assert.deepEqual(stuckAtGateway, []);
+        assert.deepEqual(stuckAtPbx, []);
+        // Every fault reached the agent: CTI drops as a CTI link that is not up, Salesforce trouble as a
+        // degraded link or a request for a fresh session, a kill as a dropped connection.
+        if (soak.counts.faults.ctiDrop > 0) assert.ok(soak.counts.seen.ctiNotUp > 0);
+        if (soak.counts.faults.sfExpired > 0) assert.ok(soak.counts.seen.sessionNeeded > 0);
+        assert.ok(soak.counts.seen.tabDisconnected >= soak.counts.faults.kill);
+    });
+});
