@@ -4,7 +4,8 @@
  * each run in their own process. For each rate, the relay and then the gateway get the same call events
  * (Delivered / Established / ConnectionCleared at one monitored device each) for a fixed time; latency is from
  * the simulator's socket.write to the client's `message` event. Backlog: events sent but not yet received when
- * sending stops, and how long they took to arrive.
+ * sending stops, and how long they took to arrive. The tab wraps up every call when it ends, as an agent does
+ * (WRAP_UP=auto leaves that to the gateway's 1 s timer, so that ~rate/3 calls sit in wrap-up at once).
  *
  *     cd gateway && npx tsx bench/event-path.bench.ts [--seconds 10] [--rates 100,1000,5000]
  */
@@ -12,6 +13,8 @@ import { CallCycle, drive, GATEWAY_DEVICE, RELAY_DEVICE, startRig, type Rig } fr
 import { machine, ms, sleep, summarize, table, numberArg, type Summary } from './support/stats.js';
 
 const SECONDS = numberArg('seconds', 10);
+/** Leave wrap-up to the gateway's 1 s timer instead of the tab's wrapUp request (many calls in wrap-up). */
+const AUTO_WRAP_UP = process.env['WRAP_UP'] === 'auto';
 const ratesArg = process.argv.indexOf('--rates');
 const RATES = ratesArg === -1 ? [100, 1000, 5000] : (process.argv[ratesArg + 1] ?? '').split(',').map(Number);
 
@@ -53,6 +56,9 @@ export function gatewayArm(rig: Rig, tab: Awaited<ReturnType<Rig['tab']>>) {
         tab.onFrame = (frame, at) => {
             const call = frame.event?.call;
             if (frame.type !== 'event' || call === undefined || frame.event === undefined) return;
+            // The agent wraps each call up as it ends (WRAP_UP=auto leaves it to the 1 s wrap-up timer).
+            if (frame.event.type === 'call.cleared' && !AUTO_WRAP_UP)
+                tab.socket.send(JSON.stringify({ v: 1, id: `w${call.id}`, type: 'wrapUp', callId: call.id }));
             const sent = rig.clock.sent.get(link);
             const key = `${call.callId}|${frame.event.type}`;
             const t0 = sent?.get(key);
@@ -123,7 +129,7 @@ async function main(): Promise<void> {
         }
         const { rss } = await rig.gateway.rss();
         process.stdout.write(
-            `Event path, ${SECONDS} s per rate and path; latency in ms; ${machine()}\n\n${table(
+            `Event path, ${SECONDS} s per rate and path, wrap-up ${AUTO_WRAP_UP ? 'by the 1 s timer' : 'by the tab'}; latency in ms; ${machine()}\n\n${table(
                 ['rate / path', 'events', 'p50', 'p99', 'p99.9', 'max', 'backlog at stop', 'drain ms'],
                 rows
             )}\n\ngateway RSS after the run: ${(rss / 2 ** 20).toFixed(1)} MiB\n`

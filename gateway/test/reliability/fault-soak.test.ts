@@ -6,7 +6,7 @@
  * exactly one Task per call (read from the stand-in's Task store by CallObject = the PBX callID, and
  * Cti_Call_Key__c unique), no call left in a non-final state at the PBX or the gateway, and every fault seen
  * by the agent's tab. Default 60 calls (part of npm test); SOAK_CALLS=10000 for the long run
- * (`npm run bench:soak`). It prints its counts.
+ * (`npm run bench:soak`, fewer faults per call and ten kills). It prints its counts.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -196,9 +196,12 @@ describe('fault soak', () => {
         await soak.start();
         const callIds: string[] = [];
         // Kills at fixed points so that even the short default run has them; other faults at random.
+        const kills = process.env['SOAK_KILLS'] === undefined ? 2 : Number(process.env['SOAK_KILLS']);
         const killAt = new Set(
-            process.env['SOAK_KILLS'] === '0' ? [] : [Math.floor(CALLS / 3), Math.floor((2 * CALLS) / 3)]
+            Array.from({ length: kills }, (_, k) => Math.floor(((k + 1) * CALLS) / (kills + 1)))
         );
+        /** Chance in percent of a fault after each step of a call. */
+        const faultPct = Number(process.env['SOAK_FAULT_PCT'] ?? '12');
 
         const fault = async (i: number, step: number): Promise<void> => {
             const roll = random.int(100);
@@ -207,7 +210,7 @@ describe('fault soak', () => {
                 await soak.kill();
                 return;
             }
-            if (roll >= 12) return;
+            if (roll >= faultPct) return;
             const kind = (['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired'] as const)[roll % 4] ?? 'ctiDrop';
             const only = process.env['SOAK_FAULTS'];
             if (only !== undefined && !only.split(',').includes(kind)) return;
