@@ -211,7 +211,8 @@ describe('fault soak', () => {
                 return;
             }
             if (roll >= faultPct) return;
-            const kind = (['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired'] as const)[roll % 4] ?? 'ctiDrop';
+            const kind =
+                (['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired'] as const)[random.int(4)] ?? 'ctiDrop';
             const only = process.env['SOAK_FAULTS'];
             if (only !== undefined && !only.split(',').includes(kind)) return;
             soak.counts.faults[kind] += 1;
