@@ -12,7 +12,8 @@
  * cannot stall the outbox.
  * The external id value is URL-encoded here (jsforce puts it in the path as is).
  */
-import jsforce from 'jsforce';
+import { createRequire } from 'node:module';
+import type jsforceModule from 'jsforce';
 import type { Connection } from 'jsforce';
 import { ErrorCodes, SalesforceError } from '../errors.js';
 import {
@@ -57,6 +58,19 @@ function checkVersion(version: string): string {
         );
     }
     return version;
+}
+
+const require = createRequire(import.meta.url);
+let jsforceLoaded: typeof jsforceModule | undefined;
+
+/**
+ * jsforce, loaded on first use: it is the heaviest module of the gateway (≈ 400 ms of start-up and ≈ 25 MiB
+ * of RSS, see docs/performance.md), and a gateway whose Salesforce session comes from the softphone page
+ * (or that logs no calls) does not need it until then.
+ */
+export function jsforce(): typeof jsforceModule {
+    jsforceLoaded ??= require('jsforce') as typeof jsforceModule;
+    return jsforceLoaded;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -236,7 +250,7 @@ export interface SessionAuthOptions {
 export async function sessionAuth(
     options: SessionAuthOptions
 ): Promise<{ client: JsforceSalesforceClient; identity: SalesforceIdentity }> {
-    const connection = new jsforce.Connection({
+    const connection = new (jsforce().Connection)({
         instanceUrl: options.instanceUrl,
         accessToken: options.sessionId,
         version: checkVersion(options.apiVersion ?? DEFAULT_API_VERSION)
@@ -261,7 +275,7 @@ export interface OAuthClientOptions {
 
 /** A client on an External Client App refresh token; jsforce refreshes the access token by itself. */
 export function oauthClient(options: OAuthClientOptions): JsforceSalesforceClient {
-    const connection = new jsforce.Connection({
+    const connection = new (jsforce().Connection)({
         instanceUrl: options.instanceUrl,
         oauth2: { clientId: options.clientId, loginUrl: options.loginUrl ?? options.instanceUrl },
         refreshToken: options.refreshToken,

@@ -10,10 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import jsforce from 'jsforce';
+import type jsforceModule from 'jsforce';
 import { ErrorCodes, SalesforceError } from '../errors.js';
 import { configDir, TOKEN_FILE } from './config-dir.js';
-import { oauthClient, type JsforceSalesforceClient } from './jsforce-client.js';
+import { jsforce, oauthClient, type JsforceSalesforceClient } from './jsforce-client.js';
 
 export const OAUTH_SCOPES = 'api refresh_token';
 export const DEFAULT_CLIENT_ID_ENV = 'SWITCHBOARD_SF_CLIENT_ID';
@@ -90,11 +90,11 @@ export interface CallbackResult {
 export class PendingLogin {
     readonly state = randomBytes(16).toString('base64url');
     readonly authorizeUrl: string;
-    private readonly oauth2: InstanceType<typeof jsforce.OAuth2>;
+    private readonly oauth2: InstanceType<typeof jsforceModule.OAuth2>;
     private done = false;
 
     constructor(private readonly options: PendingLoginOptions) {
-        this.oauth2 = new jsforce.OAuth2({
+        this.oauth2 = new (jsforce().OAuth2)({
             loginUrl: options.instanceUrl,
             clientId: options.clientId,
             redirectUri: options.redirectUri,
