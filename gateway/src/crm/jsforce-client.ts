@@ -64,7 +64,7 @@ const require = createRequire(import.meta.url);
 let jsforceLoaded: typeof jsforceModule | undefined;
 
 /**
- * jsforce, loaded on first use: it is the heaviest module of the gateway (≈ 400 ms of start-up and ≈ 25 MiB
+ * jsforce, loaded on first use: it is the heaviest module of the gateway (≈ 400 ms of start-up and ≈ 14 MiB
  * of RSS, see docs/performance.md), and a gateway whose Salesforce session comes from the softphone page
  * (or that logs no calls) does not need it until then.
  */
