@@ -8,20 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type FrameLocator, type Page } from 'playwright-core';
 import { demoSeed } from '../sfstandin/index.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 import { REPO_ROOT } from './lwc-build.js';
 import { DEMO_AGENT, startDemo } from './stack.js';
 
 const OUT = join(REPO_ROOT, 'docs', 'images');
-const ARGS = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run'
-];
 
 async function panel(page: Page, name: string): Promise<void> {
     await page.waitForTimeout(300); // let the last render and the font settle before the picture
@@ -58,7 +49,7 @@ async function main(): Promise<void> {
     await mkdir(OUT, { recursive: true });
     const dir = await mkdtemp(join(tmpdir(), 'switchboard-screenshots-'));
     const demo = await startDemo({ dir, ports: { cti: 0, control: 0, console: 0, gateway: 0 } });
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     try {
         const context = await browser.newContext({
             ignoreHTTPSErrors: true,

@@ -16,25 +16,11 @@ import { after, describe, it, type TestContext } from 'node:test';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 import type { CstaMessage } from '../../src/csta/codec/index.js';
 import { CA_FILE, CA_KEY_FILE, CERT_FILE, KEY_FILE, ensureCertificates } from '../../src/edge/certs.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/demo/chromium.js';
 import { DEMO_AGENT, startDemo, type Demo } from '../../src/demo/stack.js';
 
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--disable-default-apps',
-    '--disable-extensions',
-    '--no-first-run',
-    '--no-default-browser-check',
-    '--metrics-recording-only',
-    '--disable-domain-reliability',
-    '--disable-client-side-phishing-detection'
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
+
 /** How long a wait for a state may take before the test fails (a hang, not a speed check). */
 export const WAIT_MS = 20_000;
 
