@@ -5,11 +5,18 @@
  *
  *     node --import tsx bench/support/gateway-child.ts <ctiPort> <dir> [wrapUpSeconds]
  */
-import { demoConfig, parseConfig } from '../../src/config/index.js';
-import { memoryConfigStore } from '../../src/edge/config-store.js';
-import { startGateway } from '../../src/edge/gateway.js';
-import { silentLogger } from '../../src/log.js';
+import type * as ConfigModule from '../../src/config/index.js';
+import type * as ConfigStoreModule from '../../src/edge/config-store.js';
+import type * as GatewayModule from '../../src/edge/gateway.js';
+import type * as LogModule from '../../src/log.js';
 import { ORIGIN } from './origin.js';
+
+// BENCH_DIST=1: the compiled gateway (npm run build) instead of the TypeScript sources through tsx.
+const root = process.env['BENCH_DIST'] === '1' ? '../../dist' : '../../src';
+const { demoConfig, parseConfig } = (await import(`${root}/config/index.js`)) as typeof ConfigModule;
+const { memoryConfigStore } = (await import(`${root}/edge/config-store.js`)) as typeof ConfigStoreModule;
+const { startGateway } = (await import(`${root}/edge/gateway.js`)) as typeof GatewayModule;
+const { silentLogger } = (await import(`${root}/log.js`)) as typeof LogModule;
 
 const [ctiPort, dir, wrapUp] = process.argv.slice(2);
 if (ctiPort === undefined || dir === undefined) throw new Error('usage: gateway-child <ctiPort> <dir>');
