@@ -1,31 +1,6 @@
 import assert from 'node:assert/strict';
-import { it, type TestContext } from 'node:test';
-import {
-    browserSuite,
-    callState,
-    login,
-    openConsole,
-    openPhonePanel,
-    startStack,
-    until,
-    type Console,
-    type Stack
-} from './harness.js';
-
-const CALLER = '+14155550101';
-
-/** A logged-in softphone on a connected inbound call. */
-async function onCall(t: TestContext): Promise<{ stack: Stack; c: Console }> {
-    const stack = await startStack(t);
-    const c = await openConsole(t, stack);
-    await openPhonePanel(c);
-    await login(c);
-    stack.demo.simulator.placeInboundCall({ from: CALLER, to: '4001' });
-    await callState(c, 'Incoming call');
-    await c.phone.locator('[data-action="answer"]').click();
-    await callState(c, 'Connected');
-    return { stack, c };
-}
+import { it } from 'node:test';
+import { browserSuite, onCall, callState, until, type Console, type Stack } from './harness.js';
 
 function stateAt(stack: Stack, device: string): string[] {
     return stack

@@ -219,3 +219,16 @@ export async function httpsGet(stack: Stack, url: string): Promise<string> {
             .on('error', reject);
     });
 }
+
+/** A logged-in softphone on a connected inbound call from `caller` (Jane Doe by default). */
+export async function onCall(t: TestContext, caller = '+14155550101'): Promise<{ stack: Stack; c: Console }> {
+    const stack = await startStack(t);
+    const c = await openConsole(t, stack);
+    await openPhonePanel(c);
+    await login(c);
+    stack.demo.simulator.placeInboundCall({ from: caller, to: '4001' });
+    await callState(c, 'Incoming call');
+    await c.phone.locator('[data-action="answer"]').click();
+    await callState(c, 'Connected');
+    return { stack, c };
+}

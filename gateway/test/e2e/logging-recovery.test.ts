@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { it, type TestContext } from 'node:test';
+import { it } from 'node:test';
 import { demoSeed } from '../../src/sfstandin/index.js';
 import {
     browserSuite,
+    login,
+    onCall,
     callState,
     httpsGet,
-    login,
     openConsole,
     openPhonePanel,
     startStack,
@@ -13,20 +14,6 @@ import {
     type Console,
     type Stack
 } from './harness.js';
-
-const CALLER = '+14155550101';
-
-async function onCall(t: TestContext): Promise<{ stack: Stack; c: Console }> {
-    const stack = await startStack(t);
-    const c = await openConsole(t, stack);
-    await openPhonePanel(c);
-    await login(c);
-    stack.demo.simulator.placeInboundCall({ from: CALLER, to: '4001' });
-    await callState(c, 'Incoming call');
-    await c.phone.locator('[data-action="answer"]').click();
-    await callState(c, 'Connected');
-    return { stack, c };
-}
 
 /** Types notes on the live call and waits until the gateway holds them. */
 async function typeNotes(stack: Stack, c: Console, text: string): Promise<void> {
