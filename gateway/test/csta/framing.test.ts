@@ -11,25 +11,10 @@ import {
     type Frame
 } from '../../src/csta/framing.js';
 import { CstaFramingError, ErrorCodes } from '../../src/errors.js';
+import { decodeInChunks } from '../helpers/chunks.js';
 
 const xml = (root: string, body = ''): string =>
     `<?xml version="1.0" encoding="UTF-8"?><${root}>${body}</${root}>`;
-
-/** Pushes `stream` in the given chunk sizes (cycling) and returns every frame and error. */
-function decodeInChunks(decoder: FrameDecoder, stream: Buffer, sizes: number[]) {
-    const frames: Frame[] = [];
-    const errors: CstaFramingError[] = [];
-    let at = 0;
-    let i = 0;
-    while (at < stream.length) {
-        const size = Math.max(1, sizes[i++ % sizes.length] ?? 1);
-        const result = decoder.push(stream.subarray(at, at + size));
-        frames.push(...result.frames);
-        errors.push(...result.errors);
-        at += size;
-    }
-    return { frames, errors };
-}
 
 const simplified = (frames: Frame[]) =>
     frames.map((f) => ({ invokeId: f.invokeId, xml: f.payload.toString('utf8') }));

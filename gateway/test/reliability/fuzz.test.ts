@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { decodeMessage } from '../../src/csta/codec/index.js';
-import { encodeFrame, FrameDecoder, HEADER_LENGTH, type Frame } from '../../src/csta/framing.js';
+import { encodeFrame, FrameDecoder, HEADER_LENGTH } from '../../src/csta/framing.js';
 import { ErrorCodes, GatewayError } from '../../src/errors.js';
 import { harness } from '../helpers/session-harness.js';
+import { decodeInChunks } from '../helpers/chunks.js';
 
 const ED4 = 'http://www.ecma-international.org/standards/ecma-323/csta/ed4';
 
@@ -80,21 +81,6 @@ function decodesOrRefuses(payload: Buffer | string): 'decoded' | 'refused' {
         assert.equal(error.code, ErrorCodes.CSTA_DECODE);
         return 'refused';
     }
-}
-
-function pushAll(decoder: FrameDecoder, stream: Buffer, sizes: number[]) {
-    const frames: Frame[] = [];
-    const errors: GatewayError[] = [];
-    let at = 0;
-    let i = 0;
-    while (at < stream.length) {
-        const size = Math.max(1, sizes[i++ % sizes.length] ?? 1);
-        const result = decoder.push(stream.subarray(at, at + size));
-        frames.push(...result.frames);
-        errors.push(...result.errors);
-        at += size;
-    }
-    return { frames, errors };
 }
 
 describe('codec fuzzing', () => {
@@ -181,7 +167,7 @@ describe('framing fuzzing', () => {
                 fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1 }),
                 (count, sizes) => {
                     const stream = Buffer.concat(Array.from({ length: count }, (_, i) => frameOf(i)));
-                    const { frames, errors } = pushAll(new FrameDecoder(), stream, sizes);
+                    const { frames, errors } = decodeInChunks(new FrameDecoder(), stream, sizes);
                     assert.equal(errors.length, 0);
                     assert.deepEqual(
                         frames.map((f) => f.invokeId),
@@ -200,7 +186,7 @@ describe('framing fuzzing', () => {
                 fc.array(fc.integer({ min: 1, max: 512 }), { minLength: 1 }),
                 (bytes, sizes) => {
                     const decoder = new FrameDecoder({ onError: 'reset' });
-                    const { errors } = pushAll(decoder, Buffer.from(bytes), sizes);
+                    const { errors } = decodeInChunks(decoder, Buffer.from(bytes), sizes);
                     for (const error of errors) assert.equal(error.code, ErrorCodes.CSTA_FRAMING);
                     decoder.reset();
                     const after = decoder.push(frameOf(3));
@@ -217,7 +203,7 @@ describe('framing fuzzing', () => {
             fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), (bytes) => {
                 const decoder = new FrameDecoder({ onError: 'resync' });
                 const stream = Buffer.concat([frameOf(1), Buffer.from(bytes), frameOf(2), frameOf(3)]);
-                const { frames, errors } = pushAll(decoder, stream, [64]);
+                const { frames, errors } = decodeInChunks(decoder, stream, [64]);
                 for (const error of errors) assert.equal(error.code, ErrorCodes.CSTA_FRAMING);
                 // The last good frame is always found again, whatever the garbage was.
                 assert.equal(frames.at(-1)?.invokeId, 4);
