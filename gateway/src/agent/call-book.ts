@@ -18,7 +18,15 @@ function callIdsOf(call: Call): string[] {
 export class CallBook {
     private readonly records = new Map<string, CallRecord>();
     private readonly phases = new Map<string, Phase>();
+    /** The records of each phase, in the order they entered it: reading one phase never walks the others. */
+    private readonly byPhase: Record<Phase, Map<string, CallRecord>> = {
+        live: new Map(),
+        wrapUp: new Map(),
+        recent: new Map()
+    };
     private readonly byCallId = new Map<string, string>();
+    /** Every PBX callID each record was known by (to forget them with it). */
+    private readonly callIdsOfRecord = new Map<string, Set<string>>();
     /** Live calls of the journal not seen again yet, with the device they were at. */
     private orphans: JournalEntry[] = [];
 
@@ -33,7 +41,7 @@ export class CallBook {
     }
 
     inPhase(phase: Phase): CallRecord[] {
-        return [...this.records.values()].filter((record) => this.phases.get(record.id) === phase);
+        return [...this.byPhase[phase].values()];
     }
 
     phaseOf(record: CallRecord): Phase | undefined {
@@ -100,7 +108,7 @@ export class CallBook {
 
     /** The PBX gave the call a new callID. */
     alias(callID: string, record: CallRecord): void {
-        this.byCallId.set(callID, record.id);
+        this.index(callID, record.id);
     }
 
     /** Wrapped up: to the end of the recent list; older than `since` or beyond `limit` is forgotten. */
@@ -122,14 +130,16 @@ export class CallBook {
         return peer !== undefined && this.phases.get(peer.id) === 'live' ? peer : undefined;
     }
 
-    /** Writes the book (and the orphans still waiting) to the journal. */
+    /** Writes the book (and the orphans still waiting) to the journal, when the journal next writes. */
     persist(device: string): void {
-        const entries: JournalEntry[] = [...this.records.values()].map((record) => ({
-            device,
-            record,
-            phase: this.phases.get(record.id) ?? 'live'
-        }));
-        this.journal.save([...entries, ...this.orphans]);
+        this.journal.save(() => [
+            ...[...this.records.values()].map((record) => ({
+                device,
+                record,
+                phase: this.phases.get(record.id) ?? 'live'
+            })),
+            ...this.orphans
+        ]);
     }
 
     flush(): void {
@@ -137,14 +147,29 @@ export class CallBook {
     }
 
     private put(record: CallRecord, phase: Phase): void {
+        const before = this.phases.get(record.id);
+        if (before !== undefined && before !== phase) this.byPhase[before].delete(record.id);
+        this.byPhase[phase].set(record.id, record);
         this.records.set(record.id, record);
         this.phases.set(record.id, phase);
-        for (const callID of callIdsOf(record.call)) this.byCallId.set(callID, record.id);
+        for (const callID of callIdsOf(record.call)) this.index(callID, record.id);
+    }
+
+    private index(callID: string, id: string): void {
+        this.byCallId.set(callID, id);
+        let ids = this.callIdsOfRecord.get(id);
+        if (ids === undefined) this.callIdsOfRecord.set(id, (ids = new Set()));
+        ids.add(callID);
     }
 
     private forget(record: CallRecord): void {
+        const phase = this.phases.get(record.id);
+        if (phase !== undefined) this.byPhase[phase].delete(record.id);
         this.records.delete(record.id);
         this.phases.delete(record.id);
-        for (const [callID, id] of this.byCallId) if (id === record.id) this.byCallId.delete(callID);
+        for (const callID of this.callIdsOfRecord.get(record.id) ?? []) {
+            if (this.byCallId.get(callID) === record.id) this.byCallId.delete(callID);
+        }
+        this.callIdsOfRecord.delete(record.id);
     }
 }

@@ -21,8 +21,11 @@ export interface JournalEntry {
 
 export interface CallJournal {
     load(): JournalEntry[];
-    /** The records to keep now (replaces what was kept). */
-    save(entries: readonly JournalEntry[]): void;
+    /**
+     * The records changed: `read` gives the records to keep (replacing what was kept). A journal may call it
+     * later, when it writes, so a change costs nothing until then.
+     */
+    save(read: () => readonly JournalEntry[]): void;
     /** Writes what is pending at once. */
     flush(): void;
 }
@@ -32,8 +35,8 @@ export function memoryJournal(): CallJournal & { entries: JournalEntry[] } {
     const journal = {
         entries: [] as JournalEntry[],
         load: () => structuredClone(journal.entries),
-        save: (entries: readonly JournalEntry[]) => {
-            journal.entries = structuredClone([...entries]);
+        save: (read: () => readonly JournalEntry[]) => {
+            journal.entries = structuredClone([...read()]);
         },
         flush: () => undefined
     };
@@ -47,16 +50,17 @@ interface JournalFile {
 
 export function fileJournal(path: string, options: { delayMs?: number; logger?: Logger } = {}): CallJournal {
     const delayMs = options.delayMs ?? 200;
-    let pending: readonly JournalEntry[] | undefined;
+    let pending: (() => readonly JournalEntry[]) | undefined;
     let timer: NodeJS.Timeout | undefined;
 
     const write = (): void => {
         if (timer !== undefined) clearTimeout(timer);
         timer = undefined;
         if (pending === undefined) return;
-        const body: JournalFile = { version: 1, entries: [...pending] };
+        const read = pending;
         pending = undefined;
         try {
+            const body: JournalFile = { version: 1, entries: [...read()] };
             mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
             const temp = `${path}.${process.pid}.tmp`;
             writeFileSync(temp, JSON.stringify(body), { mode: 0o600 });
@@ -83,11 +87,11 @@ export function fileJournal(path: string, options: { delayMs?: number; logger?: 
                 return [];
             }
         },
-        save(entries) {
-            // Serialized when the timer fires, not here: a deep copy on every change cost O(calls) per CSTA
-            // event and capped the gateway near 300 events/s. The write sees the state between two turns of
-            // the event loop, which is at least as new as the one saved.
-            pending = entries;
+        save(read) {
+            // Read and serialized when the timer fires, not here: a deep copy on every change cost O(calls) per
+            // CSTA event and capped the gateway near 300 events/s. The write sees the state between two turns
+            // of the event loop, which is at least as new as the one saved.
+            pending = read;
             timer ??= setTimeout(write, delayMs);
             timer.unref();
         },

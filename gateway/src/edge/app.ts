@@ -9,7 +9,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { AgentService, EventFrame } from '../agent/index.js';
 import type { Logger } from '../log.js';
-import { Connection, CLOSE, type ConnectionLimits } from './connection.js';
+import { Connection, CLOSE, eventText, type ConnectionLimits } from './connection.js';
 import { Metrics } from './metrics.js';
 import type { PairingStore } from './pairing.js';
 import { RecentErrors } from './recent-errors.js';
@@ -91,8 +91,11 @@ export async function buildEdge(options: EdgeOptions): Promise<Edge> {
     });
 
     const recentErrors = new RecentErrors();
-    const onEvent = (frame: Parameters<Connection['event']>[0]): void => {
-        for (const connection of ready) connection.event(frame);
+    const onEvent = (frame: EventFrame): void => {
+        if (ready.size > 0) {
+            const text = eventText(frame);
+            for (const connection of ready) connection.event(text);
+        }
         noteProblem(recentErrors, frame.event);
     };
     const onResync = (): void => {

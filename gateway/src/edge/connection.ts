@@ -122,10 +122,10 @@ export class Connection {
         for (const timer of this.timers) timer.unref();
     }
 
-    /** Sends one agent event (when paired). */
-    event(frame: EventFrame): void {
+    /** Sends one agent event (when paired), serialized once for every tab by `eventText`. */
+    event(text: string): void {
         if (!this.paired) return;
-        this.send({ v: PROTOCOL_VERSION, type: 'event', seq: frame.seq, at: frame.at, event: frame.event });
+        this.sendText(text);
     }
 
     /** Sends the whole state (after pairing, after a CTI recovery). */
@@ -284,6 +284,10 @@ export class Connection {
     }
 
     private send(message: ServerMessage): void {
+        this.sendText(JSON.stringify(message));
+    }
+
+    private sendText(text: string): void {
         if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
         const limit = this.context.limits.maxBufferedBytes ?? 4 * 1024 * 1024;
         if (this.socket.bufferedAmount > limit) {
@@ -294,7 +298,7 @@ export class Connection {
             return;
         }
         this.context.metrics.framesOut += 1;
-        this.socket.send(JSON.stringify(message));
+        this.socket.send(text);
     }
 
     private dispose(): void {
@@ -303,6 +307,18 @@ export class Connection {
         for (const timer of this.timers) clearTimeout(timer);
         this.context.onClose(this);
     }
+}
+
+/** The `event` frame for one agent event, as every tab receives it. */
+export function eventText(frame: EventFrame): string {
+    const message: ServerMessage = {
+        v: PROTOCOL_VERSION,
+        type: 'event',
+        seq: frame.seq,
+        at: frame.at,
+        event: frame.event
+    };
+    return JSON.stringify(message);
 }
 
 function idOf(raw: unknown): string | null {
