@@ -5,13 +5,13 @@
  *
  * The CA carries a critical nameConstraints extension that permits only `localhost` and the loopback
  * addresses, so even a stolen CA key cannot mint a certificate that the browser would accept for another site.
- * Keys are generated with node:crypto (native and fast); node-forge builds and signs the certificates.
+ * Keys are generated with node:crypto (native and fast); node-forge builds and signs the certificates
+ * (cert-issue.ts), loaded only when a certificate is made: a gateway that starts with valid ones never loads it.
  */
-import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import forge from 'node-forge';
 import { ensureConfigDir } from '../config/dir.js';
 import { isNotFound, restrictMode, SECRET_FILE_MODE, writeFileAtomic } from '../config/files.js';
 
@@ -20,13 +20,13 @@ export const CA_KEY_FILE = 'ca-key.pem';
 export const CERT_FILE = 'gateway.pem';
 export const KEY_FILE = 'gateway-key.pem';
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 export const CA_VALIDITY_DAYS = 3650;
 export const LEAF_VALIDITY_DAYS = 825;
 /** A certificate that expires within this many days is renewed. */
 export const RENEW_BEFORE_DAYS = 30;
 /** Tolerance for clocks that are slightly behind. */
-const BACKDATE_MS = 60 * 60 * 1000;
+export const BACKDATE_MS = 60 * 60 * 1000;
 const PUBLIC_FILE_MODE = 0o644;
 
 export const LEAF_DNS_NAMES = ['localhost'];
@@ -60,108 +60,9 @@ export interface GatewayCertificates {
     certExpires: Date;
 }
 
-interface Pem {
+export interface Pem {
     cert: string;
     key: string;
-}
-
-function serialNumber(): string {
-    const bytes = randomBytes(16);
-    bytes[0] = (bytes[0] ?? 0) & 0x7f; // positive INTEGER
-    return bytes.toString('hex');
-}
-
-function newKeyPair(modulusLength: number): { forgeKey: forge.pki.rsa.PrivateKey; pem: string } {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength });
-    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    return { forgeKey: forge.pki.privateKeyFromPem(pem), pem };
-}
-
-function publicKeyOf(key: forge.pki.rsa.PrivateKey): forge.pki.rsa.PublicKey {
-    return forge.pki.setRsaPublicKey(key.n, key.e);
-}
-
-function validity(cert: forge.pki.Certificate, now: Date, days: number): void {
-    cert.validity.notBefore = new Date(now.getTime() - BACKDATE_MS);
-    cert.validity.notAfter = new Date(now.getTime() - BACKDATE_MS + days * DAY_MS);
-}
-
-/** nameConstraints: permitted dNSName localhost, iPAddress 127.0.0.1/32 and ::1/128 (RFC 5280 §4.2.1.10). */
-/** A context-specific tag number; forge types tags as its UNIVERSAL `Type` enum. */
-function contextTag(tag: number): forge.asn1.Type {
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- context-specific tags are plain numbers
-    return tag;
-}
-
-function loopbackNameConstraints(): forge.asn1.Asn1 {
-    const { asn1 } = forge;
-    const subtree = (tag: number, value: string) =>
-        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-            asn1.create(asn1.Class.CONTEXT_SPECIFIC, contextTag(tag), false, value)
-        ]);
-    const bytes = (data: number[]) => String.fromCharCode(...data);
-    const v4 = bytes([127, 0, 0, 1, 255, 255, 255, 255]);
-    const v6 = bytes([...new Array<number>(15).fill(0), 1, ...new Array<number>(16).fill(255)]);
-    return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-        asn1.create(asn1.Class.CONTEXT_SPECIFIC, contextTag(0), true, [
-            ...LEAF_DNS_NAMES.map((name) => subtree(2, name)),
-            subtree(7, v4),
-            subtree(7, v6)
-        ])
-    ]);
-}
-
-export function createCa(options: { now: Date; hostname: string }): Pem {
-    const { forgeKey, pem } = newKeyPair(3072);
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = publicKeyOf(forgeKey);
-    cert.serialNumber = serialNumber();
-    validity(cert, options.now, CA_VALIDITY_DAYS);
-    const name = [
-        { name: 'commonName', value: `Switchboard CTI local CA ${options.hostname}` },
-        { name: 'organizationName', value: 'Switchboard CTI' }
-    ];
-    cert.setSubject(name);
-    cert.setIssuer(name);
-    cert.setExtensions([
-        { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
-        { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-        { name: 'subjectKeyIdentifier' },
-        { id: '2.5.29.30', name: 'nameConstraints', critical: true, value: loopbackNameConstraints() }
-    ]);
-    cert.sign(forgeKey, forge.md.sha256.create());
-    return { cert: forge.pki.certificateToPem(cert), key: pem };
-}
-
-export function issueLeaf(ca: Pem, options: { now: Date }): Pem {
-    const caCert = forge.pki.certificateFromPem(ca.cert);
-    const caKey = forge.pki.privateKeyFromPem(ca.key);
-    const { forgeKey, pem } = newKeyPair(2048);
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = publicKeyOf(forgeKey);
-    cert.serialNumber = serialNumber();
-    validity(cert, options.now, LEAF_VALIDITY_DAYS);
-    cert.setSubject([
-        { name: 'commonName', value: 'localhost' },
-        { name: 'organizationName', value: 'Switchboard CTI' }
-    ]);
-    cert.setIssuer(caCert.subject.attributes);
-    cert.setExtensions([
-        { name: 'basicConstraints', cA: false, critical: true },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        {
-            name: 'subjectAltName',
-            altNames: [
-                ...LEAF_DNS_NAMES.map((value) => ({ type: 2, value })),
-                ...LEAF_IPS.map((ip) => ({ type: 7, ip }))
-            ]
-        },
-        { name: 'subjectKeyIdentifier' },
-        { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() }
-    ]);
-    cert.sign(caKey, forge.md.sha256.create());
-    return { cert: forge.pki.certificateToPem(cert), key: pem };
 }
 
 async function readPair(certPath: string, keyPath: string): Promise<Pem | undefined> {
@@ -236,6 +137,7 @@ export async function ensureCertificates(
     let ca = usableCa(caPem, now);
     let caCreated = false;
     if (caPem === undefined || ca === undefined) {
+        const { createCa } = await import('./cert-issue.js');
         caPem = createCa({ now, hostname: options.hostname ?? osHostname() });
         await writePair(caPath, caKeyPath, caPem);
         ca = new X509Certificate(caPem.cert);
@@ -246,6 +148,7 @@ export async function ensureCertificates(
     let leaf = usableLeaf(leafPem, ca, now);
     let leafCreated = false;
     if (leafPem === undefined || leaf === undefined) {
+        const { issueLeaf } = await import('./cert-issue.js');
         leafPem = issueLeaf(caPem, { now });
         await writePair(certPath, keyPath, leafPem);
         leaf = new X509Certificate(leafPem.cert);
