@@ -4,7 +4,8 @@
  * each run in their own process. For each rate, the relay and then the gateway get the same call events
  * (Delivered / Established / ConnectionCleared at one monitored device each) for a fixed time; latency is from
  * the simulator's socket.write to the client's `message` event. Backlog: events sent but not yet received when
- * sending stops, and how long they took to arrive. The tab wraps up every call when it ends, as an agent does
+ * sending stops, and how long they took to arrive. CPU µs/event: the gateway's (or relay's) own CPU time over the
+ * phase, divided by the events sent — the cost that decides how close to a core the path runs. The tab wraps up every call when it ends, as an agent does
  * (WRAP_UP=auto leaves that to the gateway's 1 s timer, so that ~rate/3 calls sit in wrap-up at once).
  *
  *     cd gateway && npx tsx bench/event-path.bench.ts [--seconds 10] [--rates 100,1000,5000]
@@ -23,6 +24,8 @@ export interface PathResult {
     sent: number;
     backlogAtStop: number;
     drainMs: number;
+    /** CPU time the process on the path (gateway or relay) spent per event, µs. */
+    cpuPerEvent: number;
 }
 
 /** Runs one measured phase: `rate` events/s for `seconds` through the gateway (or the relay). */
@@ -34,6 +37,8 @@ export async function measure(
     arm: (onSample: (latency: number) => void) => () => void
 ): Promise<PathResult> {
     const samples: number[] = [];
+    const child = path === 'gateway' ? rig.gateway : rig.relay;
+    const cpuBefore = (await child.rss()).cpuMicros;
     const disarm = arm((latency) => samples.push(latency));
     const cycle = new CallCycle(rig.sim, path === 'gateway' ? GATEWAY_DEVICE : RELAY_DEVICE);
     const sent = await drive(rate, seconds, () => {
@@ -46,7 +51,14 @@ export async function measure(
     disarm();
     // Let the last call clear and the gateway settle before the next phase.
     await sleep(300);
-    return { summary: summarize(samples), sent: sent - cycle.failures, backlogAtStop, drainMs };
+    const cpuPerEvent = ((await child.rss()).cpuMicros - cpuBefore) / Math.max(1, sent);
+    return {
+        summary: summarize(samples),
+        sent: sent - cycle.failures,
+        backlogAtStop,
+        drainMs,
+        cpuPerEvent
+    };
 }
 
 /** Time-stamps the gateway tab's call events against the simulator's send times. */
@@ -113,7 +125,8 @@ async function main(): Promise<void> {
                     ms(r.summary.p999),
                     ms(r.summary.max),
                     r.backlogAtStop,
-                    ms(r.drainMs)
+                    ms(r.drainMs),
+                    r.cpuPerEvent.toFixed(0)
                 ]);
             }
             rows.push([
@@ -124,15 +137,26 @@ async function main(): Promise<void> {
                 `${(gateway.summary.p999 / relay.summary.p999).toFixed(2)}×`,
                 '',
                 '',
-                ''
+                '',
+                `${(gateway.cpuPerEvent / relay.cpuPerEvent).toFixed(2)}×`
             ]);
         }
-        const { rss } = await rig.gateway.rss();
+        const { rss, heapUsed } = await rig.gateway.rss();
         process.stdout.write(
             `Event path, ${SECONDS} s per rate and path, wrap-up ${AUTO_WRAP_UP ? 'by the 1 s timer' : 'by the tab'}; latency in ms; ${machine()}\n\n${table(
-                ['rate / path', 'events', 'p50', 'p99', 'p99.9', 'max', 'backlog at stop', 'drain ms'],
+                [
+                    'rate / path',
+                    'events',
+                    'p50',
+                    'p99',
+                    'p99.9',
+                    'max',
+                    'backlog at stop',
+                    'drain ms',
+                    'CPU µs/event'
+                ],
                 rows
-            )}\n\ngateway RSS after the run: ${(rss / 2 ** 20).toFixed(1)} MiB\n`
+            )}\n\ngateway RSS after the run: ${(rss / 2 ** 20).toFixed(1)} MiB, heap used ${(heapUsed / 2 ** 20).toFixed(1)} MiB\n`
         );
     } finally {
         await rig.close();

@@ -6,12 +6,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
+export interface Usage {
+    rss: number;
+    heapUsed: number;
+    cpuMicros: number;
+}
+
 export interface Child {
     process: ChildProcess;
     ready: { wsUrl: string; uptimeMs?: number };
     /** From spawn to the ready line, ms (the child's own start-up included). */
     startMs: number;
-    rss(): Promise<{ rss: number; heapUsed: number }>;
+    /** Its memory, and the CPU time it has used so far (user + system, µs). */
+    rss(): Promise<Usage>;
     close(): Promise<void>;
 }
 
@@ -21,13 +28,12 @@ export async function spawnChild(kind: 'gateway' | 'relay', args: string[]): Pro
     const started = performance.now();
     // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the children: profile the gateway.
     const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a.length > 0);
-    const child = spawn(
-        process.execPath,
-        [...nodeArgs, '--import', 'tsx', here(`./${kind}-child.ts`), ...args],
-        {
-            stdio: ['ignore', 'pipe', 'inherit', 'ipc']
-        }
-    );
+    const command = [process.execPath, ...nodeArgs, '--import', 'tsx', here(`./${kind}-child.ts`), ...args];
+    // BENCH_CHILD_CPUS (e.g. "1", with the bench itself under `taskset -c 0`): the children get their own
+    // core(s), so the load generator does not take the CPU of the path it measures.
+    const cpus = process.env['BENCH_CHILD_CPUS'];
+    const [file, ...argv] = cpus === undefined ? command : ['taskset', '-c', cpus, ...command];
+    const child = spawn(file ?? process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     const ready = await new Promise<Child['ready']>((resolve, reject) => {
         let text = '';
         const onData = (chunk: Buffer): void => {
@@ -48,7 +54,7 @@ export async function spawnChild(kind: 'gateway' | 'relay', args: string[]): Pro
         ready,
         startMs,
         async rss() {
-            const answer = once(child, 'message') as Promise<[{ rss: number; heapUsed: number }]>;
+            const answer = once(child, 'message') as Promise<[Usage]>;
             child.send({ type: 'rss' });
             return (await answer)[0];
         },

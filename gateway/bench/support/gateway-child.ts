@@ -9,6 +9,7 @@ import type * as ConfigModule from '../../src/config/index.js';
 import type * as ConfigStoreModule from '../../src/edge/config-store.js';
 import type * as GatewayModule from '../../src/edge/gateway.js';
 import type * as LogModule from '../../src/log.js';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { ORIGIN } from './origin.js';
 
 // BENCH_DIST=1: the compiled gateway (npm run build) instead of the TypeScript sources through tsx.
@@ -36,11 +37,30 @@ process.stdout.write(
     `${JSON.stringify({ ready: true, wsUrl: gateway.wsUrl, uptimeMs: performance.now() })}\n`
 );
 
+// BENCH_DIAG=1: event-loop delay and GC pauses, printed to stderr when the gateway closes.
+const loopDelay = process.env['BENCH_DIAG'] === '1' ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
+const gcPauses: number[] = [];
+if (loopDelay !== undefined) {
+    loopDelay.enable();
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+    }).observe({ entryTypes: ['gc'] });
+}
+function diagnostics(): void {
+    if (loopDelay === undefined) return;
+    const big = gcPauses.filter((d) => d > 2).sort((a, b) => b - a);
+    process.stderr.write(
+        `gateway loop delay ms: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(2)} p99 ${(loopDelay.percentile(99) / 1e6).toFixed(2)} max ${(loopDelay.max / 1e6).toFixed(2)}; GC pauses ${gcPauses.length}, total ${gcPauses.reduce((a, b) => a + b, 0).toFixed(0)} ms, over 2 ms: ${big.map((d) => d.toFixed(1)).join(' ')}\n`
+    );
+}
+
 process.on('message', (message: { type?: string }) => {
     if (message.type === 'rss') {
         const { rss, heapUsed } = process.memoryUsage();
-        process.send?.({ type: 'rss', rss, heapUsed });
+        const { user, system } = process.cpuUsage();
+        process.send?.({ type: 'rss', rss, heapUsed, cpuMicros: user + system });
     } else if (message.type === 'close') {
+        diagnostics();
         void gateway.close().then(() => {
             process.exit(0);
         });

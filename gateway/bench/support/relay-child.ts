@@ -48,7 +48,8 @@ process.stdout.write(`${JSON.stringify({ ready: true, wsUrl: `wss://127.0.0.1:${
 process.on('message', (message: { type?: string }) => {
     if (message.type === 'rss') {
         const { rss, heapUsed } = process.memoryUsage();
-        process.send?.({ type: 'rss', rss, heapUsed });
+        const { user, system } = process.cpuUsage();
+        process.send?.({ type: 'rss', rss, heapUsed, cpuMicros: user + system });
     } else if (message.type === 'close') {
         wss.close();
         server.close();

@@ -500,7 +500,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         this.login_ = undefined;
         if (login !== undefined) await login.session.stop();
         this.persist();
-        this.book.flush();
+        await this.book.flush();
     }
 
     // -----------------------------------------------------------------------------------------------------

@@ -142,8 +142,8 @@ export class CallBook {
         ]);
     }
 
-    flush(): void {
-        this.journal.flush();
+    flush(): Promise<void> {
+        return this.journal.flush();
     }
 
     private put(record: CallRecord, phase: Phase): void {

@@ -133,26 +133,31 @@ export async function buildEdge(options: EdgeOptions): Promise<Edge> {
         });
         scope.get('/ws', { websocket: true }, (socket, request) => {
             metrics.connections += 1;
-            const connection = new Connection(socket, request.headers.origin ?? '', {
-                agent: options.agent,
-                pairing: options.pairing,
-                limits: options.limits,
-                metrics,
-                onError: (code, message) => {
-                    recentErrors.add({ source: 'request', code, message });
+            const connection = new Connection(
+                socket,
+                request.headers.origin ?? '',
+                {
+                    agent: options.agent,
+                    pairing: options.pairing,
+                    limits: options.limits,
+                    metrics,
+                    onError: (code, message) => {
+                        recentErrors.add({ source: 'request', code, message });
+                    },
+                    gatewayVersion: options.gatewayVersion,
+                    settingsUrl: options.settingsUrl,
+                    logger,
+                    ...(options.onSalesforceSession === undefined
+                        ? {}
+                        : { onSalesforceSession: options.onSalesforceSession }),
+                    onReady: (c) => ready.add(c),
+                    onClose: (c) => {
+                        ready.delete(c);
+                        all.delete(c);
+                    }
                 },
-                gatewayVersion: options.gatewayVersion,
-                settingsUrl: options.settingsUrl,
-                logger,
-                ...(options.onSalesforceSession === undefined
-                    ? {}
-                    : { onSalesforceSession: options.onSalesforceSession }),
-                onReady: (c) => ready.add(c),
-                onClose: (c) => {
-                    ready.delete(c);
-                    all.delete(c);
-                }
-            });
+                request.raw.socket
+            );
             all.add(connection);
         });
         done();
