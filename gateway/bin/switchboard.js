@@ -4,7 +4,12 @@
 // effect without a build. The compiled gateway starts in a fifth of the time and half the memory
 // (docs/performance.md). SWITCHBOARD_RUNTIME=tsx or =dist chooses explicitly.
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { chooseRuntime } from './runtime.js';
+
+// Start-up must not grow the young generation for good (src/cli/young-generation.ts releases this when a
+// long-running command is ready).
+setFlagsFromString('--semi-space-growth-factor=1');
 
 let main;
 if (chooseRuntime(fileURLToPath(new URL('..', import.meta.url))) === 'dist') {

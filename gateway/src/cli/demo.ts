@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import type { Io } from './main.js';
 import { untilSignal } from './shutdown.js';
+import { releaseYoungGeneration } from './young-generation.js';
 
 export const DEMO_USAGE = `  demo [--console-port N] [--gateway-port N] [--cti-port N] [--control-port N] [--wrap-up S]
 `;
@@ -95,6 +96,7 @@ export async function runDemo(args: string[], io: Io, signal?: AbortSignal): Pro
         ...(wrapUp === undefined ? {} : { wrapUpSeconds: wrapUp }),
         logger
     });
+    releaseYoungGeneration();
     try {
         io.stdout(describeDemo(demo));
         const how = await untilSignal(signal);

@@ -14,6 +14,7 @@ import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import type { Io } from './main.js';
 import { untilSignal } from './shutdown.js';
+import { releaseYoungGeneration } from './young-generation.js';
 
 export const SERVE_USAGE = `  start|serve [--config FILE] [--port N]  Run the gateway (WSS for the softphone, settings page, call logging)
 `;
@@ -57,6 +58,7 @@ export async function runServe(args: string[], io: Io, signal?: AbortSignal): Pr
         ...(salesforceClient === undefined ? {} : { salesforceClient }),
         ...(port === undefined ? {} : { port })
     });
+    releaseYoungGeneration();
     io.stdout(
         describeGateway(gateway, [
             `  configuration        ${loaded.path}${loaded.created ? ' (created)' : ''}`
