@@ -12,6 +12,7 @@ import { encodeFrame, FrameDecoder, HEADER_LENGTH } from '../../src/csta/framing
 import { ErrorCodes, GatewayError } from '../../src/errors.js';
 import { harness } from '../helpers/session-harness.js';
 import { decodeInChunks } from '../helpers/chunks.js';
+import { mutate, mutation } from '../helpers/xml-mutations.js';
 
 const ED4 = 'http://www.ecma-international.org/standards/ecma-323/csta/ed4';
 
@@ -25,50 +26,6 @@ const SHAPES = [
     `<CSTAErrorCode xmlns="${ED4}"><operation>invalidAgentState</operation></CSTAErrorCode>`,
     `<SystemStatus xmlns="${ED4}"><systemStatus>normal</systemStatus></SystemStatus>`
 ];
-
-const TOKENS = [
-    '<',
-    '>',
-    '/',
-    '&',
-    '&amp;',
-    '&#0;',
-    '&#x110000;',
-    '&lol;',
-    ';',
-    '"',
-    "'",
-    '=',
-    ':',
-    'xmlns:a="u"',
-    '<![CDATA[',
-    ']]>',
-    '<!--',
-    '-->',
-    '<?pi?>',
-    '<!DOCTYPE x [<!ENTITY e "boom">]>',
-    '&e;',
-    '\u0000',
-    '\uFFFF',
-    '\uD800',
-    'é',
-    '\n',
-    '<a>',
-    '</a>',
-    '<b/>'
-];
-
-/** A mutation: replace `remove` characters at `at` by `insert` (a token or random text). */
-const mutation = fc.tuple(fc.nat(), fc.nat({ max: 8 }), fc.oneof(fc.constantFrom(...TOKENS), fc.string()));
-
-function mutate(text: string, edits: [number, number, string][]): string {
-    let out = text;
-    for (const [at, remove, insert] of edits) {
-        const p = at % (out.length + 1);
-        out = out.slice(0, p) + insert + out.slice(p + remove);
-    }
-    return out;
-}
 
 /** decodeMessage either returns a message or throws CSTA_DECODE; anything else fails the property. */
 function decodesOrRefuses(payload: Buffer | string): 'decoded' | 'refused' {

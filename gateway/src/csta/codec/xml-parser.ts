@@ -10,7 +10,8 @@
  * - only the five predefined entities and character references exist: anything else (`&lol9;`) is an error,
  *   never an expansion. DOCTYPE is refused by `parseXml` before this runs, and `<!DOCTYPE` anywhere else is
  *   not well-formed here;
- * - comments and processing instructions are skipped; content after the root element, text outside it,
+ * - comments and processing instructions are skipped; a processing instruction must start with its target (a
+ *   name) and the XML declaration must follow its grammar, both stricter than sax; content after the root element, text outside it,
  *   mismatched or unclosed tags are errors (a `<` inside an attribute value is tolerated, as sax did); nesting deeper than `maxDepth` is refused.
  */
 import { CstaDecodeError } from '../../errors.js';
@@ -19,11 +20,21 @@ import type { XmlNode } from './fields.js';
 const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 
-/** Name start characters of XML 1.0 (approximated by Unicode letters, `_` and `:`) and name characters. */
-const NAME_START = /[\p{L}_:]/u;
-/** ASCII characters that end a name (every other character is taken as part of it). */
-const NAME_END = new Uint8Array(128);
-for (const c of ' \t\r\n/>=<"\'?!&') NAME_END[c.charCodeAt(0)] = 1;
+/** XML 1.0 NameStartChar and NameChar within the BMP (as sax has them; an astral character is no name char). */
+const NAME_START_CHAR =
+    /[:_A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD]/;
+const NAME_CHAR =
+    /[:_A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u00B7\u0300-\u036F\u203F-\u2040.\d-]/;
+/** The XML declaration (a processing instruction by its shape, but with a grammar of its own). */
+const XML_DECLARATION_START = /^<\?xml[\s?]/;
+const XML_DECLARATION =
+    /^<\?xml\s+version\s*=\s*(["'])1\.\d+\1(?:\s+encoding\s*=\s*(["'])[A-Za-z][\w.-]*\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\3)?\s*\?>$/;
+/** ASCII fast path: 2 = may start a name, 1 = may continue one, 0 = ends it. */
+const ASCII_NAME = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+    const c = String.fromCharCode(code);
+    ASCII_NAME[code] = NAME_START_CHAR.test(c) ? 2 : NAME_CHAR.test(c) ? 1 : 0;
+}
 
 interface Open {
     qname: string;
@@ -113,11 +124,11 @@ export function parseDocument(text: string, maxDepth: number): XmlNode {
     const readName = (): string => {
         const start = i;
         const first = text.charCodeAt(i);
-        const letter = (first >= 0x61 && first <= 0x7a) || (first >= 0x41 && first <= 0x5a) || first === 0x5f;
-        if (i >= length || (!letter && !NAME_START.test(text.charAt(i)))) fail('Invalid tagname');
-        for (; i < length; i++) {
+        const starts = first < 128 ? ASCII_NAME[first] === 2 : NAME_START_CHAR.test(text.charAt(i));
+        if (i >= length || !starts) fail('Invalid tagname');
+        for (i++; i < length; i++) {
             const code = text.charCodeAt(i);
-            if (code < 128 && NAME_END[code] === 1) break;
+            if (code < 128 ? ASCII_NAME[code] === 0 : !NAME_CHAR.test(text.charAt(i))) break;
         }
         return text.slice(start, i);
     };
@@ -213,8 +224,19 @@ export function parseDocument(text: string, maxDepth: number): XmlNode {
                 fail('Unexpected declaration (DOCTYPE and entities are not accepted)');
             }
         } else if (next === 0x3f /* ? */) {
-            const end = text.indexOf('?>', i + 2);
+            const start = i;
+            const end = text.indexOf('?>', after + 1);
             if (end === -1) fail('Unclosed processing instruction');
+            // Its target, a name right after `<?`, then space or the end.
+            i = after + 1;
+            const first = text.charCodeAt(i);
+            if (!(first < 128 ? ASCII_NAME[first] === 2 : NAME_START_CHAR.test(text.charAt(i))))
+                fail('Invalid processing instruction');
+            readName();
+            if (i < end && !isSpace(text.charCodeAt(i))) fail('Invalid processing instruction');
+            const declaration = XML_DECLARATION_START.test(text.slice(start, start + 6));
+            if (declaration && !XML_DECLARATION.test(text.slice(start, end + 2)))
+                fail('Malformed XML declaration');
             i = end + 2;
         } else if (next === 0x2f /* / */) {
             i = after + 1;
