@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoConfig, serializeConfig } from '../src/config/index.js';
+import { GATEWAY_NODE_FLAGS } from '../src/service/node-flags.js';
 import { startSimulator } from '../src/simulator/index.js';
 import { GatewayTab } from './support/clients.js';
 import { CallCycle, drive, GATEWAY_DEVICE } from './support/load.js';
@@ -34,7 +35,8 @@ function rssMiB(pid: number): number {
 }
 
 const RUNTIME = process.argv.includes('--tsx') ? 'tsx' : 'dist';
-const COMMAND = [BIN, 'serve', '--port', '0'];
+/** As the service units and the executable's shebang run it. */
+const COMMAND = [...GATEWAY_NODE_FLAGS, BIN, 'serve', '--port', '0'];
 if (RUNTIME === 'dist' && !existsSync(fileURLToPath(new URL('../dist/BUILT', import.meta.url))))
     throw new Error('no compiled gateway: npm run build first (or --tsx)');
 

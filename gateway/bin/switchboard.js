@@ -1,8 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // The `switchboard` command. Runs the compiled gateway (dist/, which `npm install` and `npm run build` make) when
 // it is newer than every source file, and the TypeScript sources through tsx otherwise, so an edit to src/ takes
 // effect without a build. The compiled gateway starts in a fifth of the time and half the memory
-// (docs/performance.md). SWITCHBOARD_RUNTIME=tsx or =dist chooses explicitly.
+// (docs/performance.md). SWITCHBOARD_RUNTIME=tsx or =dist chooses explicitly. The shebang's Node.js options are
+// src/service/node-flags.ts's (a test keeps them equal).
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { chooseRuntime } from './runtime.js';

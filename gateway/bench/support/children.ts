@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { GATEWAY_NODE_FLAGS } from '../../src/service/node-flags.js';
 
 export interface Usage {
     rss: number;
@@ -28,7 +29,9 @@ export async function spawnChild(kind: 'gateway' | 'relay', args: string[]): Pro
     const started = performance.now();
     // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the children: profile the gateway.
     const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a.length > 0);
-    const command = [process.execPath, ...nodeArgs, '--import', 'tsx', here(`./${kind}-child.ts`), ...args];
+    // The gateway runs with the Node.js options it is installed with; BENCH_NODE_ARGS come after (and win).
+    const flags = kind === 'gateway' ? [...GATEWAY_NODE_FLAGS, ...nodeArgs] : nodeArgs;
+    const command = [process.execPath, ...flags, '--import', 'tsx', here(`./${kind}-child.ts`), ...args];
     // BENCH_CHILD_CPUS (e.g. "1", with the bench itself under `taskset -c 0`): the children get their own
     // core(s), so the load generator does not take the CPU of the path it measures.
     const cpus = process.env['BENCH_CHILD_CPUS'];

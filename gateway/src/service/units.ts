@@ -3,6 +3,8 @@
  * (macOS) and a Task Scheduler task (Windows, as the XML `schtasks /create /xml` takes). Pure functions of
  * the command to run; service.ts writes them and tells the system.
  */
+import { GATEWAY_NODE_FLAGS } from './node-flags.js';
+
 export interface ServiceCommand {
     /** The Node.js executable (process.execPath). */
     node: string;
@@ -20,7 +22,7 @@ export const SERVICE_NAME = 'switchboard-gateway';
 export const LAUNCHD_LABEL = 'org.switchboard-cti.gateway';
 
 function argv(command: ServiceCommand): string[] {
-    return [command.node, command.script, 'serve', ...command.args];
+    return [command.node, ...GATEWAY_NODE_FLAGS, command.script, 'serve', ...command.args];
 }
 
 /** systemd quoting: double quotes, with backslash and quote escaped; % doubled (specifier). */

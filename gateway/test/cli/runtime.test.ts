@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chooseRuntime } from '../../bin/runtime.js';
 import { encodeFrame } from '../../src/csta/framing.js';
+import { GATEWAY_NODE_FLAGS } from '../../src/service/node-flags.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,6 +30,11 @@ async function stamp(root: string, at: Date): Promise<void> {
 }
 
 describe('which build switchboard runs', () => {
+    it('runs with the Node.js options of the service units (its shebang)', async () => {
+        const firstLine = (await readFile(BIN, 'utf8')).split('\n')[0];
+        assert.equal(firstLine, `#!/usr/bin/env -S node ${GATEWAY_NODE_FLAGS.join(' ')}`);
+    });
+
     it('runs the sources through tsx until there is a build', async (t) => {
         assert.equal(chooseRuntime(await tree(t), {}), 'tsx');
     });
