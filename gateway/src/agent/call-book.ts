@@ -15,10 +15,13 @@ function callIdsOf(call: Call): string[] {
     return [call.callID, ...call.previousCallIDs];
 }
 
+const PHASES: readonly Phase[] = ['live', 'wrapUp', 'recent'];
+
 export class CallBook {
-    private readonly records = new Map<string, CallRecord>();
-    private readonly phases = new Map<string, Phase>();
-    /** The records of each phase, in the order they entered it: reading one phase never walks the others. */
+    /**
+     * Every record by its key, in the map of its phase, in the order it entered that phase: reading one phase
+     * never walks the others.
+     */
     private readonly byPhase: Record<Phase, Map<string, CallRecord>> = {
         live: new Map(),
         wrapUp: new Map(),
@@ -45,21 +48,21 @@ export class CallBook {
     }
 
     phaseOf(record: CallRecord): Phase | undefined {
-        return this.phases.get(record.id);
+        return PHASES.find((phase) => this.byPhase[phase].has(record.id));
     }
 
     has(record: CallRecord): boolean {
-        return this.records.get(record.id) === record;
+        return this.byKey(record.id) === record;
     }
 
     /** A record by its key or by any PBX callID it had. */
     find(ref: string): CallRecord | undefined {
-        return this.records.get(ref) ?? this.byCall(ref);
+        return this.byKey(ref) ?? this.byCall(ref);
     }
 
     byCall(callID: string): CallRecord | undefined {
         const id = this.byCallId.get(callID);
-        return id === undefined ? undefined : this.records.get(id);
+        return id === undefined ? undefined : this.byKey(id);
     }
 
     /** A new live call: the journal's record of it after a restart, or a fresh record under a new key. */
@@ -113,7 +116,6 @@ export class CallBook {
 
     /** Wrapped up: to the end of the recent list; older than `since` or beyond `limit` is forgotten. */
     toRecent(record: CallRecord, limit: number, since: number): void {
-        this.records.delete(record.id);
         this.put(record, 'recent');
         const recent = this.inPhase('recent');
         const excess = recent.length - limit;
@@ -127,17 +129,15 @@ export class CallBook {
         const peerCallID = record.call.consultation?.peerCallID;
         if (peerCallID === undefined) return undefined;
         const peer = this.byCall(peerCallID);
-        return peer !== undefined && this.phases.get(peer.id) === 'live' ? peer : undefined;
+        return peer !== undefined && this.byPhase.live.has(peer.id) ? peer : undefined;
     }
 
     /** Writes the book (and the orphans still waiting) to the journal, when the journal next writes. */
     persist(device: string): void {
         this.journal.save(() => [
-            ...[...this.records.values()].map((record) => ({
-                device,
-                record,
-                phase: this.phases.get(record.id) ?? 'live'
-            })),
+            ...PHASES.flatMap((phase) =>
+                [...this.byPhase[phase].values()].map((record) => ({ device, record, phase }))
+            ),
             ...this.orphans
         ]);
     }
@@ -147,12 +147,19 @@ export class CallBook {
     }
 
     private put(record: CallRecord, phase: Phase): void {
-        const before = this.phases.get(record.id);
-        if (before !== undefined && before !== phase) this.byPhase[before].delete(record.id);
+        // Deleted first, also from its own phase: a record saved again goes to the end of the recent list.
+        const before = this.phaseOf(record);
+        if (before !== undefined) this.byPhase[before].delete(record.id);
         this.byPhase[phase].set(record.id, record);
-        this.records.set(record.id, record);
-        this.phases.set(record.id, phase);
         for (const callID of callIdsOf(record.call)) this.index(callID, record.id);
+    }
+
+    private byKey(id: string): CallRecord | undefined {
+        for (const phase of PHASES) {
+            const record = this.byPhase[phase].get(id);
+            if (record !== undefined) return record;
+        }
+        return undefined;
     }
 
     private index(callID: string, id: string): void {
@@ -163,10 +170,7 @@ export class CallBook {
     }
 
     private forget(record: CallRecord): void {
-        const phase = this.phases.get(record.id);
-        if (phase !== undefined) this.byPhase[phase].delete(record.id);
-        this.records.delete(record.id);
-        this.phases.delete(record.id);
+        for (const phase of PHASES) this.byPhase[phase].delete(record.id);
         for (const callID of this.callIdsOfRecord.get(record.id) ?? []) {
             if (this.byCallId.get(callID) === record.id) this.byCallId.delete(callID);
         }

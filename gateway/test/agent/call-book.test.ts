@@ -1,0 +1,110 @@
+/**
+ * The call book on its own: phases in the order calls entered them, lookups by key and by every callID, the
+ * recent list's limit, and the journal written only when it reads.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CallBook } from '../../src/agent/call-book.js';
+import { memoryJournal, type CallJournal, type JournalEntry } from '../../src/agent/call-journal.js';
+import type { Call } from '../../src/csta/call-model.js';
+
+const DEVICE = { raw: '4001', number: '4001' };
+
+function call(callID: string, extra: Partial<Call> = {}): Call {
+    return {
+        callID,
+        previousCallIDs: [],
+        device: DEVICE,
+        connection: { callID, deviceID: DEVICE },
+        state: 'connected',
+        direction: 'inbound',
+        origin: 'remote',
+        conference: false,
+        answered: true,
+        timestamps: { created: 1 },
+        ...extra
+    };
+}
+
+function book(journal: CallJournal = memoryJournal()): CallBook {
+    let next = 0;
+    return new CallBook(journal, () => `key-${++next}`);
+}
+
+describe('the call book', () => {
+    it('keeps each phase in the order its calls entered it, and finds a call by key or by any callID', () => {
+        const calls = book();
+        const a = calls.open('4001', call('A')).record;
+        const b = calls.open('4001', call('B')).record;
+        const c = calls.open('4001', call('C')).record;
+        calls.end(c, 10);
+        calls.end(a, 20);
+        assert.deepEqual(
+            calls.inPhase('live').map((r) => r.id),
+            [b.id]
+        );
+        assert.deepEqual(
+            calls.inPhase('wrapUp').map((r) => r.id),
+            [c.id, a.id]
+        );
+        assert.equal(calls.phaseOf(a), 'wrapUp');
+        calls.alias('A2', a);
+        assert.equal(calls.find('A2'), a);
+        assert.equal(calls.find(a.id), a);
+        assert.equal(calls.has(a), true);
+    });
+
+    it('moves a call saved again to the end of the recent list and forgets what falls off it', () => {
+        const calls = book();
+        const [a, b, c] = ['A', 'B', 'C'].map((id) => calls.open('4001', call(id)).record);
+        for (const record of [a, b, c]) {
+            assert.ok(record !== undefined);
+            calls.end(record, 100);
+            calls.toRecent(record, 2, 0);
+        }
+        assert.deepEqual(
+            calls.inPhase('recent').map((r) => r.call.callID),
+            ['B', 'C']
+        );
+        assert.equal(calls.find('A'), undefined, 'the oldest fell off, with its callIDs');
+        assert.ok(b !== undefined);
+        calls.toRecent(b, 2, 0);
+        assert.deepEqual(
+            calls.inPhase('recent').map((r) => r.call.callID),
+            ['C', 'B']
+        );
+        assert.equal(calls.phaseOf(b), 'recent');
+    });
+
+    it('finds the peer of a consultation pair only while it is live', () => {
+        const calls = book();
+        const held = calls.open(
+            '4001',
+            call('P', { consultation: { role: 'primary', peerCallID: 'Q' } })
+        ).record;
+        const consult = calls.open('4001', call('Q')).record;
+        assert.equal(calls.peerOf(held), consult);
+        calls.end(consult, 5);
+        assert.equal(calls.peerOf(held), undefined);
+    });
+
+    it('gives the journal a reader, and the reader the state at the time it reads', () => {
+        let read: (() => readonly JournalEntry[]) | undefined;
+        const journal: CallJournal = {
+            load: () => [],
+            save: (reader) => {
+                read = reader;
+            },
+            flush: () => Promise.resolve()
+        };
+        const calls = book(journal);
+        const a = calls.open('4001', call('A')).record;
+        calls.persist('4001');
+        calls.end(a, 9);
+        assert.ok(read !== undefined);
+        assert.deepEqual(
+            read().map((entry) => [entry.record.id, entry.phase, entry.device]),
+            [[a.id, 'wrapUp', '4001']]
+        );
+    });
+});
