@@ -1,12 +1,14 @@
 /**
  * The codec's XML parsing as it was with xml2js (sax, strict mode), kept as the reference that the codec's own
  * parser (src/csta/codec/xml-parser.ts) is checked against in test/reliability/xml-differential.test.ts.
- * Taken unchanged from the codec before the parser replaced it, except for the imports.
+ * Taken unchanged from the codec before the parser replaced it, except that the DOCTYPE check and the
+ * not-well-formed error are the codec's own (`hasDoctype`, `notWellFormed`): they run before either parser and are
+ * not what is compared.
  */
 import xml2js from 'xml2js';
 import type { XmlNode } from '../../src/csta/codec/fields.js';
 import { CstaDecodeError } from '../../src/errors.js';
-import { MAX_DEPTH, XSI_NAMESPACE } from '../../src/csta/codec/xml.js';
+import { hasDoctype, MAX_DEPTH, notWellFormed, XSI_NAMESPACE } from '../../src/csta/codec/xml.js';
 
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 
@@ -32,31 +34,6 @@ const PARSER_OPTIONS: xml2js.ParserOptions = {
     trim: false,
     normalize: false
 };
-
-function notWellFormed(reason: string, extra: Record<string, unknown> = {}): CstaDecodeError {
-    return new CstaDecodeError(`CSTA payload is not well-formed XML: ${reason}`, {
-        details: { issue: 'notWellFormed', reason, ...extra }
-    });
-}
-
-/** Skips the prolog (declaration, comments, processing instructions) and reports a DOCTYPE if one follows. */
-function hasDoctype(text: string): boolean {
-    let i = 0;
-    for (;;) {
-        while (i < text.length && /\s/.test(text.charAt(i))) i++;
-        if (text.startsWith('<?', i)) {
-            const end = text.indexOf('?>', i + 2);
-            if (end < 0) return false;
-            i = end + 2;
-        } else if (text.startsWith('<!--', i)) {
-            const end = text.indexOf('-->', i + 4);
-            if (end < 0) return false;
-            i = end + 3;
-        } else {
-            return text.startsWith('<!DOCTYPE', i) || text.startsWith('<!doctype', i);
-        }
-    }
-}
 
 /** Parses one XML document into its root element. Throws CstaDecodeError when it is not well-formed. */
 export function referenceParseXml(text: string): XmlNode {

@@ -32,14 +32,14 @@ export const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
 /** Deepest element nesting accepted; real CSTA messages stay under 12. */
 export const MAX_DEPTH = 100;
 
-function notWellFormed(reason: string, extra: Record<string, unknown> = {}): CstaDecodeError {
+export function notWellFormed(reason: string, extra: Record<string, unknown> = {}): CstaDecodeError {
     return new CstaDecodeError(`CSTA payload is not well-formed XML: ${reason}`, {
         details: { issue: 'notWellFormed', reason, ...extra }
     });
 }
 
 /** Skips the prolog (declaration, comments, processing instructions) and reports a DOCTYPE if one follows. */
-function hasDoctype(text: string): boolean {
+export function hasDoctype(text: string): boolean {
     let i = 0;
     for (;;) {
         while (i < text.length && /\s/.test(text.charAt(i))) i++;
