@@ -1,31 +1,62 @@
 /**
  * Event path: simulator → gateway → WebSocket client, beside a bare relay (the same TCP → TLS WebSocket path
  * with no parsing) measured in the same run. The simulator and the clients run here; the gateway and the relay
- * each run in their own process. For each rate, the relay and then the gateway get the same call events
- * (Delivered / Established / ConnectionCleared at one monitored device each) for a fixed time; latency is from
- * the simulator's socket.write to the client's `message` event. Backlog: events sent but not yet received when
- * sending stops, and how long they took to arrive. CPU µs/event: the gateway's (or relay's) own CPU time over the
- * phase, divided by the events sent — the cost that decides how close to a core the path runs. The tab wraps up every call when it ends, as an agent does
- * (WRAP_UP=auto leaves that to the gateway's 1 s timer, so that ~rate/3 calls sit in wrap-up at once).
+ * each run in their own process. For each rate, the relay and the gateway get the same call events
+ * (Delivered / Established / ConnectionCleared at one monitored device each), taking turns of `--slice` seconds
+ * (default 1) until each has had `--seconds`, so that both see the same moments of a shared machine (a virtual
+ * machine's stolen time comes and goes within seconds). Latency is from the simulator's socket.write to the
+ * client's `message` event. Backlog: events sent but not yet received when a turn stops (the worst turn), and
+ * how long they took to arrive. CPU µs/event: the gateway's (or relay's) own CPU time over its turns, divided
+ * by the events sent — the cost that decides how close to a core the path runs. Stolen %: the machine's CPU
+ * time the hypervisor took during the path's turns (/proc/stat). The tab wraps up every call when it ends, as
+ * an agent does (WRAP_UP=auto leaves that to the gateway's 1 s timer, so that ~rate/3 calls sit in wrap-up).
  *
- *     cd gateway && npx tsx bench/event-path.bench.ts [--seconds 10] [--rates 100,1000,5000]
+ *     cd gateway && npx tsx bench/event-path.bench.ts [--seconds 10] [--slice 1] [--rates 100,1000,5000]
  */
 import { CallCycle, drive, GATEWAY_DEVICE, RELAY_DEVICE, startRig, type Rig } from './support/load.js';
-import { machine, ms, sleep, summarize, table, numberArg, type Summary } from './support/stats.js';
+import {
+    cpuTicks,
+    machine,
+    ms,
+    numberArg,
+    sleep,
+    stealPercent,
+    summarize,
+    table,
+    type CpuTicks,
+    type Summary
+} from './support/stats.js';
 
 const SECONDS = numberArg('seconds', 10);
+/** Seconds per turn of each path; the last turn is shorter when SECONDS is not a multiple. */
+const SLICE = Math.min(SECONDS, numberArg('slice', 1));
 /** Leave wrap-up to the gateway's 1 s timer instead of the tab's wrapUp request (many calls in wrap-up). */
 const AUTO_WRAP_UP = process.env['WRAP_UP'] === 'auto';
 const ratesArg = process.argv.indexOf('--rates');
 const RATES = ratesArg === -1 ? [100, 1000, 5000] : (process.argv[ratesArg + 1] ?? '').split(',').map(Number);
 
 export interface PathResult {
-    summary: Summary;
+    samples: number[];
     sent: number;
     backlogAtStop: number;
     drainMs: number;
     /** CPU time the process on the path (gateway or relay) spent per event, µs. */
     cpuPerEvent: number;
+    /** The machine's CPU ticks while events were sent and received, and how many the hypervisor stole. */
+    ticks: CpuTicks;
+}
+
+const cycles = new WeakMap<Rig, Record<'gateway' | 'relay', CallCycle>>();
+function cycleOf(rig: Rig, path: 'gateway' | 'relay'): CallCycle {
+    let pair = cycles.get(rig);
+    if (pair === undefined) {
+        pair = {
+            gateway: new CallCycle(rig.sim, GATEWAY_DEVICE),
+            relay: new CallCycle(rig.sim, RELAY_DEVICE)
+        };
+        cycles.set(rig, pair);
+    }
+    return pair[path];
 }
 
 /** Runs one measured phase: `rate` events/s for `seconds` through the gateway (or the relay). */
@@ -40,24 +71,58 @@ export async function measure(
     const child = path === 'gateway' ? rig.gateway : rig.relay;
     const cpuBefore = (await child.rss()).cpuMicros;
     const disarm = arm((latency) => samples.push(latency));
-    const cycle = new CallCycle(rig.sim, path === 'gateway' ? GATEWAY_DEVICE : RELAY_DEVICE);
-    const sent = await drive(rate, seconds, () => {
+    // One cycle per path for the whole run: a turn takes the calls up where the path's last turn left them.
+    const cycle = cycleOf(rig, path);
+    const failuresBefore = cycle.failures;
+    const ticksBefore = cpuTicks();
+    const steps = await drive(rate, seconds, () => {
         cycle.step();
     });
+    const sent = steps - (cycle.failures - failuresBefore);
     const stoppedAt = performance.now();
-    const backlogAtStop = sent - cycle.failures - samples.length;
-    while (samples.length < sent - cycle.failures && performance.now() - stoppedAt < 10_000) await sleep(2);
+    const backlogAtStop = sent - samples.length;
+    while (samples.length < sent && performance.now() - stoppedAt < 10_000) await sleep(2);
     const drainMs = performance.now() - stoppedAt;
+    const ticksAfter = cpuTicks();
     disarm();
-    // Let the last call clear and the gateway settle before the next phase.
+    // Let the path settle (the last frames out, timers done) before the next turn.
     await sleep(300);
-    const cpuPerEvent = ((await child.rss()).cpuMicros - cpuBefore) / Math.max(1, sent);
+    const cpuPerEvent = ((await child.rss()).cpuMicros - cpuBefore) / Math.max(1, steps);
     return {
-        summary: summarize(samples),
-        sent: sent - cycle.failures,
+        samples,
+        sent,
         backlogAtStop,
         drainMs,
-        cpuPerEvent
+        cpuPerEvent,
+        ticks: {
+            total: (ticksAfter?.total ?? 0) - (ticksBefore?.total ?? 0),
+            steal: (ticksAfter?.steal ?? 0) - (ticksBefore?.steal ?? 0)
+        }
+    };
+}
+
+/** The share of the machine's CPU time the hypervisor took during a path's turns. */
+function steal(ticks: CpuTicks): string {
+    const percent = stealPercent({ total: 0, steal: 0 }, ticks);
+    return Number.isNaN(percent) ? '–' : percent.toFixed(1);
+}
+
+/** One path's turns as one result: all samples, the worst backlog and drain, CPU per event over all turns. */
+export function combine(turns: readonly PathResult[]): PathResult & { summary: Summary } {
+    const samples = turns.flatMap((t) => t.samples);
+    const sent = turns.reduce((sum, t) => sum + t.sent, 0);
+    const cpu = turns.reduce((sum, t) => sum + t.cpuPerEvent * Math.max(1, t.sent), 0);
+    return {
+        samples,
+        summary: summarize(samples),
+        sent,
+        backlogAtStop: Math.max(0, ...turns.map((t) => t.backlogAtStop)),
+        drainMs: Math.max(0, ...turns.map((t) => t.drainMs)),
+        cpuPerEvent: cpu / Math.max(1, sent),
+        ticks: {
+            total: turns.reduce((sum, t) => sum + t.ticks.total, 0),
+            steal: turns.reduce((sum, t) => sum + t.ticks.steal, 0)
+        }
     };
 }
 
@@ -111,8 +176,14 @@ async function main(): Promise<void> {
 
         const rows: (string | number)[][] = [];
         for (const rate of RATES) {
-            const relay = await measure(rig, 'relay', rate, SECONDS, relayArm);
-            const gateway = await measure(rig, 'gateway', rate, SECONDS, gwArm);
+            const turns: Record<'relay' | 'gateway', PathResult[]> = { relay: [], gateway: [] };
+            for (let done = 0; done < SECONDS - 1e-9; done += SLICE) {
+                const seconds = Math.min(SLICE, SECONDS - done);
+                turns.relay.push(await measure(rig, 'relay', rate, seconds, relayArm));
+                turns.gateway.push(await measure(rig, 'gateway', rate, seconds, gwArm));
+            }
+            const relay = combine(turns.relay);
+            const gateway = combine(turns.gateway);
             for (const [name, r] of [
                 ['relay', relay],
                 ['gateway', gateway]
@@ -126,7 +197,8 @@ async function main(): Promise<void> {
                     ms(r.summary.max),
                     r.backlogAtStop,
                     ms(r.drainMs),
-                    r.cpuPerEvent.toFixed(0)
+                    r.cpuPerEvent.toFixed(0),
+                    steal(r.ticks)
                 ]);
             }
             rows.push([
@@ -138,12 +210,13 @@ async function main(): Promise<void> {
                 '',
                 '',
                 '',
-                `${(gateway.cpuPerEvent / relay.cpuPerEvent).toFixed(2)}×`
+                `${(gateway.cpuPerEvent / relay.cpuPerEvent).toFixed(2)}×`,
+                ''
             ]);
         }
         const { rss, heapUsed } = await rig.gateway.rss();
         process.stdout.write(
-            `Event path, ${SECONDS} s per rate and path, wrap-up ${AUTO_WRAP_UP ? 'by the 1 s timer' : 'by the tab'}; latency in ms; ${machine()}\n\n${table(
+            `Event path, ${SECONDS} s per rate and path in turns of ${SLICE} s, wrap-up ${AUTO_WRAP_UP ? 'by the 1 s timer' : 'by the tab'}; latency in ms; ${machine()}\n\n${table(
                 [
                     'rate / path',
                     'events',
@@ -153,7 +226,8 @@ async function main(): Promise<void> {
                     'max',
                     'backlog at stop',
                     'drain ms',
-                    'CPU µs/event'
+                    'CPU µs/event',
+                    'stolen %'
                 ],
                 rows
             )}\n\ngateway RSS after the run: ${(rss / 2 ** 20).toFixed(1)} MiB, heap used ${(heapUsed / 2 ** 20).toFixed(1)} MiB\n`

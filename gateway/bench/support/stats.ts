@@ -1,7 +1,8 @@
 /**
  * Small helpers shared by the benchmarks: percentiles of latency samples, a markdown table, the machine line
- * (cores, CPU, Node, load average) every result is printed with.
+ * (cores, CPU, Node, load average) every result is printed with, and the time the hypervisor stole.
  */
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
 /** The q-quantile (0..1) of the samples by nearest rank; NaN when there are none. */
@@ -65,4 +66,30 @@ export function numberArg(name: string, fallback: number): number {
     const value = Number(process.argv[index + 1]);
     if (!Number.isFinite(value)) throw new Error(`--${name} needs a number`);
     return value;
+}
+
+/** The machine's CPU time counters (all cores, in clock ticks): total and stolen by the hypervisor. */
+export interface CpuTicks {
+    total: number;
+    steal: number;
+}
+
+/** Reads /proc/stat (Linux); undefined elsewhere. */
+export function cpuTicks(): CpuTicks | undefined {
+    let text: string;
+    try {
+        text = readFileSync('/proc/stat', 'utf8');
+    } catch {
+        return undefined;
+    }
+    // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest time is inside user)
+    const fields = (text.split('\n', 1)[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+    if (fields.length < 8 || fields.some((n) => !Number.isFinite(n))) return undefined;
+    return { total: fields.reduce((sum, n) => sum + n, 0), steal: fields[7] ?? 0 };
+}
+
+/** Stolen time between two readings, as a percentage of the machine's CPU time; NaN when unknown. */
+export function stealPercent(before: CpuTicks | undefined, after: CpuTicks | undefined): number {
+    if (before === undefined || after === undefined || after.total <= before.total) return Number.NaN;
+    return (100 * (after.steal - before.steal)) / (after.total - before.total);
 }
