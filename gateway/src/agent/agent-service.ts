@@ -486,8 +486,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         if (args.whoId !== undefined) record.whoId = args.whoId;
         if (args.whatId !== undefined) record.whatId = args.whatId;
         if (args.notes !== undefined) record.notes = args.notes;
-        this.finish(record);
-        return { call: this.view(record, this.now()) };
+        return { call: this.finish(record) };
     }
 
     /** Logs out, wraps up nothing (wrap-up survives in the journal), writes the journal. */
@@ -668,7 +667,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         this.wrapUpTimers.set(record.id, timer);
     }
 
-    private finish(record: CallRecord): void {
+    /** Wraps the call up: to the recent list and the call log. Returns its view, as published. */
+    private finish(record: CallRecord): CallView {
         const now = this.now();
         const timer = this.wrapUpTimers.get(record.id);
         if (timer !== undefined) clearTimeout(timer);
@@ -678,8 +678,10 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         const sink = this.options.callLog;
         record.log = sink === undefined ? { status: 'notLogged' } : { status: 'pending' };
         this.persist();
-        if (sink !== undefined) sink.log(completedCall(record, this.view(record, now), now));
-        this.publish({ type: 'call.wrappedUp', call: this.view(record, now) });
+        const view = this.view(record, now);
+        if (sink !== undefined) sink.log(completedCall(record, view, now));
+        this.publish({ type: 'call.wrappedUp', call: view });
+        return view;
     }
 
     // -----------------------------------------------------------------------------------------------------

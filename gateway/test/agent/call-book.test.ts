@@ -76,6 +76,40 @@ describe('the call book', () => {
         assert.equal(calls.phaseOf(b), 'recent');
     });
 
+    it('forgets the recent calls of an earlier day when the day moves on, and one that ended before today', () => {
+        const journal = memoryJournal();
+        const calls = book(journal);
+        const wrap = (callID: string, endedAt: number, since: number) => {
+            const record = calls.open('4001', call(callID)).record;
+            calls.end(record, endedAt);
+            calls.toRecent(record, 10, since);
+            return record;
+        };
+        wrap('MON-1', 1_000, 0);
+        wrap('MON-2', 2_000, 0);
+        const ids = () => calls.inPhase('recent').map((r) => r.call.callID);
+        assert.deepEqual(ids(), ['MON-1', 'MON-2']);
+        // Tuesday starts at 5,000: the first wrap-up of the day clears Monday, wherever it sits in the list.
+        wrap('TUE-1', 6_000, 5_000);
+        assert.deepEqual(ids(), ['TUE-1']);
+        assert.equal(calls.find('MON-1'), undefined);
+        // A call that ended on Monday and is wrapped up on Tuesday is not kept either.
+        wrap('MON-LATE', 4_900, 5_000);
+        assert.deepEqual(ids(), ['TUE-1']);
+        wrap('TUE-2', 7_000, 5_000);
+        assert.deepEqual(ids(), ['TUE-1', 'TUE-2']);
+        // After a restart the book comes from the journal: the first wrap-up looks at every call again.
+        calls.persist('4001');
+        const restarted = book(journal);
+        const record = restarted.open('4001', call('WED-1')).record;
+        restarted.end(record, 9_000);
+        restarted.toRecent(record, 10, 8_000);
+        assert.deepEqual(
+            restarted.inPhase('recent').map((r) => r.call.callID),
+            ['WED-1']
+        );
+    });
+
     it('finds the peer of a consultation pair only while it is live', () => {
         const calls = book();
         const held = calls.open(

@@ -8,6 +8,7 @@ import {
     CSTA_NAMESPACES,
     decodeMessage,
     MESSAGE_KINDS,
+    specs,
     type CstaMessage,
     type DeviceId
 } from '../../src/csta/codec/index.js';
@@ -637,6 +638,12 @@ describe('codec fixtures', () => {
             if (expected.partial !== undefined) assertSubset(message, expected.partial);
             // A string payload decodes the same as its bytes.
             assert.deepEqual(decodeMessage(fixture(file).toString('utf8')), message);
+            // What the decoder built is what the message's schema accepts, unchanged.
+            if (message.kind !== 'unknown') {
+                const parsed = specs[message.kind].schema.safeParse(message);
+                assert.ok(parsed.success, parsed.error?.message);
+                assert.deepEqual(parsed.data, message);
+            }
         });
     }
 

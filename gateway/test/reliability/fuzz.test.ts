@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeMessage } from '../../src/csta/codec/index.js';
+import { decodeMessage, specs } from '../../src/csta/codec/index.js';
 import { encodeFrame, FrameDecoder, HEADER_LENGTH } from '../../src/csta/framing.js';
 import { ErrorCodes, GatewayError } from '../../src/errors.js';
 import { harness } from '../helpers/session-harness.js';
@@ -27,17 +27,27 @@ const SHAPES = [
     `<SystemStatus xmlns="${ED4}"><systemStatus>normal</systemStatus></SystemStatus>`
 ];
 
-/** decodeMessage either returns a message or throws CSTA_DECODE; anything else fails the property. */
+/**
+ * decodeMessage either returns a message or throws CSTA_DECODE; anything else fails the property. A decoded
+ * message of a catalogued kind is exactly what its zod schema accepts (the decoder checks values as it reads
+ * them and has no final pass of its own).
+ */
 function decodesOrRefuses(payload: Buffer | string): 'decoded' | 'refused' {
+    let message;
     try {
-        const message = decodeMessage(payload);
-        assert.equal(typeof message.kind, 'string');
-        return 'decoded';
+        message = decodeMessage(payload);
     } catch (error) {
         assert.ok(error instanceof GatewayError, `not a coded error: ${String(error)}`);
         assert.equal(error.code, ErrorCodes.CSTA_DECODE);
         return 'refused';
     }
+    assert.equal(typeof message.kind, 'string');
+    if (message.kind !== 'unknown') {
+        const parsed = specs[message.kind].schema.safeParse(message);
+        assert.ok(parsed.success, `${message.kind}: ${parsed.error?.message ?? ''}`);
+        assert.deepEqual(parsed.data, message, 'the schema would have changed the message');
+    }
+    return 'decoded';
 }
 
 describe('codec fuzzing', () => {
