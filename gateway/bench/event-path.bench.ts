@@ -13,7 +13,15 @@
  *
  *     cd gateway && npx tsx bench/event-path.bench.ts [--seconds 10] [--slice 1] [--rates 100,1000,5000]
  */
-import { CallCycle, drive, GATEWAY_DEVICE, RELAY_DEVICE, startRig, type Rig } from './support/load.js';
+import {
+    BURST_GAP_MS,
+    CallCycle,
+    drive,
+    GATEWAY_DEVICE,
+    RELAY_DEVICE,
+    startRig,
+    type Rig
+} from './support/load.js';
 import {
     cpuTicks,
     machine,
@@ -37,6 +45,9 @@ const RATES = ratesArg === -1 ? [100, 1000, 5000] : (process.argv[ratesArg + 1] 
 
 export interface PathResult {
     samples: number[];
+    /** The latencies of the events sent less than BURST_GAP_MS after the one before them, and of the others. */
+    inBurst: number[];
+    alone: number[];
     sent: number;
     backlogAtStop: number;
     drainMs: number;
@@ -65,12 +76,17 @@ export async function measure(
     path: 'gateway' | 'relay',
     rate: number,
     seconds: number,
-    arm: (onSample: (latency: number) => void) => () => void
+    arm: (onSample: (latency: number, gap: number) => void) => () => void
 ): Promise<PathResult> {
     const samples: number[] = [];
+    const inBurst: number[] = [];
+    const alone: number[] = [];
     const child = path === 'gateway' ? rig.gateway : rig.relay;
     const cpuBefore = (await child.rss()).cpuMicros;
-    const disarm = arm((latency) => samples.push(latency));
+    const disarm = arm((latency, gap) => {
+        samples.push(latency);
+        (gap < BURST_GAP_MS ? inBurst : alone).push(latency);
+    });
     // One cycle per path for the whole run: a turn takes the calls up where the path's last turn left them.
     const cycle = cycleOf(rig, path);
     const failuresBefore = cycle.failures;
@@ -90,6 +106,8 @@ export async function measure(
     const cpuPerEvent = ((await child.rss()).cpuMicros - cpuBefore) / Math.max(1, steps);
     return {
         samples,
+        inBurst,
+        alone,
         sent,
         backlogAtStop,
         drainMs,
@@ -110,10 +128,14 @@ function steal(ticks: CpuTicks): string {
 /** One path's turns as one result: all samples, the worst backlog and drain, CPU per event over all turns. */
 export function combine(turns: readonly PathResult[]): PathResult & { summary: Summary } {
     const samples = turns.flatMap((t) => t.samples);
+    const inBurst = turns.flatMap((t) => t.inBurst);
+    const alone = turns.flatMap((t) => t.alone);
     const sent = turns.reduce((sum, t) => sum + t.sent, 0);
     const cpu = turns.reduce((sum, t) => sum + t.cpuPerEvent * Math.max(1, t.sent), 0);
     return {
         samples,
+        inBurst,
+        alone,
         summary: summarize(samples),
         sent,
         backlogAtStop: Math.max(0, ...turns.map((t) => t.backlogAtStop)),
@@ -129,7 +151,7 @@ export function combine(turns: readonly PathResult[]): PathResult & { summary: S
 /** Time-stamps the gateway tab's call events against the simulator's send times. */
 export function gatewayArm(rig: Rig, tab: Awaited<ReturnType<Rig['tab']>>) {
     const link = rig.linkOf('agent1');
-    return (onSample: (latency: number) => void) => {
+    return (onSample: (latency: number, gap: number) => void) => {
         tab.onFrame = (frame, at) => {
             const call = frame.event?.call;
             if (frame.type !== 'event' || call === undefined || frame.event === undefined) return;
@@ -141,7 +163,10 @@ export function gatewayArm(rig: Rig, tab: Awaited<ReturnType<Rig['tab']>>) {
             const t0 = sent?.get(key);
             if (t0 === undefined) return;
             sent?.delete(key);
-            onSample(at - t0);
+            const gaps = rig.clock.gapBefore.get(link);
+            const gap = gaps?.get(key) ?? Number.POSITIVE_INFINITY;
+            gaps?.delete(key);
+            onSample(at - t0, gap);
         };
         return () => {
             tab.onFrame = () => undefined;
@@ -155,14 +180,14 @@ async function main(): Promise<void> {
         const tab = await rig.tab();
         const relayTab = await rig.relayTab();
         const relayLink = rig.linkOf('agent2');
-        const relayArm = (onSample: (latency: number) => void) => {
+        const relayArm = (onSample: (latency: number, gap: number) => void) => {
             const queue = rig.clock.order.get(relayLink) ?? [];
             rig.clock.order.set(relayLink, queue);
             let next = queue.length;
             relayTab.onEvent = (at) => {
                 const entry = queue[next];
                 next += 1;
-                if (entry?.counted === true) onSample(at - entry.at);
+                if (entry?.counted === true) onSample(at - entry.at, entry.gap);
             };
             return () => {
                 relayTab.onEvent = () => undefined;
@@ -175,6 +200,7 @@ async function main(): Promise<void> {
         await measure(rig, 'gateway', 1000, 2, gwArm);
 
         const rows: (string | number)[][] = [];
+        const burstRows: (string | number)[][] = [];
         for (const rate of RATES) {
             const turns: Record<'relay' | 'gateway', PathResult[]> = { relay: [], gateway: [] };
             for (let done = 0; done < SECONDS - 1e-9; done += SLICE) {
@@ -199,6 +225,16 @@ async function main(): Promise<void> {
                     ms(r.drainMs),
                     r.cpuPerEvent.toFixed(0),
                     steal(r.ticks)
+                ]);
+                const alone = summarize(r.alone);
+                const burst = summarize(r.inBurst);
+                burstRows.push([
+                    `${rate}/s ${name}`,
+                    ((100 * r.inBurst.length) / Math.max(1, r.samples.length)).toFixed(1),
+                    ms(alone.p50),
+                    ms(alone.p99),
+                    ms(burst.p50),
+                    ms(burst.p99)
                 ]);
             }
             rows.push([
@@ -230,6 +266,9 @@ async function main(): Promise<void> {
                     'stolen %'
                 ],
                 rows
+            )}\n\nBy how the events left the simulator: alone, or in a burst (< ${BURST_GAP_MS} ms after the one before, when the load generator's timer fired late)\n\n${table(
+                ['rate / path', 'in a burst %', 'alone p50', 'alone p99', 'burst p50', 'burst p99'],
+                burstRows
             )}\n\ngateway RSS after the run: ${(rss / 2 ** 20).toFixed(1)} MiB, heap used ${(heapUsed / 2 ** 20).toFixed(1)} MiB\n`
         );
     } finally {

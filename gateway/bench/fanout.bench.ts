@@ -62,6 +62,7 @@ try {
         ]);
         for (const tab of tabs) tab.onFrame = () => undefined;
         rig.clock.sent.get(link)?.clear();
+        rig.clock.gapBefore.get(link)?.clear();
         await sleep(1500);
     }
     const { rss } = await rig.gateway.rss();

@@ -79,29 +79,47 @@ export async function drive(rate: number, seconds: number, step: () => void): Pr
     return done;
 }
 
-/** Send times of the counted events per link, keyed by callID and kind (first occurrence). */
+/**
+ * Send times of the counted events per link, keyed by callID and kind (first occurrence), and for each event
+ * the time since the link's event before it (`gapBefore`, ms: under BURST_GAP_MS it left in a burst).
+ */
 export class EventClock {
     readonly sent = new Map<string, Map<string, number>>();
+    readonly gapBefore = new Map<string, Map<string, number>>();
     /** Per link, every event in order: counted or not (the relay's client matches by position). */
-    readonly order = new Map<string, { counted: boolean; at: number }[]>();
+    readonly order = new Map<string, { counted: boolean; at: number; gap: number }[]>();
+    private readonly last = new Map<string, number>();
 
     constructor(sim: Simulator) {
         sim.on('traffic', (record) => {
             if (record.direction !== 'out' || record.invokeId !== EVENT_INVOKE_ID) return;
             const at = performance.now();
+            const gap = at - (this.last.get(record.linkId) ?? Number.NEGATIVE_INFINITY);
+            this.last.set(record.linkId, at);
             const counted = COUNTED[record.message.kind];
             let queue = this.order.get(record.linkId);
             if (queue === undefined) this.order.set(record.linkId, (queue = []));
-            queue.push({ counted: counted !== undefined, at });
+            queue.push({ counted: counted !== undefined, at, gap });
             if (counted === undefined) return;
             const callId = callIdOf(record.message);
             if (callId === undefined) return;
-            let link = this.sent.get(record.linkId);
-            if (link === undefined) this.sent.set(record.linkId, (link = new Map<string, number>()));
             const key = `${callId}|${counted}`;
-            if (!link.has(key)) link.set(key, at);
+            const link = mapOf(this.sent, record.linkId);
+            if (!link.has(key)) {
+                link.set(key, at);
+                mapOf(this.gapBefore, record.linkId).set(key, gap);
+            }
         });
     }
+}
+
+/** An event sent less than this after the one before it on its link was part of a burst. */
+export const BURST_GAP_MS = 0.5;
+
+function mapOf(maps: Map<string, Map<string, number>>, linkId: string): Map<string, number> {
+    let map = maps.get(linkId);
+    if (map === undefined) maps.set(linkId, (map = new Map<string, number>()));
+    return map;
 }
 
 /** The event path's set-up: simulator here; gateway and relay as children; a gateway tab and a relay tab. */
