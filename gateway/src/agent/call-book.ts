@@ -30,8 +30,6 @@ export class CallBook {
     private readonly byCallId = new Map<string, string>();
     /** Every PBX callID each record was known by (to forget them with it). */
     private readonly callIdsOfRecord = new Map<string, Set<string>>();
-    /** The newest `since` toRecent was given: no recent call ended before it. */
-    private recentSince = Number.NEGATIVE_INFINITY;
     /** Live calls of the journal not seen again yet, with the device they were at. */
     private orphans: JournalEntry[] = [];
 
@@ -117,20 +115,18 @@ export class CallBook {
     }
 
     /**
-     * Wrapped up: to the end of the recent list; older than `since` or beyond `limit` is forgotten. On a new
-     * `since` (a new day, or the first call after a start) every recent call is looked at; otherwise only the
-     * oldest beyond the limit and this one, since every other was looked at against the same `since` already.
+     * Wrapped up: to the end of the recent list; older than `since` or beyond `limit` is forgotten. Only the
+     * oldest are looked at: a call that ended before `since` is forgotten as it arrives, so every call in the
+     * list ended on the day it was wrapped up, and the list (in wrap-up order) is in order of those days too.
      */
     toRecent(record: CallRecord, limit: number, since: number): void {
         this.put(record, 'recent');
-        const recent = this.byPhase.recent;
-        const everyCall = since > this.recentSince;
-        this.recentSince = Math.max(this.recentSince, since);
-        for (const entry of recent.values()) {
-            if (recent.size > limit || (entry.endedAt ?? 0) < since) this.forget(entry);
-            else if (!everyCall) break;
-        }
         if ((record.endedAt ?? 0) < since) this.forget(record);
+        const recent = this.byPhase.recent;
+        for (const entry of recent.values()) {
+            if (recent.size <= limit && (entry.endedAt ?? 0) >= since) break;
+            this.forget(entry);
+        }
     }
 
     /** The other live call of a consultation pair. */

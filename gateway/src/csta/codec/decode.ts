@@ -159,13 +159,14 @@ function emptyAllowed(spec: FieldSpec): boolean {
 
 const enumerations = new WeakMap<FieldSpec, z.ZodType | null>();
 
-/** The schema a text value must be checked against: its enumeration; null for free text. */
+/** The schema a text value must be checked against (an enumeration, a constrained string); null for any text. */
 function enumerationOf(spec: FieldSpec): z.ZodType | null {
     let schema = enumerations.get(spec);
     if (schema === undefined) {
         const inner =
             spec.schema instanceof z.ZodOptional ? (spec.schema.unwrap() as z.ZodType) : spec.schema;
-        schema = inner instanceof z.ZodString ? null : inner;
+        const anyText = inner instanceof z.ZodString && (inner._zod.def.checks ?? []).length === 0;
+        schema = anyText ? null : inner;
         enumerations.set(spec, schema);
     }
     return schema;
