@@ -31,7 +31,6 @@ import {
     stealPercent,
     summarize,
     table,
-    type CpuTicks,
     type Summary
 } from './support/stats.js';
 
@@ -44,7 +43,6 @@ const ratesArg = process.argv.indexOf('--rates');
 const RATES = ratesArg === -1 ? [100, 1000, 5000] : (process.argv[ratesArg + 1] ?? '').split(',').map(Number);
 
 export interface PathResult {
-    samples: number[];
     /** The latencies of the events sent less than BURST_GAP_MS after the one before them, and of the others. */
     inBurst: number[];
     alone: number[];
@@ -53,8 +51,10 @@ export interface PathResult {
     drainMs: number;
     /** CPU time the process on the path (gateway or relay) spent per event, µs. */
     cpuPerEvent: number;
-    /** The machine's CPU ticks while events were sent and received, and how many the hypervisor stole. */
-    ticks: CpuTicks;
+    /** Stolen CPU, % of the machine's, while events were sent and received (NaN off Linux). */
+    stolen: number;
+    /** The machine's CPU ticks in that time, to weigh `stolen` when turns are combined. */
+    ticks: number;
 }
 
 const cycles = new WeakMap<Rig, Record<'gateway' | 'relay', CallCycle>>();
@@ -78,15 +78,14 @@ export async function measure(
     seconds: number,
     arm: (onSample: (latency: number, gap: number) => void) => () => void
 ): Promise<PathResult> {
-    const samples: number[] = [];
     const inBurst: number[] = [];
     const alone: number[] = [];
     const child = path === 'gateway' ? rig.gateway : rig.relay;
     const cpuBefore = (await child.rss()).cpuMicros;
     const disarm = arm((latency, gap) => {
-        samples.push(latency);
         (gap < BURST_GAP_MS ? inBurst : alone).push(latency);
     });
+    const received = () => inBurst.length + alone.length;
     // One cycle per path for the whole run: a turn takes the calls up where the path's last turn left them.
     const cycle = cycleOf(rig, path);
     const failuresBefore = cycle.failures;
@@ -96,8 +95,8 @@ export async function measure(
     });
     const sent = steps - (cycle.failures - failuresBefore);
     const stoppedAt = performance.now();
-    const backlogAtStop = sent - samples.length;
-    while (samples.length < sent && performance.now() - stoppedAt < 10_000) await sleep(2);
+    const backlogAtStop = sent - received();
+    while (received() < sent && performance.now() - stoppedAt < 10_000) await sleep(2);
     const drainMs = performance.now() - stoppedAt;
     const ticksAfter = cpuTicks();
     disarm();
@@ -105,46 +104,34 @@ export async function measure(
     await sleep(300);
     const cpuPerEvent = ((await child.rss()).cpuMicros - cpuBefore) / Math.max(1, steps);
     return {
-        samples,
         inBurst,
         alone,
         sent,
         backlogAtStop,
         drainMs,
         cpuPerEvent,
-        ticks: {
-            total: (ticksAfter?.total ?? 0) - (ticksBefore?.total ?? 0),
-            steal: (ticksAfter?.steal ?? 0) - (ticksBefore?.steal ?? 0)
-        }
+        stolen: stealPercent(ticksBefore, ticksAfter),
+        ticks: (ticksAfter?.total ?? 0) - (ticksBefore?.total ?? 0)
     };
 }
 
-/** The share of the machine's CPU time the hypervisor took during a path's turns. */
-function steal(ticks: CpuTicks): string {
-    const percent = stealPercent({ total: 0, steal: 0 }, ticks);
-    return Number.isNaN(percent) ? '–' : percent.toFixed(1);
-}
-
-/** One path's turns as one result: all samples, the worst backlog and drain, CPU per event over all turns. */
+/** One path's turns as one result: all samples, the worst backlog and drain, CPU and stolen time over all turns. */
 export function combine(turns: readonly PathResult[]): PathResult & { summary: Summary } {
-    const samples = turns.flatMap((t) => t.samples);
     const inBurst = turns.flatMap((t) => t.inBurst);
     const alone = turns.flatMap((t) => t.alone);
     const sent = turns.reduce((sum, t) => sum + t.sent, 0);
     const cpu = turns.reduce((sum, t) => sum + t.cpuPerEvent * Math.max(1, t.sent), 0);
+    const ticks = turns.reduce((sum, t) => sum + t.ticks, 0);
     return {
-        samples,
         inBurst,
         alone,
-        summary: summarize(samples),
+        summary: summarize([...alone, ...inBurst]),
         sent,
         backlogAtStop: Math.max(0, ...turns.map((t) => t.backlogAtStop)),
         drainMs: Math.max(0, ...turns.map((t) => t.drainMs)),
         cpuPerEvent: cpu / Math.max(1, sent),
-        ticks: {
-            total: turns.reduce((sum, t) => sum + t.ticks.total, 0),
-            steal: turns.reduce((sum, t) => sum + t.ticks.steal, 0)
-        }
+        stolen: turns.reduce((sum, t) => sum + t.stolen * t.ticks, 0) / ticks,
+        ticks
     };
 }
 
@@ -224,13 +211,13 @@ async function main(): Promise<void> {
                     r.backlogAtStop,
                     ms(r.drainMs),
                     r.cpuPerEvent.toFixed(0),
-                    steal(r.ticks)
+                    Number.isNaN(r.stolen) ? '–' : r.stolen.toFixed(1)
                 ]);
                 const alone = summarize(r.alone);
                 const burst = summarize(r.inBurst);
                 burstRows.push([
                     `${rate}/s ${name}`,
-                    ((100 * r.inBurst.length) / Math.max(1, r.samples.length)).toFixed(1),
+                    ((100 * r.inBurst.length) / Math.max(1, r.summary.count)).toFixed(1),
                     ms(alone.p50),
                     ms(alone.p99),
                     ms(burst.p50),
