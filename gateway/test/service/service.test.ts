@@ -48,7 +48,7 @@ describe('service: start the gateway at login', () => {
         const unit = systemdUnit(COMMAND);
         assert.match(
             unit,
-            /^ExecStart="\/opt\/node 20\/bin\/node" "--max-semi-space-size=4" "\/home\/ada\/switchboard\/gateway\/bin\/switchboard.js" "serve" "--config" "\/home\/ada\/my \\"cfg\\"\/config.json"$/m
+            /^ExecStart="\/opt\/node 20\/bin\/node" "--max-semi-space-size=4" "--single-threaded-gc" "\/home\/ada\/switchboard\/gateway\/bin\/switchboard.js" "serve" "--config" "\/home\/ada\/my \\"cfg\\"\/config.json"$/m
         );
         assert.match(unit, /^Environment="SWITCHBOARD_CONFIG_DIR=\/home\/ada\/.sb & co"$/m);
         assert.match(unit, /^WantedBy=default.target$/m);
@@ -83,9 +83,10 @@ describe('service: start the gateway at login', () => {
         );
         assert.match(plist, /<key>RunAtLoad<\/key>\n\s*<true\/>/);
         const strings = [...plist.matchAll(/<string>(.*?)<\/string>/g)].map((m) => m[1]);
-        assert.deepEqual(strings.slice(1, 7), [
+        assert.deepEqual(strings.slice(1, 8), [
             '/opt/node 20/bin/node',
             '--max-semi-space-size=4',
+            '--single-threaded-gc',
             '/home/ada/switchboard/gateway/bin/switchboard.js',
             'serve',
             '--config',
