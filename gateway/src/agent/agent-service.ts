@@ -43,6 +43,9 @@ import { isInternalNumber, toDialString } from './dial-plan.js';
 import { agentStateOfEvent, ctiLinkOf } from './agent-state.js';
 import type { AgentServiceOptions, CtiServerOption, SessionInit } from './types.js';
 
+/** What a call with no record visited proposes: nothing (a proposal is made from the records visited). */
+const NO_PROPOSAL: Readonly<{ whoId?: string; whatId?: string }> = Object.freeze({});
+
 export interface EventFrame {
     seq: number;
     at: number;
@@ -786,7 +789,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             now,
             actions: this.actionsOf(record),
             peerId: this.peerOf(record)?.id,
-            proposal: this.propose(relatedView(record.visits, now))
+            // Most events are of calls with no record opened yet: nothing to propose, nothing to build.
+            proposal: record.visits.length === 0 ? NO_PROPOSAL : this.propose(relatedView(record.visits, now))
         });
     }
 

@@ -127,30 +127,8 @@ export interface ViewContext {
 
 export function toCallView(record: CallRecord, context: ViewContext): CallView {
     const { call } = record;
-    const whoId = record.whoId ?? context.proposal.whoId;
-    const whatId = record.whatId ?? context.proposal.whatId;
-    const optional = {
-        callerNumber: call.callingNumber,
-        calledNumber: call.calledNumber,
-        otherParty: call.remoteNumber ?? (call.origin === 'local' ? call.calledNumber : call.callingNumber),
-        ivrDigits: call.ivrDigits,
-        answeredAt: record.answeredAt,
-        endedAt: record.endedAt,
-        heldSince: call.state === 'held' && record.endedAt === undefined ? record.heldSince : undefined,
-        endReason: record.endedAt === undefined ? undefined : (call.endReason ?? 'completed'),
-        cause: call.failureCause ?? (record.endedAt === undefined ? undefined : call.cause),
-        consultation:
-            call.consultation === undefined || context.peerId === undefined
-                ? undefined
-                : { role: call.consultation.role, peerId: context.peerId },
-        parties: call.conferenceParties,
-        disposition: record.disposition,
-        whoId,
-        whatId,
-        callerMatches: record.callerMatches,
-        log: record.log
-    };
-    const view: Record<string, unknown> = {
+    const ended = record.endedAt !== undefined;
+    const view: CallView = {
         id: record.id,
         callId: call.callID,
         previousCallIds: [...call.previousCallIDs],
@@ -162,12 +140,34 @@ export function toCallView(record: CallRecord, context: ViewContext): CallView {
         actions: context.actions,
         notes: record.notes,
         related: relatedView(record.visits, context.now),
-        transfers: record.transfers.map((t) => ({
-            at: t.at,
-            kind: t.kind,
-            ...(t.to === undefined ? {} : { to: t.to })
-        }))
+        transfers: record.transfers.map((t) =>
+            t.to === undefined ? { at: t.at, kind: t.kind } : { at: t.at, kind: t.kind, to: t.to }
+        )
     };
-    for (const [key, value] of Object.entries(optional)) if (value !== undefined) view[key] = value;
-    return view as CallView;
+    // One assignment per present field, in a fixed order: no intermediate object or entries array per event
+    // (they were a tenth of the gateway's allocations on the event path), and the same key order as before.
+    const otherParty =
+        call.remoteNumber ?? (call.origin === 'local' ? call.calledNumber : call.callingNumber);
+    const heldSince = call.state === 'held' && !ended ? record.heldSince : undefined;
+    const cause = call.failureCause ?? (ended ? call.cause : undefined);
+    const whoId = record.whoId ?? context.proposal.whoId;
+    const whatId = record.whatId ?? context.proposal.whatId;
+    if (call.callingNumber !== undefined) view.callerNumber = call.callingNumber;
+    if (call.calledNumber !== undefined) view.calledNumber = call.calledNumber;
+    if (otherParty !== undefined) view.otherParty = otherParty;
+    if (call.ivrDigits !== undefined) view.ivrDigits = call.ivrDigits;
+    if (record.answeredAt !== undefined) view.answeredAt = record.answeredAt;
+    if (record.endedAt !== undefined) view.endedAt = record.endedAt;
+    if (heldSince !== undefined) view.heldSince = heldSince;
+    if (ended) view.endReason = call.endReason ?? 'completed';
+    if (cause !== undefined) view.cause = cause;
+    if (call.consultation !== undefined && context.peerId !== undefined)
+        view.consultation = { role: call.consultation.role, peerId: context.peerId };
+    if (call.conferenceParties !== undefined) view.parties = call.conferenceParties;
+    if (record.disposition !== undefined) view.disposition = record.disposition;
+    if (whoId !== undefined) view.whoId = whoId;
+    if (whatId !== undefined) view.whatId = whatId;
+    if (record.callerMatches !== undefined) view.callerMatches = record.callerMatches;
+    if (record.log !== undefined) view.log = record.log;
+    return view;
 }

@@ -87,7 +87,10 @@ export interface AgentServiceOptions {
     lookupCaller?: (number: string) => Promise<CallerMatch[]>;
     /** How long a new call's events wait for the caller lookup, so the ringing event carries the match. Default 300. */
     lookupWaitMs?: number;
-    /** What wrap-up proposes as Who/What from the records visited (the call log's rules). Default: nothing. */
+    /**
+     * What wrap-up proposes as Who/What from the records visited (the call log's rules). Default: nothing. Called
+     * only for calls with at least one record visited: with none, there is nothing to propose.
+     */
     proposeWhoWhat?: (related: readonly RelatedRecord[]) => { whoId?: string; whatId?: string };
     /** Makes the CSTA session for a login (tests inject other transports). */
     createSession?: (server: CtiServerOption, init: SessionInit) => CstaSession;

@@ -26,17 +26,51 @@ export interface EventDataContext {
 }
 
 /** The data whose change is published as an `updated` change. */
-function publishedData(call: Call): string {
-    return JSON.stringify([
-        call.callingNumber,
-        call.calledNumber,
-        call.remoteNumber,
-        call.ivrDigits,
-        call.correlatorData,
-        call.direction,
-        call.conference,
-        call.conferenceParties
-    ]);
+type PublishedData = Pick<
+    Call,
+    | 'callingNumber'
+    | 'calledNumber'
+    | 'remoteNumber'
+    | 'ivrDigits'
+    | 'correlatorData'
+    | 'direction'
+    | 'conference'
+    | 'conferenceParties'
+>;
+
+function publishedData(call: Call): PublishedData {
+    return {
+        callingNumber: call.callingNumber,
+        calledNumber: call.calledNumber,
+        remoteNumber: call.remoteNumber,
+        ivrDigits: call.ivrDigits,
+        correlatorData: call.correlatorData,
+        direction: call.direction,
+        conference: call.conference,
+        conferenceParties: call.conferenceParties
+    };
+}
+
+/** Whether `call` still has the data of `before` (parties compared by content: they are replaced, not edited). */
+function unchanged(before: PublishedData, call: Call): boolean {
+    const parties = call.conferenceParties;
+    const earlier = before.conferenceParties;
+    const sameParties =
+        parties === earlier ||
+        (parties !== undefined &&
+            earlier !== undefined &&
+            parties.length === earlier.length &&
+            parties.every((party, index) => party === earlier[index]));
+    return (
+        sameParties &&
+        before.callingNumber === call.callingNumber &&
+        before.calledNumber === call.calledNumber &&
+        before.remoteNumber === call.remoteNumber &&
+        before.ivrDigits === call.ivrDigits &&
+        before.correlatorData === call.correlatorData &&
+        before.direction === call.direction &&
+        before.conference === call.conference
+    );
 }
 
 /** A non-empty trimmed text, or undefined. */
@@ -87,7 +121,7 @@ export function absorbEventData(
         if (!ctx.isUs(gone)) call.conferenceParties = call.conferenceParties.filter((n) => n !== gone.number);
     }
     updateDirection(call, ctx);
-    return before !== publishedData(call);
+    return !unchanged(before, call);
 }
 
 /** The far end, from the devices an event names. */

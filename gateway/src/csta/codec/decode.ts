@@ -115,24 +115,64 @@ export function decodeMessage(payload: Buffer | string): CstaMessage {
     const kind = kindOfRoot(root.name);
     if (kind === undefined) return { kind: 'unknown', root: root.name, namespace: root.namespace };
     const ctx: Context = { root: root.name };
-    const message = { kind, ...decodeFields(specs[kind].fields, root, ctx, '') };
-    return message as KnownMessage;
+    return decodeFields(specs[kind].fields, root, ctx, '', { kind }) as KnownMessage;
+}
+
+/** A field of a FieldMap with the element names it may appear under (its name first, then its aliases). */
+interface FieldEntry {
+    name: string;
+    spec: FieldSpec;
+    names: readonly string[];
+}
+
+const fieldEntries = new WeakMap<FieldMap, readonly FieldEntry[]>();
+
+/** The fields of a map, listed once per map (decoding runs for every CSTA event). */
+function entriesOf(fields: FieldMap): readonly FieldEntry[] {
+    let entries = fieldEntries.get(fields);
+    if (entries === undefined) {
+        entries = Object.entries(fields).map(([name, spec]) => ({
+            name,
+            spec,
+            names: spec.aliases === undefined ? [name] : [name, ...spec.aliases]
+        }));
+        fieldEntries.set(fields, entries);
+    }
+    return entries;
+}
+
+/** `path.name`, kept once made: the paths of a schema are few, and errors are the only ones to read them. */
+const fieldPaths = new Map<string, Map<string, string>>();
+const MAX_CACHED_PATHS = 4096;
+
+function joinPath(path: string, name: string): string {
+    if (path === '') return name;
+    let names = fieldPaths.get(path);
+    const known = names?.get(name);
+    if (known !== undefined) return known;
+    const joined = `${path}.${name}`;
+    // List items (`parties.7.device`) make paths without end: past the bound they are made each time.
+    if (fieldPaths.size < MAX_CACHED_PATHS) {
+        if (names === undefined) fieldPaths.set(path, (names = new Map()));
+        names.set(name, joined);
+    }
+    return joined;
 }
 
 function decodeFields(
     fields: FieldMap,
     parent: XmlNode,
     ctx: Context,
-    path: string
+    path: string,
+    out: Record<string, unknown> = {}
 ): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [name, spec] of Object.entries(fields)) {
-        const fieldPath = path === '' ? name : `${path}.${name}`;
+    for (const { name, spec, names } of entriesOf(fields)) {
+        const fieldPath = joinPath(path, name);
         let value: unknown;
         if (spec.kind === 'choice' && spec.inline === true) {
             value = decodeChoice(spec, parent, ctx, fieldPath, spec.optional);
         } else {
-            const element = findChild(parent, spec.aliases === undefined ? [name] : [name, ...spec.aliases]);
+            const element = findChild(parent, names);
             if (element === undefined) {
                 if (spec.optional) continue;
                 throw missing(ctx, fieldPath);

@@ -36,6 +36,9 @@ for (let code = 0; code < 128; code++) {
     ASCII_NAME[code] = NAME_START_CHAR.test(c) ? 2 : NAME_CHAR.test(c) ? 1 : 0;
 }
 
+/** The namespaces in scope at the root, before its own declarations. */
+const NO_NAMESPACES: ReadonlyMap<string, string> = new Map();
+
 interface Open {
     qname: string;
     node: XmlNode;
@@ -148,7 +151,7 @@ export function parseDocument(text: string, maxDepth: number): XmlNode {
 
     const openElement = (qname: string, attributes: [string, string][] | undefined): Open => {
         const parent = stack.at(-1);
-        const inherited: ReadonlyMap<string, string> = parent?.scope ?? new Map<string, string>();
+        const inherited: ReadonlyMap<string, string> = parent?.scope ?? NO_NAMESPACES;
         let scope = inherited;
         if (attributes !== undefined) {
             for (const [name, value] of attributes) {
@@ -158,9 +161,10 @@ export function parseDocument(text: string, maxDepth: number): XmlNode {
                 }
             }
         }
-        const [prefix, local] = split(qname);
-        const node: XmlNode = { name: local };
-        const namespace = scope.get(prefix);
+        // No [prefix, local] pair here: one array less for every element of every event.
+        const colon = qname.indexOf(':');
+        const node: XmlNode = { name: colon < 0 ? qname : qname.slice(colon + 1) };
+        const namespace = scope.get(colon < 0 ? '' : qname.slice(0, colon));
         if (namespace !== undefined && namespace !== '') node.namespace = namespace;
         if (attributes !== undefined) {
             let kept: Record<string, string> | undefined;

@@ -95,9 +95,15 @@ export function findChild(node: XmlNode, names: readonly string[]): XmlNode | un
     for (const name of names) {
         for (const child of children) if (child.name === name) return child;
     }
+    // Case-insensitive only among names of the same length: an absent optional field must not lower-case
+    // every child's name (that was most of the codec's garbage).
     for (const name of names) {
-        const lower = name.toLowerCase();
-        for (const child of children) if (child.name.toLowerCase() === lower) return child;
+        let lower: string | undefined;
+        for (const child of children) {
+            if (child.name.length !== name.length) continue;
+            lower ??= name.toLowerCase();
+            if (child.name.toLowerCase() === lower) return child;
+        }
     }
     return undefined;
 }
