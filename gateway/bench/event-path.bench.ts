@@ -13,6 +13,7 @@
  *
  *     cd gateway && npx tsx bench/event-path.bench.ts [--seconds 10] [--slice 1] [--rates 100,1000,5000]
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import {
     BURST_GAP_MS,
     CallCycle,
@@ -162,6 +163,7 @@ export function gatewayArm(rig: Rig, tab: Awaited<ReturnType<Rig['tab']>>) {
 }
 
 async function main(): Promise<void> {
+    const ownPauses = process.env['BENCH_DIAG'] === '1' ? gcPauses() : undefined;
     const rig = await startRig();
     try {
         const tab = await rig.tab();
@@ -258,9 +260,23 @@ async function main(): Promise<void> {
                 burstRows
             )}\n\ngateway RSS after the run: ${(rss / 2 ** 20).toFixed(1)} MiB, heap used ${(heapUsed / 2 ** 20).toFixed(1)} MiB\n`
         );
+        if (ownPauses !== undefined) {
+            process.stderr.write(
+                `load generator GC pauses ${ownPauses.length}, total ${ownPauses.reduce((a, b) => a + b, 0).toFixed(0)} ms, longest ${Math.max(0, ...ownPauses).toFixed(1)} ms\n`
+            );
+        }
     } finally {
         await rig.close();
     }
+}
+
+/** The durations of this process's GC pauses from now on, ms (BENCH_DIAG=1). */
+function gcPauses(): number[] {
+    const pauses: number[] = [];
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) pauses.push(entry.duration);
+    }).observe({ entryTypes: ['gc'] });
+    return pauses;
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await main();

@@ -86,7 +86,10 @@ export async function drive(rate: number, seconds: number, step: () => void): Pr
 export class EventClock {
     readonly sent = new Map<string, Map<string, number>>();
     readonly gapBefore = new Map<string, Map<string, number>>();
-    /** Per link, every event in order: counted or not (the relay's client matches by position). */
+    /**
+     * Per link that has an entry here, every event in order: counted or not (the relay's client matches by
+     * position, and sets its link's queue before it measures).
+     */
     readonly order = new Map<string, { counted: boolean; at: number; gap: number }[]>();
     private readonly last = new Map<string, number>();
 
@@ -97,9 +100,9 @@ export class EventClock {
             const gap = at - (this.last.get(record.linkId) ?? Number.NEGATIVE_INFINITY);
             this.last.set(record.linkId, at);
             const counted = COUNTED[record.message.kind];
-            let queue = this.order.get(record.linkId);
-            if (queue === undefined) this.order.set(record.linkId, (queue = []));
-            queue.push({ counted: counted !== undefined, at, gap });
+            // Only links that asked for it (the relay's, by setting a queue): kept for every link, the
+            // gateway's list grew by every event of the run and the load generator collected it again and again.
+            this.order.get(record.linkId)?.push({ counted: counted !== undefined, at, gap });
             if (counted === undefined) return;
             const callId = callIdOf(record.message);
             if (callId === undefined) return;
