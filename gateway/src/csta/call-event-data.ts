@@ -58,8 +58,7 @@ function unchanged(before: PublishedData, call: Call): boolean {
     const sameParties =
         parties === earlier ||
         (parties !== undefined &&
-            earlier !== undefined &&
-            parties.length === earlier.length &&
+            parties.length === earlier?.length &&
             parties.every((party, index) => party === earlier[index]));
     return (
         sameParties &&

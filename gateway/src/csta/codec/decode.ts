@@ -28,6 +28,7 @@ import { CstaDecodeError } from '../../errors.js';
 import { decodePayload } from './charset.js';
 import { parseDeviceId, unknownDevice } from './device-id.js';
 import {
+    entriesOf,
     LOCAL_CONNECTION_STATES,
     type ConnectionId,
     type DeviceId,
@@ -118,29 +119,6 @@ export function decodeMessage(payload: Buffer | string): CstaMessage {
     return decodeFields(specs[kind].fields, root, ctx, '', { kind }) as KnownMessage;
 }
 
-/** A field of a FieldMap with the element names it may appear under (its name first, then its aliases). */
-interface FieldEntry {
-    name: string;
-    spec: FieldSpec;
-    names: readonly string[];
-}
-
-const fieldEntries = new WeakMap<FieldMap, readonly FieldEntry[]>();
-
-/** The fields of a map, listed once per map (decoding runs for every CSTA event). */
-function entriesOf(fields: FieldMap): readonly FieldEntry[] {
-    let entries = fieldEntries.get(fields);
-    if (entries === undefined) {
-        entries = Object.entries(fields).map(([name, spec]) => ({
-            name,
-            spec,
-            names: spec.aliases === undefined ? [name] : [name, ...spec.aliases]
-        }));
-        fieldEntries.set(fields, entries);
-    }
-    return entries;
-}
-
 /** `path.name`, kept once made: the paths of a schema are few, and errors are the only ones to read them. */
 const fieldPaths = new Map<string, Map<string, string>>();
 const MAX_CACHED_PATHS = 4096;
@@ -153,7 +131,7 @@ function joinPath(path: string, name: string): string {
     const joined = `${path}.${name}`;
     // List items (`parties.7.device`) make paths without end: past the bound they are made each time.
     if (fieldPaths.size < MAX_CACHED_PATHS) {
-        if (names === undefined) fieldPaths.set(path, (names = new Map()));
+        if (names === undefined) fieldPaths.set(path, (names = new Map<string, string>()));
         names.set(name, joined);
     }
     return joined;

@@ -19,7 +19,14 @@
  */
 import type { z } from 'zod';
 import { CstaEncodeError } from '../../errors.js';
-import type { ConnectionId, DeviceId, FieldMap, FieldSpec, XmlNode } from './fields.js';
+import {
+    entriesOf,
+    type ConnectionId,
+    type DeviceId,
+    type FieldMap,
+    type FieldSpec,
+    type XmlNode
+} from './fields.js';
 import { textToHex } from './hex.js';
 import {
     CSTA_NAMESPACES,
@@ -99,40 +106,32 @@ function encodeFields(
     namespace: string | undefined
 ): XmlNode[] {
     const out: XmlNode[] = [];
-    for (const [name, spec] of Object.entries(fields)) {
+    for (const { name, spec } of entriesOf(fields)) {
         const value = values[name];
-        if (value === undefined) continue;
-        out.push(...encodeField(name, spec, value, namespace));
+        if (value !== undefined) out.push(encodeField(name, spec, value, namespace));
     }
     return out;
 }
 
-/** The value has passed the zod schema of `spec`, so the casts below only restate what it guarantees. */
-function encodeField(
-    name: string,
-    spec: FieldSpec,
-    value: unknown,
-    namespace: string | undefined
-): XmlNode[] {
+/** One field as its element (every field is exactly one element; a list's items are its children). */
+function encodeField(name: string, spec: FieldSpec, value: unknown, namespace: string | undefined): XmlNode {
     switch (spec.kind) {
         case 'text':
-            return [element(name, namespace, value as string)];
+            return element(name, namespace, value as string);
         case 'int':
-            return [element(name, namespace, String(value))];
+            return element(name, namespace, String(value));
         case 'bool':
-            return [element(name, namespace, value === true ? 'true' : 'false')];
+            return element(name, namespace, value === true ? 'true' : 'false');
         case 'any':
-            return [element(name, namespace, undefined, value as XmlNode[])];
+            return element(name, namespace, undefined, value as XmlNode[]);
         case 'callState':
-            return [
-                element(name, namespace, undefined, [
-                    element('compoundCallState', namespace, undefined, [
-                        element('localConnectionState', namespace, value as string)
-                    ])
+            return element(name, namespace, undefined, [
+                element('compoundCallState', namespace, undefined, [
+                    element('localConnectionState', namespace, value as string)
                 ])
-            ];
+            ]);
         case 'device':
-            return [encodeDevice(name, value as DeviceId, spec.wrapper, namespace)];
+            return encodeDevice(name, value as DeviceId, spec.wrapper, namespace);
         case 'connection': {
             const connection = value as ConnectionId;
             const children: XmlNode[] = [];
@@ -141,39 +140,33 @@ function encodeField(
             if (device.status !== undefined || device.raw !== '' || device.number !== '') {
                 children.push(encodeDevice('deviceID', device, undefined, namespace));
             }
-            return [element(name, namespace, undefined, children)];
+            return element(name, namespace, undefined, children);
         }
         case 'hex': {
             const hex = textToHex(value as string);
-            return [
-                spec.wrapped
-                    ? element(name, namespace, undefined, [element('string', namespace, hex)])
-                    : element(name, namespace, hex)
-            ];
+            return spec.wrapped
+                ? element(name, namespace, undefined, [element('string', namespace, hex)])
+                : element(name, namespace, hex);
         }
         case 'choice': {
             const { choice, value: text } = value as { choice: string; value: string };
             const chosen = element(choice, namespace, text);
-            return spec.inline === true ? [chosen] : [element(name, namespace, undefined, [chosen])];
+            return spec.inline === true ? chosen : element(name, namespace, undefined, [chosen]);
         }
         case 'group':
-            return [
-                element(
-                    name,
-                    namespace,
-                    undefined,
-                    encodeFields(spec.fields, value as Record<string, unknown>, namespace)
-                )
-            ];
+            return element(
+                name,
+                namespace,
+                undefined,
+                encodeFields(spec.fields, value as Record<string, unknown>, namespace)
+            );
         case 'list':
-            return [
-                element(
-                    name,
-                    namespace,
-                    undefined,
-                    (value as unknown[]).flatMap((item) => encodeField(spec.item, spec.of, item, namespace))
-                )
-            ];
+            return element(
+                name,
+                namespace,
+                undefined,
+                (value as unknown[]).map((item) => encodeField(spec.item, spec.of, item, namespace))
+            );
     }
 }
 

@@ -87,6 +87,29 @@ export type FieldSpec =
 
 export type FieldMap = Record<string, FieldSpec>;
 
+/** A field of a FieldMap with the element names it may appear under (its name first, then its aliases). */
+export interface FieldEntry {
+    name: string;
+    spec: FieldSpec;
+    names: readonly string[];
+}
+
+const fieldEntries = new WeakMap<FieldMap, readonly FieldEntry[]>();
+
+/** The fields of a map in declaration order, listed once per map (the codec walks them for every message). */
+export function entriesOf(fields: FieldMap): readonly FieldEntry[] {
+    let entries = fieldEntries.get(fields);
+    if (entries === undefined) {
+        entries = Object.entries(fields).map(([name, spec]) => ({
+            name,
+            spec,
+            names: spec.aliases === undefined ? [name] : [name, ...spec.aliases]
+        }));
+        fieldEntries.set(fields, entries);
+    }
+    return entries;
+}
+
 type Typed<F extends FieldSpec, S extends z.ZodType> = Omit<F, 'schema'> & { schema: S };
 
 export const text = () => ({ kind: 'text', schema: z.string(), optional: false }) as const;

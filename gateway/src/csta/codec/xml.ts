@@ -159,16 +159,32 @@ const NAME = /^[\p{L}_][\p{L}\p{N}._-]*$/u;
 // Characters XML 1.0 can carry (lone surrogates and most C0 controls cannot be written at all).
 const XML_CHARS = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 
-function checkName(name: string, path: string): void {
+/**
+ * Where an element (or its attribute) sits: its ancestors' names, its own, dotted, then `@attribute`. Made only
+ * when an error is thrown.
+ */
+interface Where {
+    trail: readonly string[];
+    name: string;
+    attribute?: string | undefined;
+}
+
+function pathOf(where: Where): string {
+    const path = [...where.trail, where.name].join('.');
+    return where.attribute === undefined ? path : `${path}@${where.attribute}`;
+}
+
+function checkName(name: string, where: Where): void {
     if (!NAME.test(name)) {
         throw new CstaEncodeError(`"${name}" is not an XML name`, {
-            details: { field: path, issue: 'invalidName' }
+            details: { field: pathOf(where), issue: 'invalidName' }
         });
     }
 }
 
-function checkChars(value: string, path: string): void {
+function checkChars(value: string, where: Where): void {
     if (!XML_CHARS.test(value)) {
+        const path = pathOf(where);
         throw new CstaEncodeError(`${path} contains characters XML 1.0 cannot represent`, {
             details: { field: path, issue: 'invalidCharacter' }
         });
@@ -197,73 +213,88 @@ interface Scope {
 /** Serializes `root` (no XML declaration), declaring its namespace as the default namespace. */
 export function serializeXml(root: XmlNode): string {
     const out: string[] = [];
-    write(root, { defaultNamespace: undefined, prefixes: new Map(), assigned: new Map() }, out, root.name, 0);
+    write(root, { defaultNamespace: undefined, prefixes: new Map(), assigned: new Map() }, out, []);
     return out.join('');
 }
 
-function write(node: XmlNode, scope: Scope, out: string[], path: string, depth: number): void {
-    if (depth > MAX_DEPTH) {
+/**
+ * Writes `node` and its descendants to `out`. `trail` holds the names of its ancestors (pushed and popped as the
+ * walk goes, so that no path string is made unless an error needs one). The simulator encodes every event it
+ * sends with this, so an element without attributes or new namespaces allocates nothing but its strings.
+ */
+function write(node: XmlNode, scope: Scope, out: string[], trail: string[]): void {
+    if (trail.length > MAX_DEPTH) {
         throw new CstaEncodeError(`XML content nests deeper than ${MAX_DEPTH} levels`, {
-            details: { field: path, issue: 'tooDeep' }
+            details: { field: pathOf({ trail, name: node.name }), issue: 'tooDeep' }
         });
     }
-    checkName(node.name, path);
+    checkName(node.name, { trail, name: node.name });
     const namespace = node.namespace === '' ? undefined : node.namespace;
-    const declarations: string[] = [];
+    let declarations = '';
     let tag = node.name;
     let defaultNamespace = scope.defaultNamespace;
     let prefixes = scope.prefixes;
     if (namespace !== scope.defaultNamespace) {
         if (namespace === undefined) {
-            declarations.push(' xmlns=""');
+            declarations += ' xmlns=""';
             defaultNamespace = undefined;
-        } else if (depth === 0) {
-            declarations.push(` xmlns="${escapeAttribute(namespace)}"`);
+        } else if (trail.length === 0) {
+            declarations += ` xmlns="${escapeAttribute(namespace)}"`;
             defaultNamespace = namespace;
         } else {
             let prefix = prefixes.get(namespace);
             if (prefix === undefined) {
                 prefix = scope.assigned.get(namespace) ?? `ns${scope.assigned.size + 1}`;
                 scope.assigned.set(namespace, prefix);
-                declarations.push(` xmlns:${prefix}="${escapeAttribute(namespace)}"`);
+                declarations += ` xmlns:${prefix}="${escapeAttribute(namespace)}"`;
                 prefixes = new Map(prefixes).set(namespace, prefix);
             }
             tag = `${prefix}:${node.name}`;
         }
     }
-    const attributes: string[] = [];
-    for (const [name, value] of Object.entries(node.attributes ?? {})) {
-        if (name === 'xmlns' || name.startsWith('xmlns:')) continue; // declarations are ours to make
-        const [prefix, local] = split(name);
-        checkName(local, `${path}@${name}`);
-        checkChars(value, `${path}@${name}`);
-        if (prefix === 'xsi') {
-            if (prefixes.get(XSI_NAMESPACE) !== 'xsi') {
-                declarations.push(` xmlns:xsi="${XSI_NAMESPACE}"`);
-                prefixes = new Map(prefixes).set(XSI_NAMESPACE, 'xsi');
+    let attributes = '';
+    if (node.attributes !== undefined) {
+        for (const [name, value] of Object.entries(node.attributes)) {
+            if (name === 'xmlns' || name.startsWith('xmlns:')) continue; // declarations are ours to make
+            const [prefix, local] = split(name);
+            const where: Where = { trail, name: node.name, attribute: name };
+            checkName(local, where);
+            checkChars(value, where);
+            if (prefix === 'xsi') {
+                if (prefixes.get(XSI_NAMESPACE) !== 'xsi') {
+                    declarations += ` xmlns:xsi="${XSI_NAMESPACE}"`;
+                    prefixes = new Map(prefixes).set(XSI_NAMESPACE, 'xsi');
+                }
+            } else if (prefix !== '' && prefix !== 'xml') {
+                throw new CstaEncodeError(`Attribute prefix "${prefix}" is not bound`, {
+                    details: { field: pathOf(where), issue: 'unboundPrefix' }
+                });
             }
-        } else if (prefix !== '' && prefix !== 'xml') {
-            throw new CstaEncodeError(`Attribute prefix "${prefix}" is not bound`, {
-                details: { field: `${path}@${name}`, issue: 'unboundPrefix' }
-            });
+            attributes += ` ${name}="${escapeAttribute(value)}"`;
         }
-        attributes.push(` ${name}="${escapeAttribute(value)}"`);
     }
-    out.push('<', tag, ...declarations, ...attributes);
+    out.push('<', tag);
+    if (declarations !== '') out.push(declarations);
+    if (attributes !== '') out.push(attributes);
     const text = node.text ?? '';
-    const children = node.children ?? [];
-    if (text === '' && children.length === 0) {
+    const children = node.children;
+    if (text === '' && (children === undefined || children.length === 0)) {
         out.push('/>');
         return;
     }
     out.push('>');
     if (text !== '') {
-        checkChars(text, path);
+        checkChars(text, { trail, name: node.name });
         out.push(escapeText(text));
     }
-    if (children.length > 0) {
-        const inner: Scope = { defaultNamespace, prefixes, assigned: scope.assigned };
-        for (const child of children) write(child, inner, out, `${path}.${child.name}`, depth + 1);
+    if (children !== undefined && children.length > 0) {
+        const inner: Scope =
+            defaultNamespace === scope.defaultNamespace && prefixes === scope.prefixes
+                ? scope
+                : { defaultNamespace, prefixes, assigned: scope.assigned };
+        trail.push(node.name);
+        for (const child of children) write(child, inner, out, trail);
+        trail.pop();
     }
     out.push('</', tag, '>');
 }
