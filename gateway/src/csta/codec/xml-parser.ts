@@ -45,7 +45,8 @@ interface Open {
     scope: ReadonlyMap<string, string>;
     text: string;
     cdata: boolean;
-    children: XmlNode[] | undefined;
+    /** Where this element's children start in `finished` (they are moved into an exact-size array when it closes). */
+    firstChild: number;
 }
 
 export class XmlSyntaxError extends Error {
@@ -117,6 +118,9 @@ function split(qname: string): [prefix: string, local: string] {
 export function parseDocument(text: string, maxDepth: number): XmlNode {
     const length = text.length;
     const stack: Open[] = [];
+    // The closed elements whose parent is still open, in document order: a parent takes its own from the end
+    // when it closes. One growing array per document instead of one per parent (each with room to spare).
+    const finished: XmlNode[] = [];
     let root: XmlNode | undefined;
     let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
 
@@ -143,10 +147,13 @@ export function parseDocument(text: string, maxDepth: number): XmlNode {
     const close = (open: Open): void => {
         const { node } = open;
         if (open.text !== '' && (open.cdata || /\S/.test(open.text))) node.text = open.text;
-        if (open.children !== undefined) node.children = open.children;
+        if (finished.length > open.firstChild) {
+            node.children = finished.slice(open.firstChild);
+            finished.length = open.firstChild;
+        }
         const parent = stack.at(-1);
         if (parent === undefined) root = node;
-        else (parent.children ??= []).push(node);
+        else finished.push(node);
     };
 
     const openElement = (qname: string, attributes: [string, string][] | undefined): Open => {
@@ -182,7 +189,7 @@ export function parseDocument(text: string, maxDepth: number): XmlNode {
             }
             if (kept !== undefined) node.attributes = kept;
         }
-        return { qname, node, scope, text: '', cdata: false, children: undefined };
+        return { qname, node, scope, text: '', cdata: false, firstChild: finished.length };
     };
 
     while (i < length) {
