@@ -121,6 +121,8 @@ export function parseDocument(text: string, maxDepth: number): XmlNode {
     // The closed elements whose parent is still open, in document order: a parent takes its own from the end
     // when it closes. One growing array per document instead of one per parent (each with room to spare).
     const finished: XmlNode[] = [];
+    // How many of `finished` are pending (the rest are left over from closed parents: overwritten, not trimmed).
+    let pending = 0;
     let root: XmlNode | undefined;
     let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
 
@@ -147,13 +149,13 @@ export function parseDocument(text: string, maxDepth: number): XmlNode {
     const close = (open: Open): void => {
         const { node } = open;
         if (open.text !== '' && (open.cdata || /\S/.test(open.text))) node.text = open.text;
-        if (finished.length > open.firstChild) {
-            node.children = finished.slice(open.firstChild);
-            finished.length = open.firstChild;
+        if (pending > open.firstChild) {
+            node.children = finished.slice(open.firstChild, pending);
+            pending = open.firstChild;
         }
         const parent = stack.at(-1);
         if (parent === undefined) root = node;
-        else finished.push(node);
+        else finished[pending++] = node;
     };
 
     const openElement = (qname: string, attributes: [string, string][] | undefined): Open => {
@@ -189,7 +191,7 @@ export function parseDocument(text: string, maxDepth: number): XmlNode {
             }
             if (kept !== undefined) node.attributes = kept;
         }
-        return { qname, node, scope, text: '', cdata: false, firstChild: finished.length };
+        return { qname, node, scope, text: '', cdata: false, firstChild: pending };
     };
 
     while (i < length) {
