@@ -65,6 +65,7 @@ describe('agent service: consultation, transfer, conference', () => {
         await agent1.agent.conference();
         const conference = await agent1.callWhere((c) => c.state === 'connected' && c.conference);
         assert.equal(conference.transfers[0]?.kind, 'conference');
+        assert.deepEqual(conference.parties, [CUSTOMER, '4002']);
         await agent1.next(() => agent1.calls().filter((c) => c.state !== 'ended').length === 1);
         assert.ok(agent1.types().includes('call.conferenced'));
     });

@@ -411,6 +411,17 @@ describe('encodeMessage: validation', () => {
         });
         assertEncodeError(withExtensions([{ name: 'bad name' }]), { issue: 'invalidName' });
         assertEncodeError(withExtensions([{ name: 'p:x' }]), { issue: 'invalidName' });
+        assertEncodeError(withExtensions([{ name: 'x', children: [{ name: 'bad name' }] }]), {
+            issue: 'invalidName',
+            field: 'StartApplicationSessionPosResponse.extensions.x.bad name'
+        });
+        assertEncodeError(
+            withExtensions([{ name: 'x', children: [{ name: 'y', attributes: { '1a': 'v' } }] }]),
+            {
+                issue: 'invalidName',
+                field: 'StartApplicationSessionPosResponse.extensions.x.y@1a'
+            }
+        );
         assertEncodeError(withExtensions([{ name: 'x', attributes: { '1a': 'v' } }]), {
             issue: 'invalidName'
         });

@@ -113,7 +113,10 @@ function encodeFields(
     return out;
 }
 
-/** One field as its element (every field is exactly one element; a list's items are its children). */
+/**
+ * One field as its element (every field is exactly one element; a list's items are its children). The value
+ * has passed the zod schema of `spec`, so the casts below only restate what it guarantees.
+ */
 function encodeField(name: string, spec: FieldSpec, value: unknown, namespace: string | undefined): XmlNode {
     switch (spec.kind) {
         case 'text':

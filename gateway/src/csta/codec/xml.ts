@@ -95,8 +95,8 @@ export function findChild(node: XmlNode, names: readonly string[]): XmlNode | un
     for (const name of names) {
         for (const child of children) if (child.name === name) return child;
     }
-    // Case-insensitive only among names of the same length: an absent optional field must not lower-case
-    // every child's name (that was most of the codec's garbage).
+    // Case-insensitive only among names of the same length, so that looking up an absent optional field
+    // does not make a lower-cased copy of every child's name.
     for (const name of names) {
         let lower: string | undefined;
         for (const child of children) {
