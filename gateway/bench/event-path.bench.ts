@@ -1,19 +1,25 @@
 /**
  * Event path: simulator → gateway → WebSocket client, beside a bare relay (the same TCP → TLS WebSocket path
- * with no parsing) measured in the same run. The simulator and the clients run here; the gateway and the relay
- * each run in their own process. For each rate, the relay and the gateway get the same call events
- * (Delivered / Established / ConnectionCleared at one monitored device each), taking turns of `--slice` seconds
- * (default 1) until each has had `--seconds`, so that both see the same moments of a shared machine (a virtual
- * machine's stolen time comes and goes within seconds). Latency is from the simulator's socket.write to the
- * client's `message` event. Backlog: events sent but not yet received when a turn stops (the worst turn), and
- * how long they took to arrive. CPU µs/event: the gateway's (or relay's) own CPU time over its turns, divided
- * by the events sent — the cost that decides how close to a core the path runs. Stolen %: the machine's CPU
- * time the hypervisor took during the path's turns (/proc/stat). The tab wraps up every call when it ends, as
- * an agent does (WRAP_UP=auto leaves that to the gateway's 1 s timer, so that ~rate/3 calls sit in wrap-up).
+ * with no parsing) measured in the same run. The simulator runs here; the gateway and the relay each run in
+ * their own process, and so do the two WebSocket clients (`support/tabs-child.ts`, on this process's core(s)),
+ * so that the simulator's work and garbage collections do not delay their reading. For each rate, the relay and
+ * the gateway get the same call events (Delivered / Established / ConnectionCleared at one monitored device
+ * each), taking turns of `--slice` seconds (default 1) until each has had `--seconds`, so that both see the same
+ * moments of a shared machine (a virtual machine's stolen time comes and goes within seconds). Latency is from
+ * the simulator's socket.write to the arrival, at the client, of the chunk of bytes that carried the event, on
+ * the machine's monotonic clock (`support/clock.ts`). Backlog: events sent but not yet received when a turn
+ * stops (the worst turn), and how long after the stop the last of them arrived. CPU µs/event: the gateway's (or
+ * relay's) own CPU time over its turns, divided by the events sent — the cost that decides how close to a core
+ * the path runs. Stolen %: the machine's CPU time the hypervisor took during the path's turns (/proc/stat). The
+ * tab wraps up every call when it ends, as an agent does (WRAP_UP=auto leaves that to the gateway's 1 s timer,
+ * so that ~rate/3 calls sit in wrap-up).
  *
  *     cd gateway && npx tsx bench/event-path.bench.ts [--seconds 10] [--slice 1] [--warm-up 8] [--rates 100,1000,5000]
  */
 import { PerformanceObserver } from 'node:perf_hooks';
+import { spawnChild, type Child } from './support/children.js';
+import { GATEWAY_LOGIN, RELAY_USER } from './support/clients.js';
+import { clockMs } from './support/clock.js';
 import {
     BURST_GAP_MS,
     CallCycle,
@@ -78,22 +84,34 @@ function cycleOf(rig: Rig, path: 'gateway' | 'relay'): CallCycle {
     return pair[path];
 }
 
+/** One path's client in the clients' process (`tabs-child.ts`), seen from here. */
+export interface PathClient {
+    /** Starts recording arrivals; resolves once the client records. */
+    arm(): Promise<void>;
+    /** Waits for the `sent` counted events sent since `arm` (10 s at most) and returns each one's arrival. */
+    collect(sent: number): Promise<Arrival[]>;
+}
+
+export interface Arrival {
+    /** Send to arrival, ms. */
+    latency: number;
+    /** Since the event before it on its link was sent, ms. */
+    gap: number;
+    /** Arrival time, `clockMs`. */
+    at: number;
+}
+
 /** Runs one measured phase: `rate` events/s for `seconds` through the gateway (or the relay). */
 export async function measure(
     rig: Rig,
     path: 'gateway' | 'relay',
     rate: number,
     seconds: number,
-    arm: (onSample: (latency: number, gap: number) => void) => () => void
+    client: PathClient
 ): Promise<PathResult> {
-    const inBurst: number[] = [];
-    const alone: number[] = [];
     const child = path === 'gateway' ? rig.gateway : rig.relay;
     const cpuBefore = (await child.rss()).cpuMicros;
-    const disarm = arm((latency, gap) => {
-        (gap < BURST_GAP_MS ? inBurst : alone).push(latency);
-    });
-    const received = () => inBurst.length + alone.length;
+    await client.arm();
     // One cycle per path for the whole run: a turn takes the calls up where the path's last turn left them.
     const cycle = cycleOf(rig, path);
     const failuresBefore = cycle.failures;
@@ -102,12 +120,18 @@ export async function measure(
         cycle.step();
     });
     const sent = steps - (cycle.failures - failuresBefore);
-    const stoppedAt = performance.now();
-    const backlogAtStop = sent - received();
-    while (received() < sent && performance.now() - stoppedAt < 10_000) await sleep(2);
-    const drainMs = performance.now() - stoppedAt;
+    const stoppedAt = clockMs();
+    const arrivals = await client.collect(sent);
     const ticksAfter = cpuTicks();
-    disarm();
+    const inBurst: number[] = [];
+    const alone: number[] = [];
+    let arrivedByStop = 0;
+    let last = stoppedAt;
+    for (const { latency, gap, at } of arrivals) {
+        (gap < BURST_GAP_MS ? inBurst : alone).push(latency);
+        if (at <= stoppedAt) arrivedByStop += 1;
+        last = Math.max(last, at);
+    }
     // Let the path settle (the last frames out, timers done) before the next turn.
     await sleep(300);
     const cpuPerEvent = ((await child.rss()).cpuMicros - cpuBefore) / Math.max(1, steps);
@@ -115,8 +139,9 @@ export async function measure(
         inBurst,
         alone,
         sent,
-        backlogAtStop,
-        drainMs,
+        backlogAtStop: sent - arrivedByStop,
+        // Until the last event arrived (while some are missing: until the clients stopped waiting).
+        drainMs: arrivals.length < sent ? clockMs() - stoppedAt : last - stoppedAt,
         cpuPerEvent,
         stolen: stealPercent(ticksBefore, ticksAfter),
         ticks: (ticksAfter?.total ?? 0) - (ticksBefore?.total ?? 0)
@@ -143,57 +168,92 @@ export function combine(turns: readonly PathResult[]): PathResult & { summary: S
     };
 }
 
-/** Time-stamps the gateway tab's call events against the simulator's send times. */
-export function gatewayArm(rig: Rig, tab: Awaited<ReturnType<Rig['tab']>>) {
-    const link = rig.linkOf('agent1');
-    return (onSample: (latency: number, gap: number) => void) => {
-        tab.onFrame = (frame, at) => {
-            const call = frame.event?.call;
-            if (frame.type !== 'event' || call === undefined || frame.event === undefined) return;
-            // The agent wraps each call up as it ends (WRAP_UP=auto leaves it to the 1 s wrap-up timer).
-            if (frame.event.type === 'call.cleared' && !AUTO_WRAP_UP)
-                tab.socket.send(JSON.stringify({ v: 1, id: `w${call.id}`, type: 'wrapUp', callId: call.id }));
-            const sent = rig.clock.sent.get(link);
-            const key = `${call.callId}|${frame.event.type}`;
-            const t0 = sent?.get(key);
-            if (t0 === undefined) return;
-            sent?.delete(key);
+interface Collected {
+    keys: string[];
+    at: number[];
+}
+
+/** The gateway tab: its events matched to the simulator's send times by call and event type. */
+function gatewayClient(rig: Rig, tabs: Child): PathClient {
+    const link = rig.linkOf(GATEWAY_LOGIN.username);
+    return {
+        async arm() {
+            await tabs.ask({ type: 'arm', path: 'gateway' });
+        },
+        async collect(sent) {
+            const { keys, at } = await tabs.ask<Collected>({
+                type: 'collect',
+                path: 'gateway',
+                expected: sent
+            });
+            const sentAt = rig.clock.sent.get(link);
             const gaps = rig.clock.gapBefore.get(link);
-            const gap = gaps?.get(key) ?? Number.POSITIVE_INFINITY;
-            gaps?.delete(key);
-            onSample(at - t0, gap);
-        };
-        return () => {
-            tab.onFrame = () => undefined;
-        };
+            const arrivals: Arrival[] = [];
+            keys.forEach((key, i) => {
+                const t0 = sentAt?.get(key);
+                const arrived = at[i];
+                if (t0 === undefined || arrived === undefined) return;
+                sentAt?.delete(key);
+                arrivals.push({
+                    latency: arrived - t0,
+                    gap: gaps?.get(key) ?? Number.POSITIVE_INFINITY,
+                    at: arrived
+                });
+                gaps?.delete(key);
+            });
+            return arrivals;
+        }
+    };
+}
+
+/**
+ * The relay's client: it cannot read its events, so they are matched to the simulator's sends on its link by
+ * position (every event since `arm`, counted or not; the counted ones are measured).
+ */
+function relayClient(rig: Rig, tabs: Child): PathClient {
+    const link = rig.linkOf(RELAY_USER);
+    let queue: { counted: boolean; at: number; gap: number }[] = [];
+    return {
+        async arm() {
+            queue = [];
+            rig.clock.order.set(link, queue);
+            await tabs.ask({ type: 'arm', path: 'relay' });
+        },
+        async collect() {
+            const { at } = await tabs.ask<Collected>({
+                type: 'collect',
+                path: 'relay',
+                expected: queue.length
+            });
+            rig.clock.order.delete(link);
+            const arrivals: Arrival[] = [];
+            at.forEach((arrived, i) => {
+                const entry = queue[i];
+                if (entry?.counted === true)
+                    arrivals.push({ latency: arrived - entry.at, gap: entry.gap, at: arrived });
+            });
+            return arrivals;
+        }
     };
 }
 
 async function main(): Promise<void> {
     const ownPauses = process.env['BENCH_DIAG'] === '1' ? gcPauses() : undefined;
     const rig = await startRig();
+    let closeTabs = (): Promise<void> => Promise.resolve();
     try {
-        const tab = await rig.tab();
-        const relayTab = await rig.relayTab();
-        const relayLink = rig.linkOf('agent2');
-        const relayArm = (onSample: (latency: number, gap: number) => void) => {
-            const queue = rig.clock.order.get(relayLink) ?? [];
-            rig.clock.order.set(relayLink, queue);
-            let next = queue.length;
-            relayTab.onEvent = (at) => {
-                const entry = queue[next];
-                next += 1;
-                if (entry?.counted === true) onSample(at - entry.at, entry.gap);
-            };
-            return () => {
-                relayTab.onEvent = () => undefined;
-                queue.length = 0;
-            };
-        };
-        const gwArm = gatewayArm(rig, tab);
+        const tabs = await spawnChild('tabs', [
+            rig.gateway.ready.wsUrl,
+            rig.relay.ready.wsUrl,
+            rig.dir,
+            AUTO_WRAP_UP ? 'auto' : 'tab'
+        ]);
+        closeTabs = () => tabs.close();
+        const gatewayPath = gatewayClient(rig, tabs);
+        const relayPath = relayClient(rig, tabs);
         // Warm-up (JIT, TLS, buffers): discarded.
-        await measure(rig, 'relay', 1000, WARM_UP, relayArm);
-        await measure(rig, 'gateway', 1000, WARM_UP, gwArm);
+        await measure(rig, 'relay', 1000, WARM_UP, relayPath);
+        await measure(rig, 'gateway', 1000, WARM_UP, gatewayPath);
 
         const rows: (string | number)[][] = [];
         const burstRows: (string | number)[][] = [];
@@ -201,8 +261,8 @@ async function main(): Promise<void> {
             const turns: Record<'relay' | 'gateway', PathResult[]> = { relay: [], gateway: [] };
             for (let done = 0; done < SECONDS - 1e-9; done += SLICE) {
                 const seconds = Math.min(SLICE, SECONDS - done);
-                turns.relay.push(await measure(rig, 'relay', rate, seconds, relayArm));
-                turns.gateway.push(await measure(rig, 'gateway', rate, seconds, gwArm));
+                turns.relay.push(await measure(rig, 'relay', rate, seconds, relayPath));
+                turns.gateway.push(await measure(rig, 'gateway', rate, seconds, gatewayPath));
             }
             const relay = combine(turns.relay);
             const gateway = combine(turns.gateway);
@@ -273,6 +333,7 @@ async function main(): Promise<void> {
             );
         }
     } finally {
+        await closeTabs();
         await rig.close();
     }
 }

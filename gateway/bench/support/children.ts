@@ -1,6 +1,7 @@
 /**
- * Child processes for the benchmarks (the gateway and the relay each get their own process, so that the load
- * generator — simulator and WebSocket clients — does not share their event loop).
+ * Child processes for the benchmarks: the gateway and the relay each get their own process, so that the load
+ * generator does not share their event loop; the event path's WebSocket clients get one too (`tabs`), so that
+ * the simulator's work and garbage do not delay the clients' reading.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,26 +16,30 @@ export interface Usage {
 
 export interface Child {
     process: ChildProcess;
+    /** The child's ready line: where it listens (the gateway and the relay; '' for the clients). */
     ready: { wsUrl: string; uptimeMs?: number };
     /** From spawn to the ready line, ms (the child's own start-up included). */
     startMs: number;
     /** Its memory, and the CPU time it has used so far (user + system, µs). */
     rss(): Promise<Usage>;
+    /** Sends `message` over IPC and resolves with the child's next message (one question at a time). */
+    ask<T>(message: { type: string; [key: string]: unknown }): Promise<T>;
     close(): Promise<void>;
 }
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-export async function spawnChild(kind: 'gateway' | 'relay', args: string[]): Promise<Child> {
+export async function spawnChild(kind: 'gateway' | 'relay' | 'tabs', args: string[]): Promise<Child> {
     const started = performance.now();
     // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the children: profile the gateway.
     const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a.length > 0);
     // The gateway runs with the Node.js options it is installed with; BENCH_NODE_ARGS come after (and win).
     const flags = kind === 'gateway' ? [...GATEWAY_NODE_FLAGS, ...nodeArgs] : nodeArgs;
     const command = [process.execPath, ...flags, '--import', 'tsx', here(`./${kind}-child.ts`), ...args];
-    // BENCH_CHILD_CPUS (e.g. "1", with the bench itself under `taskset -c 0`): the children get their own
-    // core(s), so the load generator does not take the CPU of the path it measures.
-    const cpus = process.env['BENCH_CHILD_CPUS'];
+    // BENCH_CHILD_CPUS (e.g. "1", with the bench itself under `taskset -c 0`): the gateway and the relay get
+    // their own core(s), so the load generator does not take the CPU of the path it measures. The clients are
+    // part of the load generator and share its core(s).
+    const cpus = kind === 'tabs' ? undefined : process.env['BENCH_CHILD_CPUS'];
     const [file, ...argv] = cpus === undefined ? command : ['taskset', '-c', cpus, ...command];
     const child = spawn(file ?? process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     const ready = await new Promise<Child['ready']>((resolve, reject) => {
@@ -52,15 +57,19 @@ export async function spawnChild(kind: 'gateway' | 'relay', args: string[]): Pro
         });
     });
     const startMs = performance.now() - started;
+    const ask = async <T>(message: { type: string }): Promise<T> => {
+        const answer = once(child, 'message') as Promise<[T]>;
+        child.send(message);
+        return (await answer)[0];
+    };
     return {
         process: child,
         ready,
         startMs,
-        async rss() {
-            const answer = once(child, 'message') as Promise<[Usage]>;
-            child.send({ type: 'rss' });
-            return (await answer)[0];
+        rss() {
+            return ask<Usage>({ type: 'rss' });
         },
+        ask,
         async close() {
             if (child.exitCode !== null) return;
             const exited = once(child, 'exit');

@@ -2,10 +2,12 @@
  * The load generator's WebSocket clients. `GatewayTab` is a softphone tab talking the gateway's JSON protocol
  * (hello, login, requests; events time-stamped on arrival, no schema validation so the client costs little).
  * `RelayTab` talks raw CSTA through the bare relay: it logs in and starts a monitor with the codec, then only
- * splits frames and reads their invokeID (no XML parsing) while it is measured.
+ * splits frames and reads their invokeID (no XML parsing) while it is measured. Both stamp a message with the
+ * time the chunk of bytes that carried it reached the process (`clockMs`), before any message in it is read.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import {
     CSTA_NAMESPACES,
@@ -14,7 +16,19 @@ import {
     type KnownMessage
 } from '../../src/csta/codec/index.js';
 import { encodeFrame, EVENT_INVOKE_ID, FrameDecoder } from '../../src/csta/framing.js';
+import { clockMs } from './clock.js';
 import { ORIGIN } from './origin.js';
+
+export const GATEWAY_DEVICE = '4001';
+export const RELAY_DEVICE = '4002';
+/** The gateway tab's login: agent1 on the gateway's device. The relay's client is agent2 on RELAY_DEVICE. */
+export const GATEWAY_LOGIN = {
+    username: 'agent1',
+    password: 'demo',
+    device: GATEWAY_DEVICE,
+    agentId: '1001'
+};
+export const RELAY_USER = 'agent2';
 
 export interface WsFrame {
     type: string;
@@ -36,16 +50,31 @@ function open(url: string, dir: string): Promise<WebSocket> {
     });
 }
 
+/**
+ * The arrival time of the chunk being read (`clockMs`): ws parses a chunk's messages synchronously in its own
+ * `data` listener, so a listener put in front of it sees the chunk first. Every message of a chunk gets the
+ * chunk's time, as the relay's client, whose one message is the whole chunk, always did.
+ */
+function arrivals(socket: WebSocket): () => number {
+    let at = 0;
+    const raw = (socket as unknown as { _socket: Duplex })._socket;
+    raw.prependListener('data', () => {
+        at = clockMs();
+    });
+    return () => at;
+}
+
 let requestIds = 0;
 
 export class GatewayTab {
-    /** Called for every frame with its arrival time (performance.now()). */
+    /** Called for every frame with its arrival time (`clockMs`). */
     onFrame: (frame: WsFrame, at: number) => void = () => undefined;
     private readonly pending = new Map<string, (frame: WsFrame) => void>();
 
     private constructor(readonly socket: WebSocket) {
+        const arrival = arrivals(socket);
         socket.on('message', (data: Buffer) => {
-            const at = performance.now();
+            const at = arrival();
             const frame = JSON.parse(data.toString('utf8')) as WsFrame;
             if ((frame.type === 'result' || frame.type === 'error') && frame.id !== undefined) {
                 const waiter = this.pending.get(frame.id);
@@ -90,7 +119,7 @@ export class GatewayTab {
 }
 
 export class RelayTab {
-    /** Called for every event frame (invokeID 9999) with its arrival time, while measuring. */
+    /** Called for every event frame (invokeID 9999) with its arrival time (`clockMs`), while measuring. */
     onEvent: (at: number) => void = () => undefined;
     private readonly decoder = new FrameDecoder();
     private readonly answers = new Map<number, (message: KnownMessage) => void>();
@@ -98,8 +127,9 @@ export class RelayTab {
     private invokeId = 0;
 
     private constructor(readonly socket: WebSocket) {
+        const arrival = arrivals(socket);
         socket.on('message', (data: Buffer) => {
-            const at = performance.now();
+            const at = arrival();
             const { frames } = this.decoder.push(data);
             for (const frame of frames) {
                 if (frame.invokeId === EVENT_INVOKE_ID) {

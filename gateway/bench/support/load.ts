@@ -2,8 +2,8 @@
  * The load: inbound calls driven through the simulator at a given rate of CSTA events at one monitored
  * device. Each step is one far-end or phone action that sends exactly one call event to that device's
  * monitors: a call arrives (DeliveredEvent), the agent's phone answers (EstablishedEvent), the agent's phone
- * hangs up (ConnectionClearedEvent). `EventClock` time-stamps those events as the simulator writes them to
- * each link (its `traffic` hook runs right after `socket.write`).
+ * hangs up (ConnectionClearedEvent). `EventClock` time-stamps those events (`clockMs`) as the simulator writes
+ * them to each link (its `traffic` hook runs right after `socket.write`).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,10 @@ import type { CstaMessage } from '../../src/csta/codec/index.js';
 import { EVENT_INVOKE_ID } from '../../src/csta/framing.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { spawnChild, type Child } from './children.js';
-import { GatewayTab, RelayTab } from './clients.js';
+import { GATEWAY_LOGIN, GatewayTab } from './clients.js';
+import { clockMs } from './clock.js';
+
+export { GATEWAY_DEVICE, RELAY_DEVICE } from './clients.js';
 
 export const CALLER = '+4930123456';
 
@@ -96,7 +99,7 @@ export class EventClock {
     constructor(sim: Simulator) {
         sim.on('traffic', (record) => {
             if (record.direction !== 'out' || record.invokeId !== EVENT_INVOKE_ID) return;
-            const at = performance.now();
+            const at = clockMs();
             const gap = at - (this.last.get(record.linkId) ?? Number.NEGATIVE_INFINITY);
             this.last.set(record.linkId, at);
             const counted = COUNTED[record.message.kind];
@@ -125,7 +128,10 @@ function mapOf(maps: Map<string, Map<string, number>>, linkId: string): Map<stri
     return map;
 }
 
-/** The event path's set-up: simulator here; gateway and relay as children; a gateway tab and a relay tab. */
+/**
+ * The latency benchmarks' set-up: the simulator here, the gateway and the relay as children, and gateway tabs
+ * here on request (the event path's own clients run in a child of their own: `tabs-child.ts`).
+ */
 export interface Rig {
     sim: Simulator;
     dir: string;
@@ -135,12 +141,8 @@ export interface Rig {
     linkOf(user: string): string;
     /** A tab logged in as agent1 on 4001 (the gateway's device). */
     tab(): Promise<GatewayTab>;
-    relayTab(): Promise<RelayTab>;
     close(): Promise<void>;
 }
-
-export const GATEWAY_DEVICE = '4001';
-export const RELAY_DEVICE = '4002';
 
 export async function startRig(options: { relay?: boolean } = {}): Promise<Rig> {
     const sim = await startSimulator({
@@ -174,20 +176,9 @@ export async function startRig(options: { relay?: boolean } = {}): Promise<Rig> 
             const tab = await GatewayTab.open(gateway.ready.wsUrl, dir);
             tabs.push(tab);
             if (!loggedIn) {
-                await tab.ok('login', {
-                    username: 'agent1',
-                    password: 'demo',
-                    device: GATEWAY_DEVICE,
-                    agentId: '1001'
-                });
+                await tab.ok('login', GATEWAY_LOGIN);
                 loggedIn = true;
             }
-            return tab;
-        },
-        async relayTab() {
-            if (relay === undefined) throw new Error('started without the relay');
-            const tab = await RelayTab.open(relay.ready.wsUrl, dir, 'agent2', RELAY_DEVICE);
-            tabs.push(tab);
             return tab;
         },
         async close() {
