@@ -20,6 +20,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { spawnChild, type Child } from './support/children.js';
 import { GATEWAY_LOGIN, RELAY_USER } from './support/clients.js';
 import { clockMs } from './support/clock.js';
+import { describeSplits, readTrace } from './support/trace.js';
 import {
     BURST_GAP_MS,
     CallCycle,
@@ -53,6 +54,12 @@ const WARM_UP = numberArg('warm-up', 8);
 const SLICE = Math.min(SECONDS, numberArg('slice', 1));
 /** Leave wrap-up to the gateway's 1 s timer instead of the tab's wrapUp request (many calls in wrap-up). */
 const AUTO_WRAP_UP = process.env['WRAP_UP'] === 'auto';
+/**
+ * The path not being measured is stopped (SIGSTOP) during the other's turn (`--no-freeze`: left running). Both
+ * share one core when pinned; left running, the idle one's threads (V8's compiler and GC workers, the gateway's
+ * journal) took that core for up to 4 ms at a time in the other's turn (`perf sched timehist`).
+ */
+const FREEZE = !process.argv.includes('--no-freeze');
 const ratesArg = process.argv.indexOf('--rates');
 const RATES = ratesArg === -1 ? [100, 1000, 5000] : (process.argv[ratesArg + 1] ?? '').split(',').map(Number);
 
@@ -60,6 +67,8 @@ export interface PathResult {
     /** The latencies of the events sent less than BURST_GAP_MS after the one before them, and of the others. */
     inBurst: number[];
     alone: number[];
+    /** Every event's send and arrival time (`clockMs`), for BENCH_TRACE. */
+    events: { t0: number; t1: number }[];
     sent: number;
     backlogAtStop: number;
     drainMs: number;
@@ -110,6 +119,12 @@ export async function measure(
     client: PathClient
 ): Promise<PathResult> {
     const child = path === 'gateway' ? rig.gateway : rig.relay;
+    if (FREEZE) {
+        (path === 'gateway' ? rig.relay : rig.gateway).freeze(true);
+        child.freeze(false);
+        // What the process put off while it was stopped (timers, a journal write) is done before it is measured.
+        await sleep(100);
+    }
     const cpuBefore = (await child.rss()).cpuMicros;
     await client.arm();
     // One cycle per path for the whole run: a turn takes the calls up where the path's last turn left them.
@@ -127,8 +142,10 @@ export async function measure(
     const alone: number[] = [];
     let arrivedByStop = 0;
     let last = stoppedAt;
+    const events: { t0: number; t1: number }[] = [];
     for (const { latency, gap, at } of arrivals) {
         (gap < BURST_GAP_MS ? inBurst : alone).push(latency);
+        events.push({ t0: at - latency, t1: at });
         if (at <= stoppedAt) arrivedByStop += 1;
         last = Math.max(last, at);
     }
@@ -138,6 +155,7 @@ export async function measure(
     return {
         inBurst,
         alone,
+        events,
         sent,
         backlogAtStop: sent - arrivedByStop,
         // Until the last event arrived (while some are missing: until the clients stopped waiting).
@@ -158,6 +176,7 @@ export function combine(turns: readonly PathResult[]): PathResult & { summary: S
     return {
         inBurst,
         alone,
+        events: turns.flatMap((t) => t.events),
         summary: summarize([...alone, ...inBurst]),
         sent,
         backlogAtStop: Math.max(0, ...turns.map((t) => t.backlogAtStop)),
@@ -241,6 +260,7 @@ async function main(): Promise<void> {
     const ownPauses = process.env['BENCH_DIAG'] === '1' ? gcPauses() : undefined;
     const rig = await startRig();
     let closeTabs = (): Promise<void> => Promise.resolve();
+    const traced: { label: string; path: 'relay' | 'gateway'; events: PathResult['events'] }[] = [];
     try {
         const tabs = await spawnChild('tabs', [
             rig.gateway.ready.wsUrl,
@@ -266,6 +286,8 @@ async function main(): Promise<void> {
             }
             const relay = combine(turns.relay);
             const gateway = combine(turns.gateway);
+            traced.push({ label: `${rate}/s relay`, path: 'relay', events: relay.events });
+            traced.push({ label: `${rate}/s gateway`, path: 'gateway', events: gateway.events });
             for (const [name, r] of [
                 ['relay', relay],
                 ['gateway', gateway]
@@ -308,7 +330,7 @@ async function main(): Promise<void> {
         }
         const { rss, heapUsed } = await rig.gateway.rss();
         process.stdout.write(
-            `Event path, ${SECONDS} s per rate and path in turns of ${SLICE} s, wrap-up ${AUTO_WRAP_UP ? 'by the 1 s timer' : 'by the tab'}; latency in ms; ${machine()}\n\n${table(
+            `Event path, ${SECONDS} s per rate and path in turns of ${SLICE} s${FREEZE ? ' (the other path stopped)' : ''}, wrap-up ${AUTO_WRAP_UP ? 'by the 1 s timer' : 'by the tab'}; latency in ms; ${machine()}\n\n${table(
                 [
                     'rate / path',
                     'events',
@@ -335,6 +357,10 @@ async function main(): Promise<void> {
     } finally {
         await closeTabs();
         await rig.close();
+    }
+    for (const { label, path, events } of traced) {
+        const trace = readTrace(path);
+        if (trace !== undefined) process.stderr.write(`${describeSplits(label, trace, events)}\n`);
     }
 }
 

@@ -5,6 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GATEWAY_NODE_FLAGS } from '../../src/service/node-flags.js';
 
@@ -24,6 +26,11 @@ export interface Child {
     rss(): Promise<Usage>;
     /** Sends `message` over IPC and resolves with the child's next message (one question at a time). */
     ask<T>(message: { type: string; [key: string]: unknown }): Promise<T>;
+    /**
+     * Stops the process (SIGSTOP) or lets it go on (SIGCONT): the event path freezes the path that is not
+     * measured, so that its threads cannot take the core from the one that is.
+     */
+    freeze(frozen: boolean): void;
     close(): Promise<void>;
 }
 
@@ -46,10 +53,16 @@ export async function spawnChild(kind: 'gateway' | 'relay' | 'tabs', args: strin
         let text = '';
         const onData = (chunk: Buffer): void => {
             text += chunk.toString('utf8');
-            const newline = text.indexOf('\n');
+            // The ready line is the first that starts with `{"ready"` (Node.js options may print before it).
+            const start = text.startsWith('{"ready"') ? 0 : text.indexOf('\n{"ready"') + 1;
+            const newline = start === 0 && !text.startsWith('{"ready"') ? -1 : text.indexOf('\n', start);
             if (newline === -1) return;
             child.stdout?.off('data', onData);
-            resolve(JSON.parse(text.slice(0, newline)) as Child['ready']);
+            // BENCH_CHILD_OUT=<dir>: what the child prints after its ready line (e.g. --trace-gc-nvp) to <dir>/<kind>.out.
+            const out = process.env['BENCH_CHILD_OUT'];
+            if (out !== undefined && out !== '')
+                child.stdout?.pipe(createWriteStream(join(out, `${kind}.out`)));
+            resolve(JSON.parse(text.slice(start, newline)) as Child['ready']);
         };
         child.stdout?.on('data', onData);
         child.once('exit', (code) => {
@@ -70,8 +83,12 @@ export async function spawnChild(kind: 'gateway' | 'relay' | 'tabs', args: strin
             return ask<Usage>({ type: 'rss' });
         },
         ask,
+        freeze(frozen) {
+            if (child.exitCode === null) child.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
+        },
         async close() {
             if (child.exitCode !== null) return;
+            child.kill('SIGCONT');
             const exited = once(child, 'exit');
             child.send({ type: 'close' });
             const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

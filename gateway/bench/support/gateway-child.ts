@@ -9,8 +9,11 @@ import type * as ConfigModule from '../../src/config/index.js';
 import type * as ConfigStoreModule from '../../src/edge/config-store.js';
 import type * as GatewayModule from '../../src/edge/gateway.js';
 import type * as LogModule from '../../src/log.js';
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { ORIGIN } from './origin.js';
+import { traceSockets } from './trace.js';
 
 // BENCH_DIST=1: the compiled gateway (npm run build) instead of the TypeScript sources through tsx.
 const root = process.env['BENCH_DIST'] === '1' ? '../../dist' : '../../src';
@@ -21,6 +24,7 @@ const { silentLogger } = (await import(`${root}/log.js`)) as typeof LogModule;
 
 const [ctiPort, dir, wrapUp] = process.argv.slice(2);
 if (ctiPort === undefined || dir === undefined) throw new Error('usage: gateway-child <ctiPort> <dir>');
+const dumpTrace = traceSockets('gateway', Number(ctiPort));
 const base = demoConfig({ ctiPort: Number(ctiPort), origin: ORIGIN });
 const config = parseConfig({
     ...base,
@@ -54,6 +58,28 @@ function diagnostics(): void {
     );
 }
 
+// BENCH_HEAP=<file>: V8's sampling heap profile of everything allocated (garbage included), written at close.
+const heapFile = process.env['BENCH_HEAP'];
+const heapSession = heapFile === undefined || heapFile === '' ? undefined : new inspector.Session();
+if (heapSession !== undefined) {
+    heapSession.connect();
+    heapSession.post('HeapProfiler.startSampling', {
+        samplingInterval: 1024,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true
+    });
+}
+function writeHeapProfile(done: () => void): void {
+    if (heapSession === undefined || heapFile === undefined) {
+        done();
+        return;
+    }
+    heapSession.post('HeapProfiler.stopSampling', (error, result) => {
+        if (error === null) writeFileSync(heapFile, JSON.stringify(result.profile));
+        done();
+    });
+}
+
 process.on('message', (message: { type?: string }) => {
     if (message.type === 'rss') {
         const { rss, heapUsed } = process.memoryUsage();
@@ -61,8 +87,11 @@ process.on('message', (message: { type?: string }) => {
         process.send?.({ type: 'rss', rss, heapUsed, cpuMicros: user + system });
     } else if (message.type === 'close') {
         diagnostics();
-        void gateway.close().then(() => {
-            process.exit(0);
+        dumpTrace?.();
+        writeHeapProfile(() => {
+            void gateway.close().then(() => {
+                process.exit(0);
+            });
         });
     }
 });

@@ -10,9 +10,11 @@ import https from 'node:https';
 import net from 'node:net';
 import { WebSocketServer } from 'ws';
 import { ensureCertificates } from '../../src/edge/certs.js';
+import { traceSockets } from './trace.js';
 
 const [ctiPort, dir] = process.argv.slice(2);
 if (ctiPort === undefined || dir === undefined) throw new Error('usage: relay-child <ctiPort> <dir>');
+const dumpTrace = traceSockets('relay', Number(ctiPort));
 const certs = await ensureCertificates(dir);
 const server = https.createServer({ key: certs.key, cert: certs.cert });
 const wss = new WebSocketServer({ server, path: '/ws' });
@@ -51,6 +53,7 @@ process.on('message', (message: { type?: string }) => {
         const { user, system } = process.cpuUsage();
         process.send?.({ type: 'rss', rss, heapUsed, cpuMicros: user + system });
     } else if (message.type === 'close') {
+        dumpTrace?.();
         wss.close();
         server.close();
         process.exit(0);

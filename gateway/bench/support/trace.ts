@@ -1,0 +1,163 @@
+/**
+ * BENCH_TRACE=<dir>: where the time of each event goes inside a path's process. The gateway and the relay
+ * stamp (on `clockMs`) every chunk read from the CTI server and every write of WebSocket frames to the tab
+ * (after the TLS write returned), and write both lists to `<dir>/<kind>-<pid>.json` when they close. The
+ * bench splits each event's latency into the time before its chunk was read (simulator → process), in the
+ * process (read → write), and after (write → the client's stamp), matching by time: the first read after the
+ * send, the first write after that read.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import net from 'node:net';
+import tls from 'node:tls';
+import { clockMs } from './clock.js';
+
+export interface Trace {
+    reads: number[];
+    writes: number[];
+    /** Chunks read from the tabs (requests). */
+    requests: number[];
+    /** GC pauses as [start, end] pairs, flattened. */
+    gc: number[];
+}
+
+export const TRACE_DIR = process.env['BENCH_TRACE'];
+
+/** In a child: stamps reads from `ctiPort` and writes (uncorks and writes of TLS sockets) from now on. */
+export function traceSockets(kind: string, ctiPort: number): (() => void) | undefined {
+    const dir = TRACE_DIR;
+    if (dir === undefined || dir === '') return undefined;
+    const trace: Trace = { reads: [], writes: [], requests: [], gc: [] };
+    const offset = clockMs() - performance.now();
+    new PerformanceObserver((list) => {
+        for (const e of list.getEntries())
+            trace.gc.push(offset + e.startTime, offset + e.startTime + e.duration);
+    }).observe({ entryTypes: ['gc'] });
+    // The originals, called with the socket as `this` (Reflect.apply) from the stamping replacements.
+    const socketProto = net.Socket.prototype;
+    const emit: unknown = Reflect.get(socketProto, 'emit');
+    socketProto.emit = function (this: net.Socket, ...args: unknown[]): boolean {
+        if (args[0] === 'data') (this.remotePort === ctiPort ? trace.reads : trace.requests).push(clockMs());
+        return Reflect.apply(emit as () => boolean, this, args) as boolean;
+    };
+    // Own properties of TLSSocket's prototype: only the tabs' sockets, and after the write (TLS included).
+    const tlsProto = tls.TLSSocket.prototype;
+    const uncork: unknown = Reflect.get(tlsProto, 'uncork');
+    const write: unknown = Reflect.get(tlsProto, 'write');
+    const stamp = (socket: tls.TLSSocket): void => {
+        if (socket.writableCorked === 0) trace.writes.push(clockMs());
+    };
+    tlsProto.uncork = function (this: tls.TLSSocket): void {
+        Reflect.apply(uncork as () => void, this, []);
+        stamp(this);
+    };
+    tlsProto.write = function (this: tls.TLSSocket, ...args: unknown[]): boolean {
+        const result = Reflect.apply(write as () => boolean, this, args) as boolean;
+        stamp(this);
+        return result;
+    };
+    return () => {
+        writeFileSync(`${dir}/${kind}-${process.pid}.json`, JSON.stringify(trace));
+    };
+}
+
+/** The first index in sorted `list` whose value is ≥ `t` (list.length when none). */
+function firstAtOrAfter(list: readonly number[], t: number): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((list[mid] ?? 0) < t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+export interface Split {
+    before: number;
+    inside: number;
+    after: number;
+}
+
+/** Splits one event (sent at `t0`, stamped by the client at `t1`) by the trace; undefined when unmatched. */
+export function split(trace: Trace, t0: number, t1: number): Split | undefined {
+    const read = trace.reads[firstAtOrAfter(trace.reads, t0)];
+    if (read === undefined || read > t1) return undefined;
+    const written = trace.writes[firstAtOrAfter(trace.writes, read)];
+    if (written === undefined || written > t1) return undefined;
+    return { before: read - t0, inside: written - read, after: t1 - written };
+}
+
+/** The trace a child wrote (the newest of its kind in TRACE_DIR). */
+export function readTrace(kind: string): Trace | undefined {
+    const dir = TRACE_DIR;
+    if (dir === undefined || dir === '') return undefined;
+    const files = readdirSync(dir)
+        .filter((f) => f.startsWith(`${kind}-`) && f.endsWith('.json'))
+        .map((f) => join(dir, f))
+        .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    const newest = files[0];
+    return newest === undefined ? undefined : (JSON.parse(readFileSync(newest, 'utf8')) as Trace);
+}
+
+/**
+ * One line per path: how many events the trace matched, the median split of every event, and the mean split
+ * of the slowest 1 % with how many of them each part dominated.
+ */
+export function describeSplits(
+    label: string,
+    trace: Trace,
+    events: readonly { t0: number; t1: number }[]
+): string {
+    const splits = events.flatMap((e) => {
+        const s = split(trace, e.t0, e.t1);
+        return s === undefined ? [] : [{ ...s, total: e.t1 - e.t0 }];
+    });
+    const median = (values: number[]): number =>
+        values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+    const slow = [...splits]
+        .sort((a, b) => b.total - a.total)
+        .slice(0, Math.max(1, Math.ceil(splits.length / 100)));
+    const mean = (key: keyof Split): number =>
+        slow.reduce((sum, s) => sum + s[key], 0) / Math.max(1, slow.length);
+    const dominant = { before: 0, inside: 0, after: 0 };
+    for (const s of slow) {
+        const key = (['before', 'inside', 'after'] as const).reduce((a, b) => (s[b] > s[a] ? b : a));
+        dominant[key] += 1;
+    }
+    const f = (v: number): string => v.toFixed(3);
+    const why = { gc: 0, request: 0, previous: 0, other: 0 };
+    let late = 0;
+    for (const e of events) {
+        const s = split(trace, e.t0, e.t1);
+        if (s === undefined || s.before < 0.3) continue;
+        late += 1;
+        const read = e.t0 + s.before;
+        let gc = false;
+        for (let i = 0; i + 1 < trace.gc.length; i += 2) {
+            if ((trace.gc[i] ?? 0) < read && (trace.gc[i + 1] ?? 0) > e.t0 - 0.05) gc = true;
+        }
+        const request = trace.requests.some((r) => r > e.t0 - 1 && r < read);
+        const prevRead = trace.reads[firstAtOrAfter(trace.reads, e.t0) - 1];
+        const prevWrite =
+            prevRead === undefined ? undefined : trace.writes[firstAtOrAfter(trace.writes, prevRead)];
+        const previous =
+            prevRead !== undefined && prevRead > e.t0 - 2 && prevWrite !== undefined && prevWrite > e.t0;
+        why[gc ? 'gc' : request ? 'request' : previous ? 'previous' : 'other'] += 1;
+    }
+    const pct = (key: keyof Split): string => {
+        const values = splits.map((s) => s[key]).sort((a, b) => a - b);
+        const at = (q: number): number =>
+            values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN;
+        return `${key} p50/p99/p99.9 ${f(at(0.5))}/${f(at(0.99))}/${f(at(0.999))}`;
+    };
+    return (
+        `${label}: ${pct('before')}, ${pct('inside')}, ${pct('after')}\n` +
+        `${label}: read ≥ 0.3 ms late ${late}: in a GC ${why.gc}, after a tab's request ${why.request}, behind the event before ${why.previous}, other ${why.other}\n` +
+        `${label}: matched ${splits.length} of ${events.length}; median before ${f(median(splits.map((s) => s.before)))} ` +
+        `inside ${f(median(splits.map((s) => s.inside)))} after ${f(median(splits.map((s) => s.after)))} ms; ` +
+        `slowest 1 % (${slow.length}, from ${f(slow[slow.length - 1]?.total ?? NaN)} ms) mean before ${f(mean('before'))} inside ${f(mean('inside'))} ` +
+        `after ${f(mean('after'))} ms, largest part before/inside/after ${dominant.before}/${dominant.inside}/${dominant.after}`
+    );
+}
