@@ -68,7 +68,7 @@ export interface PathResult {
     inBurst: number[];
     alone: number[];
     /** Every event's send and arrival time (`clockMs`), for BENCH_TRACE. */
-    events: { t0: number; t1: number }[];
+    events: { t0: number; t1: number; kind?: string }[];
     sent: number;
     backlogAtStop: number;
     drainMs: number;
@@ -108,6 +108,8 @@ export interface Arrival {
     gap: number;
     /** Arrival time, `clockMs`. */
     at: number;
+    /** The protocol event (gateway only). */
+    kind?: string;
 }
 
 /** Runs one measured phase: `rate` events/s for `seconds` through the gateway (or the relay). */
@@ -142,10 +144,10 @@ export async function measure(
     const alone: number[] = [];
     let arrivedByStop = 0;
     let last = stoppedAt;
-    const events: { t0: number; t1: number }[] = [];
-    for (const { latency, gap, at } of arrivals) {
+    const events: PathResult['events'] = [];
+    for (const { latency, gap, at, kind } of arrivals) {
         (gap < BURST_GAP_MS ? inBurst : alone).push(latency);
-        events.push({ t0: at - latency, t1: at });
+        events.push(kind === undefined ? { t0: at - latency, t1: at } : { t0: at - latency, t1: at, kind });
         if (at <= stoppedAt) arrivedByStop += 1;
         last = Math.max(last, at);
     }
@@ -216,7 +218,8 @@ function gatewayClient(rig: Rig, tabs: Child): PathClient {
                 arrivals.push({
                     latency: arrived - t0,
                     gap: gaps?.get(key) ?? Number.POSITIVE_INFINITY,
-                    at: arrived
+                    at: arrived,
+                    kind: key.slice(key.indexOf('|') + 1)
                 });
                 gaps?.delete(key);
             });

@@ -108,11 +108,11 @@ export function readTrace(kind: string): Trace | undefined {
 export function describeSplits(
     label: string,
     trace: Trace,
-    events: readonly { t0: number; t1: number }[]
+    events: readonly { t0: number; t1: number; kind?: string }[]
 ): string {
     const splits = events.flatMap((e) => {
         const s = split(trace, e.t0, e.t1);
-        return s === undefined ? [] : [{ ...s, total: e.t1 - e.t0 }];
+        return s === undefined ? [] : [{ ...s, total: e.t1 - e.t0, kind: e.kind }];
     });
     const median = (values: number[]): number =>
         values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -152,7 +152,17 @@ export function describeSplits(
             values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN;
         return `${key} p50/p99/p99.9 ${f(at(0.5))}/${f(at(0.99))}/${f(at(0.999))}`;
     };
+    const kinds = [...new Set(splits.flatMap((s) => (s.kind === undefined ? [] : [s.kind])))].map((kind) => {
+        const inside = splits
+            .filter((s) => s.kind === kind)
+            .map((s) => s.inside)
+            .sort((a, b) => a - b);
+        const at = (q: number): number =>
+            inside[Math.min(inside.length - 1, Math.floor(q * inside.length))] ?? NaN;
+        return `${kind} inside p50/p99 ${f(at(0.5))}/${f(at(0.99))}`;
+    });
     return (
+        (kinds.length > 0 ? `${label}: ${kinds.join(', ')}\n` : '') +
         `${label}: ${pct('before')}, ${pct('inside')}, ${pct('after')}\n` +
         `${label}: read ≥ 0.3 ms late ${late}: in a GC ${why.gc}, after a tab's request ${why.request}, behind the event before ${why.previous}, other ${why.other}\n` +
         `${label}: matched ${splits.length} of ${events.length}; median before ${f(median(splits.map((s) => s.before)))} ` +
