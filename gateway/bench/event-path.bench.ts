@@ -14,7 +14,7 @@
  * tab wraps up every call when it ends, as an agent does (WRAP_UP=auto leaves that to the gateway's 1 s timer,
  * so that ~rate/3 calls sit in wrap-up).
  *
- *     cd gateway && npx tsx bench/event-path.bench.ts [--seconds 10] [--slice 1] [--warm-up 8] [--rates 100,1000,5000]
+ *     cd gateway && npx tsx bench/event-path.bench.ts [--seconds 10] [--slice 1] [--warm-up 8] [--rates 100,1000,5000] [--no-freeze]
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { spawnChild, type Child } from './support/children.js';
