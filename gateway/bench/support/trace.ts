@@ -12,6 +12,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import net from 'node:net';
 import tls from 'node:tls';
 import { clockMs } from './clock.js';
+import { summarize } from './stats.js';
 
 export interface Trace {
     reads: number[];
@@ -112,10 +113,9 @@ export function describeSplits(
 ): string {
     const splits = events.flatMap((e) => {
         const s = split(trace, e.t0, e.t1);
-        return s === undefined ? [] : [{ ...s, total: e.t1 - e.t0, kind: e.kind }];
+        return s === undefined ? [] : [{ ...s, t0: e.t0, total: e.t1 - e.t0, kind: e.kind }];
     });
-    const median = (values: number[]): number =>
-        values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+    const median = (values: number[]): number => summarize(values).p50;
     const slow = [...splits]
         .sort((a, b) => b.total - a.total)
         .slice(0, Math.max(1, Math.ceil(splits.length / 100)));
@@ -129,37 +129,29 @@ export function describeSplits(
     const f = (v: number): string => v.toFixed(3);
     const why = { gc: 0, request: 0, previous: 0, other: 0 };
     let late = 0;
-    for (const e of events) {
-        const s = split(trace, e.t0, e.t1);
-        if (s === undefined || s.before < 0.3) continue;
+    for (const s of splits) {
+        if (s.before < 0.3) continue;
         late += 1;
-        const read = e.t0 + s.before;
+        const read = s.t0 + s.before;
         let gc = false;
         for (let i = 0; i + 1 < trace.gc.length; i += 2) {
-            if ((trace.gc[i] ?? 0) < read && (trace.gc[i + 1] ?? 0) > e.t0 - 0.05) gc = true;
+            if ((trace.gc[i] ?? 0) < read && (trace.gc[i + 1] ?? 0) > s.t0 - 0.05) gc = true;
         }
-        const request = trace.requests.some((r) => r > e.t0 - 1 && r < read);
-        const prevRead = trace.reads[firstAtOrAfter(trace.reads, e.t0) - 1];
+        const request = trace.requests.some((r) => r > s.t0 - 1 && r < read);
+        const prevRead = trace.reads[firstAtOrAfter(trace.reads, s.t0) - 1];
         const prevWrite =
             prevRead === undefined ? undefined : trace.writes[firstAtOrAfter(trace.writes, prevRead)];
         const previous =
-            prevRead !== undefined && prevRead > e.t0 - 2 && prevWrite !== undefined && prevWrite > e.t0;
+            prevRead !== undefined && prevRead > s.t0 - 2 && prevWrite !== undefined && prevWrite > s.t0;
         why[gc ? 'gc' : request ? 'request' : previous ? 'previous' : 'other'] += 1;
     }
     const pct = (key: keyof Split): string => {
-        const values = splits.map((s) => s[key]).sort((a, b) => a - b);
-        const at = (q: number): number =>
-            values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN;
-        return `${key} p50/p99/p99.9 ${f(at(0.5))}/${f(at(0.99))}/${f(at(0.999))}`;
+        const { p50, p99, p999 } = summarize(splits.map((s) => s[key]));
+        return `${key} p50/p99/p99.9 ${f(p50)}/${f(p99)}/${f(p999)}`;
     };
     const kinds = [...new Set(splits.flatMap((s) => (s.kind === undefined ? [] : [s.kind])))].map((kind) => {
-        const inside = splits
-            .filter((s) => s.kind === kind)
-            .map((s) => s.inside)
-            .sort((a, b) => a - b);
-        const at = (q: number): number =>
-            inside[Math.min(inside.length - 1, Math.floor(q * inside.length))] ?? NaN;
-        return `${kind} inside p50/p99 ${f(at(0.5))}/${f(at(0.99))}`;
+        const { p50, p99 } = summarize(splits.filter((s) => s.kind === kind).map((s) => s.inside));
+        return `${kind} inside p50/p99 ${f(p50)}/${f(p99)}`;
     });
     return (
         (kinds.length > 0 ? `${label}: ${kinds.join(', ')}\n` : '') +
