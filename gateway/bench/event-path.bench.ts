@@ -16,11 +16,13 @@
  *
  *     cd gateway && npx tsx bench/event-path.bench.ts [--seconds 10] [--slice 1] [--warm-up 8] [--rates 100,1000,5000] [--no-freeze]
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { spawnChild, type Child } from './support/children.js';
 import { GATEWAY_LOGIN, RELAY_USER } from './support/clients.js';
 import { clockMs } from './support/clock.js';
-import { describeSplits, readTrace } from './support/trace.js';
+import { describeSplits, readTrace, TRACE_DIR } from './support/trace.js';
 import {
     BURST_GAP_MS,
     CallCycle,
@@ -363,7 +365,12 @@ async function main(): Promise<void> {
     }
     for (const { label, path, events } of traced) {
         const trace = readTrace(path);
-        if (trace !== undefined) process.stderr.write(`${describeSplits(label, trace, events)}\n`);
+        if (trace === undefined) continue;
+        process.stderr.write(`${describeSplits(label, trace, events, readTrace('tabs')?.gc)}\n`);
+        writeFileSync(
+            join(TRACE_DIR ?? '.', `events-${label.replace(/\W+/g, '-')}.json`),
+            JSON.stringify(events)
+        );
     }
 }
 

@@ -15,6 +15,7 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { GATEWAY_LOGIN, GatewayTab, RELAY_DEVICE, RELAY_USER, RelayTab } from './clients.js';
 import { COUNTED } from './load.js';
+import { traceClientGc } from './trace.js';
 
 type Path = 'gateway' | 'relay';
 
@@ -33,6 +34,7 @@ const COUNTED_TYPES = new Set(Object.values(COUNTED));
 const COLLECT_TIMEOUT_MS = 10_000;
 const recordings = new Map<Path, Recording>();
 
+const dumpTrace = traceClientGc();
 const pauses: number[] = [];
 if (process.env['BENCH_DIAG'] === '1') {
     new PerformanceObserver((list) => {
@@ -88,6 +90,7 @@ process.on('message', (message: { type?: string; path?: Path; expected?: number 
                 `clients' GC pauses ${pauses.length}, total ${pauses.reduce((a, b) => a + b, 0).toFixed(0)} ms, longest ${Math.max(0, ...pauses).toFixed(1)} ms\n`
             );
         }
+        dumpTrace?.();
         tab.close();
         relayTab.close();
         process.exit(0);

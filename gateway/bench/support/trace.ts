@@ -30,11 +30,7 @@ export function traceSockets(kind: string, ctiPort: number): (() => void) | unde
     const dir = TRACE_DIR;
     if (dir === undefined || dir === '') return undefined;
     const trace: Trace = { reads: [], writes: [], requests: [], gc: [] };
-    const offset = clockMs() - performance.now();
-    new PerformanceObserver((list) => {
-        for (const e of list.getEntries())
-            trace.gc.push(offset + e.startTime, offset + e.startTime + e.duration);
-    }).observe({ entryTypes: ['gc'] });
+    observeGc(trace.gc);
     // The originals, called with the socket as `this` (Reflect.apply) from the stamping replacements.
     const socketProto = net.Socket.prototype;
     const emit: unknown = Reflect.get(socketProto, 'emit');
@@ -61,6 +57,31 @@ export function traceSockets(kind: string, ctiPort: number): (() => void) | unde
     return () => {
         writeFileSync(`${dir}/${kind}-${process.pid}.json`, JSON.stringify(trace));
     };
+}
+
+/** Pushes every GC pause of this process to `gc` as a [start, end] pair on `clockMs`. */
+function observeGc(gc: number[]): void {
+    const offset = clockMs() - performance.now();
+    new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) gc.push(offset + e.startTime, offset + e.startTime + e.duration);
+    }).observe({ entryTypes: ['gc'] });
+}
+
+/** In the clients' process: its GC pauses, written to `<dir>/tabs-<pid>.json` (as a Trace) when it closes. */
+export function traceClientGc(): (() => void) | undefined {
+    const dir = TRACE_DIR;
+    if (dir === undefined || dir === '') return undefined;
+    const trace: Trace = { reads: [], writes: [], requests: [], gc: [] };
+    observeGc(trace.gc);
+    return () => {
+        writeFileSync(`${dir}/tabs-${process.pid}.json`, JSON.stringify(trace));
+    };
+}
+
+/** Whether one of the [start, end] pairs in `gc` overlaps the time from `from` to `to`. */
+function overlapsGc(gc: readonly number[], from: number, to: number): boolean {
+    for (let i = 0; i + 1 < gc.length; i += 2) if ((gc[i] ?? 0) < to && (gc[i + 1] ?? 0) > from) return true;
+    return false;
 }
 
 /** The first index in sorted `list` whose value is ≥ `t` (list.length when none). */
@@ -109,7 +130,8 @@ export function readTrace(kind: string): Trace | undefined {
 export function describeSplits(
     label: string,
     trace: Trace,
-    events: readonly { t0: number; t1: number; kind?: string }[]
+    events: readonly { t0: number; t1: number; kind?: string }[],
+    clientGc: readonly number[] = []
 ): string {
     const splits = events.flatMap((e) => {
         const s = split(trace, e.t0, e.t1);
@@ -133,10 +155,7 @@ export function describeSplits(
         if (s.before < 0.3) continue;
         late += 1;
         const read = s.t0 + s.before;
-        let gc = false;
-        for (let i = 0; i + 1 < trace.gc.length; i += 2) {
-            if ((trace.gc[i] ?? 0) < read && (trace.gc[i + 1] ?? 0) > s.t0 - 0.05) gc = true;
-        }
+        const gc = overlapsGc(trace.gc, s.t0 - 0.05, read);
         const request = trace.requests.some((r) => r > s.t0 - 1 && r < read);
         const prevRead = trace.reads[firstAtOrAfter(trace.reads, s.t0) - 1];
         const prevWrite =
@@ -145,6 +164,14 @@ export function describeSplits(
             prevRead !== undefined && prevRead > s.t0 - 2 && prevWrite !== undefined && prevWrite > s.t0;
         why[gc ? 'gc' : request ? 'request' : previous ? 'previous' : 'other'] += 1;
     }
+    // Late after the write: the clients' process (the stand-in for the browser) in a GC, or not.
+    const lateAfter = splits.filter((s) => s.after >= 0.3);
+    const afterInClientGc = lateAfter.filter((s) =>
+        overlapsGc(clientGc, s.t0 + s.before + s.inside, s.t0 + s.total)
+    ).length;
+    const slowInClientGc = slow.filter((s) =>
+        overlapsGc(clientGc, s.t0 + s.before + s.inside, s.t0 + s.total)
+    ).length;
     const pct = (key: keyof Split): string => {
         const { p50, p99, p999 } = summarize(splits.map((s) => s[key]));
         return `${key} p50/p99/p99.9 ${f(p50)}/${f(p99)}/${f(p999)}`;
@@ -156,6 +183,7 @@ export function describeSplits(
     return (
         (kinds.length > 0 ? `${label}: ${kinds.join(', ')}\n` : '') +
         `${label}: ${pct('before')}, ${pct('inside')}, ${pct('after')}\n` +
+        `${label}: arrived ≥ 0.3 ms after the write ${lateAfter.length}, of them in a client's GC ${afterInClientGc}; of the slowest 1 % ${slowInClientGc}\n` +
         `${label}: read ≥ 0.3 ms late ${late}: in a GC ${why.gc}, after a tab's request ${why.request}, behind the event before ${why.previous}, other ${why.other}\n` +
         `${label}: matched ${splits.length} of ${events.length}; median before ${f(median(splits.map((s) => s.before)))} ` +
         `inside ${f(median(splits.map((s) => s.inside)))} after ${f(median(splits.map((s) => s.after)))} ms; ` +
