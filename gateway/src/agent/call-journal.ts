@@ -4,12 +4,13 @@
  * SnapshotDevice reports the same call, the record is taken up again under the same key — the Task's
  * idempotency key — and calls that were in wrap-up come back to wrap-up.
  *
- * One small JSON file, written atomically (temp file + rename) with mode 0600, at most every `delayMs`, off the
- * event loop.
+ * One small JSON file, written atomically (temp file `<file>.<pid>.tmp` + rename) with mode 0600, at most every
+ * `delayMs`, off the event loop. A gateway killed between the two leaves its temp file: `load` removes the temp
+ * files of processes that no longer run.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { CallRecord } from './call-record.js';
 
@@ -64,9 +65,15 @@ export function fileJournal(path: string, options: { delayMs?: number; logger?: 
         try {
             const body: JournalFile = { version: 1, entries: [...read()] };
             const text = JSON.stringify(body);
-            await mkdir(dirname(path), { recursive: true, mode: 0o700 });
             const temp = `${path}.${process.pid}.tmp`;
-            await writeFile(temp, text, { mode: 0o600 });
+            try {
+                await writeFile(temp, text, { mode: 0o600 });
+            } catch (error) {
+                // The directory is made when it is missing, not checked before every write.
+                if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+                await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+                await writeFile(temp, text, { mode: 0o600 });
+            }
             await rename(temp, path);
         } catch (error) {
             options.logger?.error({ err: error, path }, 'could not write the call journal');
@@ -81,6 +88,7 @@ export function fileJournal(path: string, options: { delayMs?: number; logger?: 
 
     return {
         load() {
+            removeStaleTemps(path, options.logger);
             let text: string;
             try {
                 text = readFileSync(path, 'utf8');
@@ -108,4 +116,32 @@ export function fileJournal(path: string, options: { delayMs?: number; logger?: 
         },
         flush: write
     };
+}
+
+/** Removes `<file>.<pid>.tmp` beside `path` for every pid that is not a running process (kill -9 mid-write). */
+function removeStaleTemps(path: string, logger: Logger | undefined): void {
+    const prefix = `${basename(path)}.`;
+    let names: string[];
+    try {
+        names = readdirSync(dirname(path));
+    } catch {
+        return;
+    }
+    for (const name of names) {
+        if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+        const pid = Number(name.slice(prefix.length, -'.tmp'.length));
+        if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+        rmSync(join(dirname(path), name), { force: true });
+        logger?.info({ file: name }, 'removed the temp file of a gateway that stopped mid-write');
+    }
+}
+
+function isRunning(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error) {
+        // EPERM: it runs, as another user.
+        return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
 }
