@@ -11,6 +11,7 @@ import type * as GatewayModule from '../../src/edge/gateway.js';
 import type * as LogModule from '../../src/log.js';
 import { writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
+import { writeHeapSnapshot } from 'node:v8';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { ORIGIN } from './origin.js';
 import { traceSockets } from './trace.js';
@@ -58,15 +59,18 @@ function diagnostics(): void {
     );
 }
 
-// BENCH_HEAP=<file>: V8's sampling heap profile of everything allocated (garbage included), written at close.
+// BENCH_HEAP=<file>: V8's sampling heap profile of everything allocated (garbage included), written at close;
+// BENCH_HEAP_PROMOTED=1: only what survived the scavenges (promoted to the old generation, or still live), the
+// objects that make a scavenge long.
 const heapFile = process.env['BENCH_HEAP'];
+const promotedOnly = process.env['BENCH_HEAP_PROMOTED'] === '1';
 const heapSession = heapFile === undefined || heapFile === '' ? undefined : new inspector.Session();
 if (heapSession !== undefined) {
     heapSession.connect();
     heapSession.post('HeapProfiler.startSampling', {
         samplingInterval: 1024,
         includeObjectsCollectedByMajorGC: true,
-        includeObjectsCollectedByMinorGC: true
+        includeObjectsCollectedByMinorGC: !promotedOnly
     });
 }
 function writeHeapProfile(done: () => void): void {
@@ -86,6 +90,7 @@ process.on('message', (message: { type?: string }) => {
         const { user, system } = process.cpuUsage();
         process.send?.({ type: 'rss', rss, heapUsed, cpuMicros: user + system });
     } else if (message.type === 'close') {
+        if (process.env['BENCH_SNAP']) writeHeapSnapshot(process.env['BENCH_SNAP']);
         diagnostics();
         dumpTrace?.();
         writeHeapProfile(() => {
