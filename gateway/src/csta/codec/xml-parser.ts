@@ -114,7 +114,8 @@ function decodeEntities(raw: string, offset: number): string {
  * (a "sliced string"), so one callID kept after its message (the call table remembers 256 ended ones, the recent
  * calls theirs) kept the message's whole XML alive: 265 CSTA texts in an event-path heap snapshot, copied by every
  * scavenge until promoted. Concatenating makes V8 copy the characters (flattening the pair) and the slice after
- * that points into the copy.
+ * that points into the copy. Element names stay views: only `xs:any` content keeps nodes, and nothing keeps that
+ * past its message.
  */
 function detached(s: string): string {
     return s.length < 13 ? s : (' ' + s).slice(1);
