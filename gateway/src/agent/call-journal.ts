@@ -118,7 +118,10 @@ export function fileJournal(path: string, options: { delayMs?: number; logger?: 
     };
 }
 
-/** Removes `<file>.<pid>.tmp` beside `path` for every pid that is not a running process (kill -9 mid-write). */
+/**
+ * Removes `<file>.<pid>.tmp` beside `path` for every pid that is not a running process (kill -9 mid-write); this
+ * process's own temp file is one of a running process.
+ */
 function removeStaleTemps(path: string, logger: Logger | undefined): void {
     const prefix = `${basename(path)}.`;
     let names: string[];
@@ -130,7 +133,7 @@ function removeStaleTemps(path: string, logger: Logger | undefined): void {
     for (const name of names) {
         if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
         const pid = Number(name.slice(prefix.length, -'.tmp'.length));
-        if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+        if (!Number.isInteger(pid) || pid <= 0 || isRunning(pid)) continue;
         rmSync(join(dirname(path), name), { force: true });
         logger?.info({ file: name }, 'removed the temp file of a gateway that stopped mid-write');
     }

@@ -7,12 +7,12 @@ import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { fileJournal, type JournalEntry } from '../../src/agent/index.js';
 
-/** A logger whose lines (parsed) land in `lines`. */
 interface Line {
     msg?: string;
     level?: number;
 }
 
+/** A logger whose lines (parsed) land in `lines`. */
 function recordingLogger(): { logger: pino.Logger; lines: Line[] } {
     const lines: Line[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Line) });
@@ -34,7 +34,8 @@ describe('file journal', () => {
         writeFileSync(path, JSON.stringify({ version: 1, entries: [ENTRY] }));
         const dead = `calls.json.${endedPid()}.tmp`;
         const alive = `calls.json.${process.ppid}.tmp`;
-        for (const name of [dead, alive, 'calls.json.x.tmp', 'other.json.1.tmp'])
+        const own = `calls.json.${process.pid}.tmp`;
+        for (const name of [dead, alive, own, 'calls.json.x.tmp', 'other.json.1.tmp'])
             writeFileSync(join(dir, name), '{}');
         const { logger, lines } = recordingLogger();
 
@@ -43,7 +44,7 @@ describe('file journal', () => {
         assert.deepEqual(entries, [ENTRY], 'the journal itself is read as before');
         assert.deepEqual(
             readdirSync(dir).sort(),
-            [alive, 'calls.json', 'calls.json.x.tmp', 'other.json.1.tmp'].sort()
+            [alive, own, 'calls.json', 'calls.json.x.tmp', 'other.json.1.tmp'].sort()
         );
         assert.equal(lines.filter((l) => l.msg?.includes('temp file') === true).length, 1);
     });
