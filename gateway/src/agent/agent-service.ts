@@ -40,6 +40,7 @@ import { memoryJournal } from './call-journal.js';
 import { completedCall } from './completed-call.js';
 import { closeVisits, relatedView, stateView, toCallView, visit, type CallRecord } from './call-record.js';
 import { isInternalNumber, toDialString } from './dial-plan.js';
+import { LocalDay } from './local-day.js';
 import { agentStateOfEvent, ctiLinkOf } from './agent-state.js';
 import type { AgentServiceOptions, CtiServerOption, SessionInit } from './types.js';
 
@@ -114,6 +115,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     private links: LinksView = { cti: 'down', salesforce: 'unconfigured' };
     private readonly book: CallBook;
     private readonly wrapUpTimers = new Map<string, NodeJS.Timeout>();
+    private readonly localDay = new LocalDay();
     /** Events of calls whose caller is being looked up, by call key (see lookup). */
     private readonly held = new Map<string, AgentEvent[]>();
     private closed = false;
@@ -837,9 +839,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     private startOfDay(now: number): number {
-        const day = new Date(now);
-        day.setHours(0, 0, 0, 0);
-        return day.getTime();
+        return this.localDay.startOf(now);
     }
 
     private persist(): void {
