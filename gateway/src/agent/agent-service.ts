@@ -149,7 +149,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     snapshot(): { seq: number; snapshot: Snapshot } {
         const now = this.now();
         const inPhase = (phase: Phase): CallRecord[] => this.book.inPhase(phase);
-        const today = this.startOfDay(now);
+        const today = this.localDay.startOf(now);
         return {
             seq: this.seq,
             snapshot: {
@@ -679,7 +679,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         if (timer !== undefined) clearTimeout(timer);
         this.wrapUpTimers.delete(record.id);
         closeVisits(record.visits, now);
-        this.book.toRecent(record, this.options.recentLimit ?? 50, this.startOfDay(now));
+        this.book.toRecent(record, this.options.recentLimit ?? 50, this.localDay.startOf(now));
         const sink = this.options.callLog;
         record.log = sink === undefined ? { status: 'notLogged' } : { status: 'pending' };
         this.persist();
@@ -836,10 +836,6 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         }
         this.seq += 1;
         this.emit('event', { seq: this.seq, at: this.now(), event });
-    }
-
-    private startOfDay(now: number): number {
-        return this.localDay.startOf(now);
     }
 
     private persist(): void {
