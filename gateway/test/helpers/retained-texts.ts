@@ -8,17 +8,17 @@ import { decodeMessage } from '../../src/csta/codec/index.js';
 
 const MARK = `retention-mark-${process.pid}`;
 
-function eventXml(i: number): string {
+function eventXml(i: number, mark = MARK): string {
     return (
         `<?xml version="1.0" encoding="UTF-8"?>` +
         `<DeliveredEvent xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed3">` +
-        `<monitorCrossRefID>monitor-${MARK}</monitorCrossRefID>` +
+        `<monitorCrossRefID>monitor-${mark}</monitorCrossRefID>` +
         `<connection><callID>call-${String(i).padStart(12, '0')}</callID><deviceID>+49405550001234</deviceID></connection>` +
         `<alertingDevice><deviceIdentifier>+49405550001234</deviceIdentifier></alertingDevice>` +
         `<callingDevice><deviceIdentifier typeOfNumber="explicitPublic:international">+4940555000${i}</deviceIdentifier></callingDevice>` +
         `<calledDevice><deviceIdentifier>+49405550001234</deviceIdentifier></calledDevice>` +
         `<localConnectionInfo>alerting</localConnectionInfo><cause>distributed</cause>` +
-        `<extensions><privateData><private>${MARK}-${'x'.repeat(2000)}</private></privateData></extensions>` +
+        `<extensions><privateData><private>${mark}-${'x'.repeat(2000)}</private></privateData></extensions>` +
         `</DeliveredEvent>`
     );
 }
@@ -39,6 +39,9 @@ function decodeAndKeep(): unknown[] {
 }
 
 const kept = decodeAndKeep();
+// The engine may still hold the most recent message's text in one of its caches (seen once in about twenty
+// runs, under load): decode one more message, not counted, so that the most recent one is not one of the 200.
+decodeMessage(Buffer.from(eventXml(0, 'not-counted'), 'utf8'));
 // RegExp's last-match state holds the last string searched (the last message's text): point it elsewhere.
 /x+/.test('x');
 // The snapshot's strings table holds every string in the heap once: count the whole texts still there.
