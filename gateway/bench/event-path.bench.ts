@@ -1,8 +1,9 @@
 /**
  * Event path: simulator → gateway → WebSocket client, beside a bare relay (the same TCP → TLS WebSocket path
  * with no parsing) measured in the same run. The simulator runs here; the gateway and the relay each run in
- * their own process, and so do the two WebSocket clients (`support/tabs-child.ts`, on this process's core(s)),
- * so that the simulator's work and garbage collections do not delay their reading. For each rate, the relay and
+ * their own process, and so do the two WebSocket clients (`support/tabs-child.ts`, on this process's core(s)
+ * at a higher priority where the machine allows it: BENCH_CLIENT_NICE, default -20, 0 to leave it), so that the
+ * simulator's work and garbage collections do not delay their reading. For each rate, the relay and
  * the gateway get the same call events (Delivered / Established / ConnectionCleared at one monitored device
  * each), taking turns of `--slice` seconds (default 1) until each has had `--seconds`, so that both see the same
  * moments of a shared machine (a virtual machine's stolen time comes and goes within seconds). Latency is from
@@ -19,7 +20,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { spawnChild, type Child } from './support/children.js';
+import { CLIENT_NICE, spawnChild, type Child } from './support/children.js';
 import { GATEWAY_LOGIN, RELAY_USER } from './support/clients.js';
 import { clockMs } from './support/clock.js';
 import { describeSplits, readTrace, TRACE_DIR } from './support/trace.js';
@@ -335,7 +336,7 @@ async function main(): Promise<void> {
         }
         const { rss, heapUsed } = await rig.gateway.rss();
         process.stdout.write(
-            `Event path, ${SECONDS} s per rate and path in turns of ${SLICE} s${FREEZE ? ' (the other path stopped)' : ''}, wrap-up ${AUTO_WRAP_UP ? 'by the 1 s timer' : 'by the tab'}; latency in ms; ${machine()}\n\n${table(
+            `Event path, ${SECONDS} s per rate and path in turns of ${SLICE} s${FREEZE ? ' (the other path stopped)' : ''}, wrap-up ${AUTO_WRAP_UP ? 'by the 1 s timer' : 'by the tab'}, clients at nice ${CLIENT_NICE}; latency in ms; ${machine()}\n\n${table(
                 [
                     'rate / path',
                     'events',
