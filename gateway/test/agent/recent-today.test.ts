@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Simulator } from '../../src/simulator/index.js';
 import { CUSTOMER, loggedIn, pbx, type AgentDesk } from './harness.js';
 
 /** Rings, answers, hangs up and returns the ended call's id (wrap-up is left to the test). */
-async function endedCall(desk: AgentDesk, sim: Awaited<ReturnType<typeof pbx>>): Promise<string> {
+async function endedCall(desk: AgentDesk, sim: Simulator): Promise<string> {
     const from = desk.frames.length;
     sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
     await desk.next((f) => f.event.type === 'call.ringing', from);
