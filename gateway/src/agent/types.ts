@@ -5,7 +5,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { CstaSession, ReconnectOptions } from '../csta/session.js';
 import type { Logger } from '../log.js';
-import type { CallEndReasonView, CallerMatch, RelatedRecord } from '../protocol/index.js';
+import type { CallEndReasonView, CallerMatch, RelatedRecord, SettingsView } from '../protocol/index.js';
 import type { CallJournal } from './call-journal.js';
 import type { DialPlan } from './dial-plan.js';
 
@@ -79,7 +79,7 @@ export interface AgentServiceOptions {
     dialPlan: DialPlan;
     /** Ended calls are wrapped up (and logged) by themselves after this many seconds; 0: only by the agent. */
     wrapUpSeconds: number;
-    screenPop: 'ringing' | 'answer';
+    screenPop: SettingsView['screenPop'];
     dispositions: string[];
     notReadyReasons: { code: string; label: string }[];
     journal?: CallJournal;

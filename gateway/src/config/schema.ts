@@ -130,8 +130,11 @@ export const CallLoggingSchema = z.strictObject({
 });
 
 export const ScreenPopSchema = z.strictObject({
-    /** When the caller's record pops: as the call rings, or once it is answered. */
-    when: z.enum(['ringing', 'answer']).default('ringing')
+    /**
+     * When the caller's record pops: as the call rings, once it is answered, or only when the agent clicks
+     * "Open caller's record" on the call (which works with every setting).
+     */
+    when: z.enum(['ringing', 'answer', 'manual']).default('ringing')
 });
 
 export const NotReadyReasonSchema = z.strictObject({ code: text, label: text });

@@ -172,7 +172,7 @@ export const settingsViewSchema = z
     .object({
         servers: z.array(serverViewSchema),
         activeServerId: z.string(),
-        screenPop: z.enum(['ringing', 'answer']),
+        screenPop: z.enum(['ringing', 'answer', 'manual']),
         dispositions: z.array(z.string()),
         notReadyReasons: z.array(z.object({ code: z.string(), label: z.string() }).strict()),
         wrapUpSeconds: z.number().int().nonnegative()

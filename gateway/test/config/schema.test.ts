@@ -92,7 +92,7 @@ describe('config schema', () => {
             'edge.rateLimit.perSecond: must be 1-10000',
             'logLevel: must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"',
             'dialPlan.countryCode: must be a string (got 49)',
-            'screenPop.when: must be one of "ringing", "answer"',
+            'screenPop.when: must be one of "ringing", "answer", "manual"',
             'extra: unknown setting'
         ]);
     });

@@ -16,6 +16,7 @@ import {
     clientMessageSchema,
     helloResultSchema,
     serverMessageSchema,
+    settingsViewSchema,
     snapshotSchema,
     type CallView,
     type Snapshot
@@ -27,6 +28,7 @@ interface CtiProtocolModule {
     CALL_EVENT_TYPES: readonly string[];
     CALL_ACTIONS: readonly string[];
     AGENT_STATES: readonly string[];
+    SCREEN_POP_POLICIES: readonly string[];
     ERROR_MESSAGES: Readonly<Record<string, string>>;
     requests: Readonly<Record<string, (args?: Record<string, unknown>) => Record<string, unknown>>>;
     buildRequest(type: string, args: Record<string, unknown>, id: string): Record<string, unknown>;
@@ -180,6 +182,12 @@ const VALID_SERVER_FRAMES: unknown[] = [
     },
     { v: 1, type: 'snapshot', seq: 0, snapshot: snapshot() },
     { v: 1, type: 'snapshot', seq: 42, snapshot: snapshot({ calls: [], recent: [] }) },
+    ...settingsViewSchema.shape.screenPop.options.map((screenPop, i) => ({
+        v: 1,
+        type: 'snapshot',
+        seq: 50 + i,
+        snapshot: snapshot({ settings: { ...snapshot().settings, screenPop } })
+    })),
     { v: 1, type: 'paired', token: 'tok-abc' },
     {
         v: 1,
@@ -226,6 +234,12 @@ const INVALID_SERVER_FRAMES: unknown[] = [
     },
     { v: 1, type: 'snapshot', seq: 1, snapshot: { ...snapshot(), agent: { state: 'sleeping', since: NOW } } },
     { v: 1, type: 'snapshot', seq: 1, snapshot: { ...snapshot(), calls: [{ id: 'k1' }] } },
+    {
+        v: 1,
+        type: 'snapshot',
+        seq: 1,
+        snapshot: snapshot({ settings: { ...snapshot().settings, screenPop: 'never' as 'manual' } })
+    },
     { v: 1, type: 'gossip' }
 ];
 
@@ -236,6 +250,7 @@ describe('contract: softphone ctiProtocol ⇄ gateway protocol', () => {
         assert.deepEqual([...proto.CALL_EVENT_TYPES].sort(), [...callEventTypeSchema.options].sort());
         assert.deepEqual([...proto.CALL_ACTIONS].sort(), [...CALL_ACTIONS].sort());
         assert.deepEqual([...proto.AGENT_STATES].sort(), [...AGENT_STATES].sort());
+        assert.deepEqual([...proto.SCREEN_POP_POLICIES], [...settingsViewSchema.shape.screenPop.options]);
         assert.deepEqual(Object.keys(SAMPLES).sort(), [...REQUEST_TYPES].sort());
     });
 

@@ -1,7 +1,17 @@
 import { LightningElement, api } from 'lwc';
-import { CALL_STATE_LABELS, END_REASON_LABELS, formatDuration, isIncoming } from 'c/ctiProtocol';
+import {
+    CALL_STATE_LABELS,
+    END_REASON_LABELS,
+    formatDuration,
+    isIncoming,
+    screenPopSearch
+} from 'c/ctiProtocol';
 
-/** One call: state, other party, the matched record's name, IVR digits and a timer (from answeredAt). */
+/**
+ * One call: state, other party, the matched record's name, IVR digits and a timer (from answeredAt). An incoming
+ * call has "Open caller's record", which fires `popcaller` ({ callId }): the softphone pops the record as a
+ * screen pop would (how admins who chose `screenPop: manual` get to it, and how any agent gets back to it).
+ */
 export default class CallCard extends LightningElement {
     @api call;
     @api now = 0;
@@ -35,6 +45,19 @@ export default class CallCard extends LightningElement {
 
     get ivrDigits() {
         return (this.call && this.call.ivrDigits) || '';
+    }
+
+    get canPop() {
+        return isIncoming(this.call) && Boolean(screenPopSearch(this.call));
+    }
+
+    get popTitle() {
+        const search = screenPopSearch(this.call);
+        return search ? `Search Salesforce for ${search} and open the record` : '';
+    }
+
+    handlePop() {
+        this.dispatchEvent(new CustomEvent('popcaller', { detail: { callId: this.call.id } }));
     }
 
     get endText() {

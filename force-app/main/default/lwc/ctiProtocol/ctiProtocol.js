@@ -84,6 +84,8 @@ export const AGENT_STATES = Object.freeze([
 ]);
 export const SETTABLE_AGENT_STATES = Object.freeze(['ready', 'notReady', 'workingAfterCall']);
 export const LIVE_CALL_STATES = Object.freeze(['dialling', 'ringing', 'connected', 'held', 'queued']);
+/** When the caller's record pops by itself: as the call rings, once it is answered, or never ("manual"). */
+export const SCREEN_POP_POLICIES = Object.freeze(['ringing', 'answer', 'manual']);
 
 // ---------------------------------------------------------------------------------------------------------
 // Input checks (the gateway checks again; these give the agent an immediate, precise message)
@@ -353,7 +355,7 @@ export function isSettingsView(value) {
         Array.isArray(value.servers) &&
         value.servers.every((s) => isObject(s) && isString(s.id) && isString(s.name)) &&
         isString(value.activeServerId) &&
-        (value.screenPop === 'ringing' || value.screenPop === 'answer') &&
+        SCREEN_POP_POLICIES.includes(value.screenPop) &&
         Array.isArray(value.dispositions) &&
         Array.isArray(value.notReadyReasons)
     );

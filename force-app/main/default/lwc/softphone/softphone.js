@@ -246,12 +246,24 @@ export default class Softphone extends LightningElement {
         });
     }
 
+    /** The pop the admin's `screenPop` setting asks for, once per call ("manual": none, the card's button only). */
     maybeScreenPop(call) {
         if (!this.snapshot || this.popped.has(call.id) || !isIncoming(call)) return;
         const policy = this.snapshot.settings.screenPop;
+        if (policy === 'manual') return;
         const due =
             policy === 'answer' ? call.state === 'connected' : ['ringing', 'connected'].includes(call.state);
-        if (!due) return;
+        if (due) this.screenPop(call);
+    }
+
+    /** "Open caller's record" on a call card: the same pop, whenever the agent asks. */
+    handlePopCaller(event) {
+        const call = this.snapshot && this.snapshot.calls.find((c) => c.id === event.detail.callId);
+        if (call) this.screenPop(call);
+    }
+
+    /** Searches Salesforce for the caller (IVR digits first, then the number) and opens what the layout says. */
+    screenPop(call) {
         const search = screenPopSearch(call);
         if (!search) return;
         this.popped.add(call.id);

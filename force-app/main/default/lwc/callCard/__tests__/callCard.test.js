@@ -43,12 +43,25 @@ describe('c-call-card', () => {
         await expect(element).toBeAccessible();
     });
 
+    it('offers "Open caller\'s record" on incoming calls, which asks for the pop', async () => {
+        const element = mount(fx.call({ state: 'connected', answeredAt: fx.NOW, ivrDigits: '4711' }));
+        const asked = [];
+        element.addEventListener('popcaller', (event) => asked.push(event.detail));
+        const button = element.shadowRoot.querySelector('[data-id="pop"]');
+        expect(button.textContent.trim()).toBe("Open caller's record");
+        expect(button.title).toBe('Search Salesforce for 4711 and open the record');
+        button.click();
+        expect(asked).toEqual([{ callId: 'k1' }]);
+        await expect(element).toBeAccessible();
+    });
+
     it('reads ringing at the far end for a call we placed', () => {
         const element = mount(
             fx.call({ origin: 'local', direction: 'outbound', otherParty: '4002', callerMatches: [] })
         );
         expect(text(element, 'state')).toBe('Ringing at the other end');
         expect(text(element, 'match')).toBeNull();
+        expect(text(element, 'pop')).toBeNull();
     });
 
     it('times a connected call from answeredAt and a held one from heldSince', async () => {

@@ -324,6 +324,31 @@ describe('c-softphone calls', () => {
         expect(bridgeCalls('searchAndScreenPop').map((a) => a.searchParams)).toEqual(['+4930123456']);
     });
 
+    it('pops only when the agent asks when the admin chose "manual", and again on each ask', async () => {
+        const element = mount();
+        const socket = await connect(
+            element,
+            fx.snapshot({ settings: fx.settings({ screenPop: 'manual' }) })
+        );
+        await emit(socket, 11, { type: 'call.ringing', call: fx.call({ ivrDigits: '4711' }) });
+        await emit(socket, 12, {
+            type: 'call.connected',
+            call: fx.call({ ivrDigits: '4711', state: 'connected', answeredAt: Date.now() })
+        });
+        expect(bridgeCalls('searchAndScreenPop')).toEqual([]);
+        expect(bridgeCalls('setSoftphonePanelVisibility')).toEqual([{ visible: true }]);
+
+        const pop = () => $(element, 'c-call-card').shadowRoot.querySelector('[data-id="pop"]');
+        pop().click();
+        await flush();
+        expect(bridgeCalls('searchAndScreenPop')).toEqual([
+            { searchParams: '4711', queryParams: '', callType: 'inbound', deferred: false }
+        ]);
+        pop().click();
+        await flush();
+        expect(bridgeCalls('searchAndScreenPop')).toHaveLength(2);
+    });
+
     it('does not pop or open the panel for calls the agent placed', async () => {
         const element = mount();
         const socket = await connect(element);
