@@ -13,7 +13,16 @@ const LWC_FILES = ['force-app/**/lwc/**/*.js'];
 const LWC_TEST_FILES = ['force-app/**/lwc/**/__tests__/**/*.js', 'force-app/test/**/__tests__/**/*.js'];
 
 module.exports = tseslint.config(
-    { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', '.sfdx/**', '.sf/**'] },
+    {
+        ignores: [
+            '**/node_modules/**',
+            '**/dist/**',
+            'coverage/**',
+            '.sfdx/**',
+            '.sf/**',
+            'gateway/bench/.tmp/**'
+        ]
+    },
     {
         files: ['**/*.js', '**/*.cjs'],
         extends: [js.configs.recommended],

@@ -7,8 +7,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GATEWAY_NODE_FLAGS } from '../../src/service/node-flags.js';
 
 export interface Usage {
@@ -38,6 +39,27 @@ export interface Child {
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
 /**
+ * With BENCH_DIST=1 the children run as JavaScript compiled before the first of them starts
+ * (bench/tsconfig.children.json, into bench/.tmp/children), with no tsx. tsx's loader runs on a thread of its own
+ * in every process that imports it (Node.js module hooks), and that thread's garbage collections (V8's memory
+ * reducer, 1–12 ms each, three or so per child and run under --trace-gc) took the pinned core from the path being
+ * measured. A gateway as installed runs `dist/` with no loader thread. Without BENCH_DIST the children run the
+ * TypeScript sources through tsx, as before.
+ */
+const COMPILED = process.env['BENCH_DIST'] === '1';
+let compiledDir: string | undefined;
+function compiledChildren(): string {
+    if (compiledDir !== undefined) return compiledDir;
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    const built = spawnSync(process.execPath, [tsc, '-p', here('../tsconfig.children.json')], {
+        stdio: 'inherit'
+    });
+    if (built.status !== 0) throw new Error('compiling the benchmark children failed (see above)');
+    compiledDir = here('../.tmp/children/bench/support');
+    return compiledDir;
+}
+
+/**
  * The niceness the clients' process runs at: BENCH_CLIENT_NICE, default -20, when this machine lets us raise a
  * process's priority (root or CAP_SYS_NICE); otherwise 0. The clients share the load generator's core (there
  * are two), and at equal priority the simulator took that core from them for up to 8 ms while a frame waited to
@@ -57,7 +79,10 @@ export async function spawnChild(kind: 'gateway' | 'relay' | 'tabs', args: strin
     const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a.length > 0);
     // The gateway runs with the Node.js options it is installed with; BENCH_NODE_ARGS come after (and win).
     const flags = kind === 'gateway' ? [...GATEWAY_NODE_FLAGS, ...nodeArgs] : nodeArgs;
-    const command = [process.execPath, ...flags, '--import', 'tsx', here(`./${kind}-child.ts`), ...args];
+    const script = COMPILED
+        ? [join(compiledChildren(), `${kind}-child.js`)]
+        : ['--import', 'tsx', here(`./${kind}-child.ts`)];
+    const command = [process.execPath, ...flags, ...script, ...args];
     // BENCH_CHILD_CPUS (e.g. "1", with the bench itself under `taskset -c 0`): the gateway and the relay get
     // their own core(s), so the load generator does not take the CPU of the path it measures. The clients are
     // part of the load generator and share its core(s), at a higher priority (CLIENT_NICE).
@@ -65,7 +90,9 @@ export async function spawnChild(kind: 'gateway' | 'relay' | 'tabs', args: strin
     const pinned = cpus === undefined ? command : ['taskset', '-c', cpus, ...command];
     const nice = kind === 'tabs' && CLIENT_NICE !== 0 ? ['nice', '-n', String(CLIENT_NICE)] : [];
     const [file, ...argv] = [...nice, ...pinned];
-    const child = spawn(file ?? process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    // Compiled, the gateway child finds the gateway's build by this (its own `../../dist` is the compiled tree's).
+    const env = { ...process.env, BENCH_GATEWAY_ROOT: pathToFileURL(here('../../dist')).href };
+    const child = spawn(file ?? process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
     const ready = await new Promise<Child['ready']>((resolve, reject) => {
         let text = '';
         const onData = (chunk: Buffer): void => {

@@ -16,8 +16,10 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { ORIGIN } from './origin.js';
 import { traceSockets } from './trace.js';
 
-// BENCH_DIST=1: the compiled gateway (npm run build) instead of the TypeScript sources through tsx.
-const root = process.env['BENCH_DIST'] === '1' ? '../../dist' : '../../src';
+// BENCH_DIST=1: the compiled gateway (npm run build; BENCH_GATEWAY_ROOT, from children.ts, says where it is)
+// instead of the TypeScript sources through tsx.
+const root =
+    process.env['BENCH_DIST'] === '1' ? (process.env['BENCH_GATEWAY_ROOT'] ?? '../../dist') : '../../src';
 const { demoConfig, parseConfig } = (await import(`${root}/config/index.js`)) as typeof ConfigModule;
 const { memoryConfigStore } = (await import(`${root}/edge/config-store.js`)) as typeof ConfigStoreModule;
 const { startGateway } = (await import(`${root}/edge/gateway.js`)) as typeof GatewayModule;
