@@ -51,6 +51,18 @@ browserSuite('demo console e2e: inbound calls and screen pops', () => {
         assert.ok(pop);
         assert.equal(pop['callType'], 'inbound');
         assert.match(String(pop['searchParams']), /4155550101/);
+        // "Open caller's record" on the card pops it again whenever the agent asks (with screenPop "manual", the
+        // only pop there is).
+        await c.phone.locator('[data-id="pop"]', { hasText: "Open caller's record" }).click();
+        await c.page.waitForFunction(
+            () =>
+                (
+                    globalThis as unknown as { switchboardDemo: { openCtiLog: { method: string }[] } }
+                ).switchboardDemo.openCtiLog.filter((entry) => entry.method === 'searchAndScreenPop')
+                    .length === 2
+        );
+        const again = (await openCtiCalls(c, 'searchAndScreenPop'))[1];
+        assert.equal(again?.['searchParams'], pop['searchParams']);
 
         await c.phone.locator('[data-action="answer"]').click();
         await callState(c, 'Connected');
