@@ -73,6 +73,36 @@ export const CLIENT_NICE = ((): number => {
     return probe.status === 0 && probe.stderr === '' ? wanted : 0;
 })();
 
+/**
+ * The children still running. A benchmark stopped with Ctrl-C or `kill` would otherwise leave them behind, and
+ * the one frozen for the other path's turn (SIGSTOP) stays stopped for good, with its port and memory.
+ */
+const running = new Set<ChildProcess>();
+let reaping = false;
+function reapOnExit(child: ChildProcess): void {
+    if (!reaping) {
+        reaping = true;
+        process.on('exit', killRunning);
+        for (const [signal, code] of [
+            ['SIGINT', 130],
+            ['SIGTERM', 143]
+        ] as const) {
+            process.once(signal, () => {
+                killRunning();
+                process.exit(code);
+            });
+        }
+    }
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+}
+function killRunning(): void {
+    for (const child of running) {
+        child.kill('SIGCONT');
+        child.kill('SIGKILL');
+    }
+}
+
 export async function spawnChild(kind: 'gateway' | 'relay' | 'tabs', args: string[]): Promise<Child> {
     const started = performance.now();
     // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the children: profile the gateway.
@@ -93,6 +123,7 @@ export async function spawnChild(kind: 'gateway' | 'relay' | 'tabs', args: strin
     // Compiled, the gateway child finds the gateway's build by this (its own `../../dist` is the compiled tree's).
     const env = { ...process.env, BENCH_GATEWAY_ROOT: pathToFileURL(here('../../dist')).href };
     const child = spawn(file ?? process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
+    reapOnExit(child);
     const ready = await new Promise<Child['ready']>((resolve, reject) => {
         let text = '';
         const onData = (chunk: Buffer): void => {
