@@ -8,8 +8,8 @@
  * - login: StartApplicationSession (the active client ID as applicationID) → MonitorStart on the device →
  *   SnapshotDevice (calls in progress are picked up, with their notes from the journal) → SetAgentState
  *   loggedOn when an agent ID is given. logout: MonitorStop → StopApplicationSession.
- * - Every call command checks the call's allowed actions first (call-actions.ts) and fails with
- *   ACTION_NOT_ALLOWED before anything is sent; CSTA refusals come back as their coded errors.
+ * - Every call command (call-control.ts) checks the call's allowed actions first (call-actions.ts) and fails
+ *   with ACTION_NOT_ALLOWED before anything is sent; CSTA refusals come back as their coded errors.
  * - A lost CTI link shows at once (`link.state` recovering); commands meanwhile fail with CTI_UNAVAILABLE; after
  *   recovery the call table is reconciled with SnapshotDevice and `resync` tells the edge to send snapshots.
  * - Ended calls stay in wrap-up (notes, disposition, Who/What) until the agent saves them or `wrapUpSeconds`
@@ -17,7 +17,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { RequestError } from '../errors.js';
 import { CallTable, type CallChange } from '../csta/call-model.js';
 import { createVendorProfile } from '../csta/vendor-profiles.js';
 import { CstaSession, type CstaEvent, type StatusChange } from '../csta/session.js';
@@ -38,11 +37,13 @@ import { eventTypeOf } from './call-event-type.js';
 import { CallBook, type Phase } from './call-book.js';
 import { memoryJournal } from './call-journal.js';
 import { completedCall } from './completed-call.js';
-import { closeVisits, relatedView, stateView, toCallView, visit, type CallRecord } from './call-record.js';
-import { isInternalNumber, toDialString } from './dial-plan.js';
+import { CallControl } from './call-control.js';
+import { closeVisits, relatedView, toCallView, visit, type CallRecord } from './call-record.js';
+import { isInternalNumber } from './dial-plan.js';
+import { fail } from './failure.js';
 import { LocalDay } from './local-day.js';
 import { agentStateOfEvent, ctiLinkOf } from './agent-state.js';
-import type { AgentServiceOptions, CtiServerOption, SessionInit } from './types.js';
+import type { AgentServiceOptions, CtiServerOption, Login, SessionInit } from './types.js';
 
 /** What a call with no record visited proposes: nothing (a proposal is made from the records visited). */
 const NO_PROPOSAL: Readonly<{ whoId?: string; whatId?: string }> = Object.freeze({});
@@ -58,25 +59,6 @@ export interface AgentServiceEvents {
     event: [frame: EventFrame];
     /** The CTI link recovered and the calls were reconciled: clients should get a fresh snapshot. */
     resync: [];
-}
-
-interface Login {
-    server: CtiServerOption;
-    session: CstaSession;
-    table: CallTable;
-    device: string;
-    username: string;
-    agentId?: string | undefined;
-    /** Set when the session restored its monitors after a link loss, until it is ready again. */
-    restored?: boolean;
-}
-
-function fail(
-    code: ConstructorParameters<typeof RequestError>[0],
-    message: string,
-    details = {}
-): RequestError {
-    return new RequestError(code, message, { details });
 }
 
 export function defaultSessionFactory(server: CtiServerOption, init: SessionInit): CstaSession {
@@ -114,6 +96,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     private agent: AgentView;
     private links: LinksView = { cti: 'down', salesforce: 'unconfigured' };
     private readonly book: CallBook;
+    private readonly control: CallControl;
     private readonly wrapUpTimers = new Map<string, NodeJS.Timeout>();
     private readonly localDay = new LocalDay();
     /** Events of calls whose caller is being looked up, by call key (see lookup). */
@@ -128,6 +111,18 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         this.book = new CallBook(options.journal ?? memoryJournal(), options.newId ?? randomUUID);
         this.propose = options.proposeWhoWhat ?? (() => ({}));
         this.agent = { state: 'loggedOut', since: this.now() };
+        this.control = new CallControl({
+            requireLogin: () => this.requireLogin(),
+            liveRecords: () => this.liveRecords(),
+            record: (callId) => this.record(callId),
+            actionsOf: (record) => this.actionsOf(record),
+            peerOf: (record) => this.peerOf(record),
+            dialPlan: () => this.options.dialPlan,
+            now: () => this.now(),
+            persist: () => {
+                this.persist();
+            }
+        });
         for (const record of this.book.inPhase('wrapUp')) this.scheduleWrapUp(record);
     }
 
@@ -340,113 +335,54 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     // -----------------------------------------------------------------------------------------------------
-    // Call control
+    // Call control (call-control.ts)
 
-    async makeCall(args: ArgsOf<'makeCall'>): Promise<{ pbxCallId: string; dialled: string }> {
-        const login = this.requireLogin();
-        const dial = toDialString(args.to, this.options.dialPlan);
-        const busy = this.liveRecords().find((r) => stateView(r) === 'connected');
-        if (busy !== undefined) {
-            throw fail(
-                'ACTION_NOT_ALLOWED',
-                'a call is connected: hold it or use consult to call someone else',
-                {
-                    callId: busy.id
-                }
-            );
-        }
-        const response = await login.session.makeCall(login.device, dial.dial);
-        return { pbxCallId: response.callingDevice.callID, dialled: dial.dial };
+    makeCall(args: ArgsOf<'makeCall'>): ReturnType<CallControl['makeCall']> {
+        return this.control.makeCall(args);
     }
 
-    async answer(args: ArgsOf<'answer'>): Promise<{ callId: string }> {
-        const record = this.target(
-            args.callId,
-            'answer',
-            (r) => stateView(r) === 'ringing' && r.call.origin !== 'local'
-        );
-        await this.requireLogin().session.answerCall(record.call.connection);
-        return { callId: record.id };
+    answer(args: ArgsOf<'answer'>): ReturnType<CallControl['answer']> {
+        return this.control.answer(args);
     }
 
-    async hangup(args: ArgsOf<'hangup'>): Promise<{ callId: string }> {
-        const order = ['connected', 'dialling', 'ringing', 'queued', 'failed', 'held'];
-        const record =
-            args.callId === undefined
-                ? [...this.liveRecords()].sort(
-                      (a, b) => order.indexOf(stateView(a)) - order.indexOf(stateView(b))
-                  )[0]
-                : undefined;
-        const target = this.target(args.callId ?? record?.id, 'hangup', () => true);
-        await this.requireLogin().session.clearConnection(target.call.connection);
-        return { callId: target.id };
+    hangup(args: ArgsOf<'hangup'>): ReturnType<CallControl['hangup']> {
+        return this.control.hangup(args);
     }
 
-    async hold(args: ArgsOf<'hold'>): Promise<{ callId: string }> {
-        const record = this.target(args.callId, 'hold', (r) => stateView(r) === 'connected');
-        await this.requireLogin().session.holdCall(record.call.connection);
-        return { callId: record.id };
+    hold(args: ArgsOf<'hold'>): ReturnType<CallControl['hold']> {
+        return this.control.hold(args);
     }
 
-    async retrieve(args: ArgsOf<'retrieve'>): Promise<{ callId: string }> {
-        const record = this.target(args.callId, 'retrieve', (r) => stateView(r) === 'held');
-        await this.requireLogin().session.retrieveCall(record.call.connection);
-        return { callId: record.id };
+    retrieve(args: ArgsOf<'retrieve'>): ReturnType<CallControl['retrieve']> {
+        return this.control.retrieve(args);
     }
 
-    async consult(args: ArgsOf<'consult'>): Promise<{ callId: string; pbxCallId: string }> {
-        const record = this.target(args.callId, 'consult', (r) => stateView(r) === 'connected');
-        const login = this.requireLogin();
-        const dial = toDialString(args.to, this.options.dialPlan);
-        const response = await login.session.consultationCall(record.call.connection, dial.dial);
-        login.table.linkConsultation(record.call.callID, response.initiatedCall.callID);
-        return { callId: record.id, pbxCallId: response.initiatedCall.callID };
+    consult(args: ArgsOf<'consult'>): ReturnType<CallControl['consult']> {
+        return this.control.consult(args);
     }
 
-    async blindTransfer(args: ArgsOf<'blindTransfer'>): Promise<{ callId: string }> {
-        const record = this.target(args.callId, 'blindTransfer', (r) => stateView(r) === 'connected');
-        const dial = toDialString(args.to, this.options.dialPlan);
-        const session = this.requireLogin().session;
-        await this.transferring([record], { kind: 'blind', to: dial.dial }, () =>
-            session.singleStepTransferCall(record.call.connection, dial.dial)
-        );
-        return { callId: record.id };
+    blindTransfer(args: ArgsOf<'blindTransfer'>): ReturnType<CallControl['blindTransfer']> {
+        return this.control.blindTransfer(args);
     }
 
-    async transfer(): Promise<{ callId: string }> {
-        const { held, active } = this.pair('transfer');
-        const session = this.requireLogin().session;
-        await this.transferring([held, active], { kind: 'consult', to: this.partyOf(active) }, () =>
-            session.transferCall(held.call.connection, active.call.connection)
-        );
-        return { callId: held.id };
+    transfer(): ReturnType<CallControl['transfer']> {
+        return this.control.transfer();
     }
 
-    async conference(): Promise<{ callId: string }> {
-        const { held, active } = this.pair('conference');
-        const session = this.requireLogin().session;
-        await this.transferring([held, active], { kind: 'conference', to: this.partyOf(active) }, () =>
-            session.conferenceCall(held.call.connection, active.call.connection)
-        );
-        return { callId: held.id };
+    conference(): ReturnType<CallControl['conference']> {
+        return this.control.conference();
     }
 
-    async cancelConsult(): Promise<{ callId: string }> {
-        const { held, active } = this.pair('cancelConsult');
-        await this.requireLogin().session.reconnectCall(active.call.connection, held.call.connection);
-        return { callId: held.id };
+    cancelConsult(): ReturnType<CallControl['cancelConsult']> {
+        return this.control.cancelConsult();
     }
 
-    async swap(): Promise<{ callId: string }> {
-        const { held, active } = this.pair('swap');
-        await this.requireLogin().session.alternateCall(held.call.connection, active.call.connection);
-        return { callId: held.id };
+    swap(): ReturnType<CallControl['swap']> {
+        return this.control.swap();
     }
 
-    async sendDigits(args: ArgsOf<'sendDigits'>): Promise<{ callId: string }> {
-        const record = this.target(args.callId, 'sendDigits', (r) => stateView(r) === 'connected');
-        await this.requireLogin().session.generateDigits(record.call.connection, args.digits);
-        return { callId: record.id };
+    sendDigits(args: ArgsOf<'sendDigits'>): ReturnType<CallControl['sendDigits']> {
+        return this.control.sendDigits(args);
     }
 
     // -----------------------------------------------------------------------------------------------------
@@ -709,72 +645,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         return record;
     }
 
-    /** The call a command is for: the one named, or the one `pick` finds; then its actions are checked. */
-    private target(
-        callId: string | undefined,
-        action: CallAction,
-        pick: (r: CallRecord) => boolean
-    ): CallRecord {
-        this.requireLogin();
-        const record = callId === undefined ? this.liveRecords().find(pick) : this.record(callId);
-        if (record === undefined) throw fail('NO_SUCH_CALL', `there is no call to ${action}`, { action });
-        this.checkAction(record, action);
-        return record;
-    }
-
-    private checkAction(record: CallRecord, action: CallAction): void {
-        const allowed = this.actionsOf(record);
-        if (!allowed.includes(action)) {
-            throw fail(
-                'ACTION_NOT_ALLOWED',
-                `${action} is not possible while the call is ${stateView(record)}`,
-                {
-                    callId: record.id,
-                    state: stateView(record),
-                    allowed
-                }
-            );
-        }
-    }
-
-    private pair(action: CallAction): { held: CallRecord; active: CallRecord } {
-        this.requireLogin();
-        for (const record of this.liveRecords()) {
-            const peer = this.peerOf(record);
-            if (peer === undefined || stateView(record) !== 'held' || stateView(peer) !== 'connected')
-                continue;
-            this.checkAction(peer, action);
-            return { held: record, active: peer };
-        }
-        throw fail('NO_SUCH_CALL', `${action} needs a held call and a consultation call`, { action });
-    }
-
     private peerOf(record: CallRecord): CallRecord | undefined {
         return this.book.peerOf(record);
-    }
-
-    private partyOf(record: CallRecord): string | undefined {
-        return record.call.remoteNumber ?? record.call.calledNumber;
-    }
-
-    /**
-     * Notes a transfer or conference on the calls involved before the request goes out (the PBX's events can
-     * arrive before its answer, and they should already carry it), and takes it back if the request fails.
-     */
-    private async transferring(
-        records: CallRecord[],
-        transfer: { kind: 'blind' | 'consult' | 'conference'; to?: string | undefined },
-        send: () => Promise<unknown>
-    ): Promise<void> {
-        const entry = { at: this.now(), ...transfer };
-        for (const record of records) record.transfers.push(entry);
-        try {
-            await send();
-        } catch (error) {
-            for (const record of records) record.transfers = record.transfers.filter((t) => t !== entry);
-            throw error;
-        }
-        this.persist();
     }
 
     private actionsOf(record: CallRecord): CallAction[] {

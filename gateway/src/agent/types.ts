@@ -3,6 +3,7 @@
  * for the call log). Plain data: the edge fills these from the configuration file.
  */
 import type { ConnectionOptions } from 'node:tls';
+import type { CallTable } from '../csta/call-model.js';
 import type { CstaSession, ReconnectOptions } from '../csta/session.js';
 import type { Logger } from '../log.js';
 import type { CallEndReasonView, CallerMatch, RelatedRecord, SettingsView } from '../protocol/index.js';
@@ -22,6 +23,18 @@ export interface CtiServerOption {
     canAnswer: boolean;
     sessionDurationSec?: number;
     requestTimeoutMs?: number;
+}
+
+/** A logged-in agent: the CTI session, the call table of the monitored device, who logged in. */
+export interface Login {
+    server: CtiServerOption;
+    session: CstaSession;
+    table: CallTable;
+    device: string;
+    username: string;
+    agentId?: string | undefined;
+    /** Set when the session restored its monitors after a link loss, until it is ready again. */
+    restored?: boolean;
 }
 
 /** A finished, wrapped-up call: everything the call log needs (crm's CallLogInput is this shape). */
