@@ -103,12 +103,19 @@ function killRunning(): void {
     }
 }
 
+/** Node.js options from an environment variable, space-separated. */
+function argsOf(name: string): string[] {
+    return (process.env[name] ?? '').split(' ').filter((a) => a.length > 0);
+}
+
 export async function spawnChild(kind: 'gateway' | 'relay' | 'tabs', args: string[]): Promise<Child> {
     const started = performance.now();
     // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the children: profile the gateway.
-    const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a.length > 0);
-    // The gateway runs with the Node.js options it is installed with; BENCH_NODE_ARGS come after (and win).
-    const flags = kind === 'gateway' ? [...GATEWAY_NODE_FLAGS, ...nodeArgs] : nodeArgs;
+    // The gateway runs with the Node.js options it is installed with; BENCH_GATEWAY_ARGS (the gateway's only, to
+    // try another option against the relay unchanged) and BENCH_NODE_ARGS come after (and win).
+    const nodeArgs = argsOf('BENCH_NODE_ARGS');
+    const flags =
+        kind === 'gateway' ? [...GATEWAY_NODE_FLAGS, ...argsOf('BENCH_GATEWAY_ARGS'), ...nodeArgs] : nodeArgs;
     const script = COMPILED
         ? [join(compiledChildren(), `${kind}-child.js`)]
         : ['--import', 'tsx', here(`./${kind}-child.ts`)];
