@@ -5,7 +5,7 @@
  * hangs up (ConnectionClearedEvent). `EventClock` time-stamps those events (`clockMs`) as the simulator writes
  * them to each link (its `traffic` hook runs right after `socket.write`).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CstaMessage } from '../../src/csta/codec/index.js';
@@ -154,6 +154,12 @@ export async function startRig(options: { relay?: boolean } = {}): Promise<Rig> 
     });
     const clock = new EventClock(sim);
     const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
+    // The children's directory (certificates with their keys, the call journal) goes with the rig, also when the
+    // benchmark is stopped (children.ts turns SIGINT and SIGTERM into an exit).
+    const removeDir = (): void => {
+        rmSync(dir, { recursive: true, force: true });
+    };
+    process.on('exit', removeDir);
     const gateway = await spawnChild('gateway', [String(sim.port), dir, '1']);
     const relay = options.relay === false ? undefined : await spawnChild('relay', [String(sim.port), dir]);
     const tabs: { close(): void }[] = [];
@@ -185,6 +191,8 @@ export async function startRig(options: { relay?: boolean } = {}): Promise<Rig> 
             for (const tab of tabs) tab.close();
             await Promise.all([gateway.close(), relay?.close()]);
             await sim.close();
+            process.off('exit', removeDir);
+            removeDir();
         }
     };
 }
