@@ -70,6 +70,16 @@ export function encodeFrame(
     return frame;
 }
 
+/** The 4 ASCII digits at `at` as a number (checked by headerProblem before). */
+function invokeIdAt(buffer: Buffer, at: number): number {
+    let value = 0;
+    for (let i = at; i < at + 4; i++) value = value * 10 + ((buffer[i] ?? 0x30) - 0x30);
+    return value;
+}
+
+/** Shared by every decoder with nothing pending (`Buffer.alloc(0)` would make an ArrayBuffer each time). */
+const EMPTY = Buffer.alloc(0);
+
 function isDigit(byte: number | undefined): boolean {
     return byte !== undefined && byte >= 0x30 && byte <= 0x39;
 }
@@ -92,12 +102,13 @@ function headerProblem(buffer: Buffer, at: number, maxFrameLength: number): stri
 
 /**
  * Stateful, chunk-agnostic frame decoder: push any slices of the byte stream, get whole frames back.
- * Memory is bounded by one frame (maxFrameLength) plus the chunk being pushed.
+ * Memory is bounded by one frame (maxFrameLength) plus the chunk being pushed. A pushed chunk is not kept: the
+ * transport reuses its memory for the next read, so payloads and a partial frame's bytes are copied.
  */
 export class FrameDecoder {
     readonly maxFrameLength: number;
     private readonly onError: 'reset' | 'resync';
-    private buffer: Buffer = Buffer.alloc(0);
+    private buffer: Buffer = EMPTY;
     /** Stream offset of buffer[0]. */
     private consumed = 0;
     private failed: CstaFramingError | undefined;
@@ -119,7 +130,7 @@ export class FrameDecoder {
     }
 
     reset(): void {
-        this.buffer = Buffer.alloc(0);
+        this.buffer = EMPTY;
         this.consumed = 0;
         this.failed = undefined;
     }
@@ -145,7 +156,7 @@ export class FrameDecoder {
                 errors.push(error);
                 if (this.onError === 'reset') {
                     this.failed = error;
-                    this.buffer = Buffer.alloc(0);
+                    this.buffer = EMPTY;
                     return { frames, errors };
                 }
                 at = this.nextPlausibleHeader(at + 1);
@@ -153,16 +164,14 @@ export class FrameDecoder {
             }
             const length = this.buffer.readUInt16BE(at + 2);
             if (this.buffer.length - at < length) break;
-            frames.push({
-                invokeId: Number(this.buffer.toString('ascii', at + 4, at + 8)),
-                // Copy so that a frame never pins a large chunk in memory.
-                payload: Buffer.from(this.buffer.subarray(at + HEADER_LENGTH, at + length)),
-                offset: this.consumed + at
-            });
+            // A copy: the chunk's memory is the transport's next read (and a frame never pins a large chunk).
+            const payload = Buffer.allocUnsafe(length - HEADER_LENGTH);
+            this.buffer.copy(payload, 0, at + HEADER_LENGTH, at + length);
+            frames.push({ invokeId: invokeIdAt(this.buffer, at + 4), payload, offset: this.consumed + at });
             at += length;
         }
         this.consumed += at;
-        this.buffer = at === this.buffer.length ? Buffer.alloc(0) : this.buffer.subarray(at);
+        this.buffer = at === this.buffer.length ? EMPTY : Buffer.from(this.buffer.subarray(at));
         return { frames, errors };
     }
 

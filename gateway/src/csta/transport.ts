@@ -13,7 +13,10 @@ import tls from 'node:tls';
 import { CstaTransportError } from '../errors.js';
 
 export interface TransportEvents {
-    /** A chunk of bytes as read from the socket: any slice of the stream. */
+    /**
+     * A chunk of bytes as read from the socket: any slice of the stream. The TCP transport reads into one buffer
+     * of its own for the life of the link, so the chunk is valid only while the listener runs: copy what you keep.
+     */
     data: [chunk: Buffer];
     /** The link failed; always followed by `close`. Emitted only when someone listens. */
     error: [error: CstaTransportError];
@@ -54,6 +57,11 @@ export interface TcpTransportOptions {
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 2_000;
 const DEFAULT_TCP_KEEPALIVE_MS = 30_000;
+/**
+ * Every read of the link lands in one buffer of this size (Node's `onread`), instead of a new ArrayBuffer per read:
+ * each of those was swept by every scavenge of the young generation, one per CSTA event (docs/performance.md).
+ */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 type State = 'new' | 'connecting' | 'open' | 'closing' | 'closed';
 
@@ -96,9 +104,16 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
         return new Promise<void>((resolve, reject) => {
             const useTls = this.options.tls !== undefined && this.options.tls !== false;
             const tlsOptions = typeof this.options.tls === 'object' ? this.options.tls : {};
-            const socket = useTls
-                ? tls.connect({ servername: net.isIP(host) ? undefined : host, ...tlsOptions, host, port })
-                : net.connect({ host, port });
+            const onread = this.reader();
+            // tls.connect takes `onread` too (Node's tls docs), though @types/node does not declare it there.
+            const tlsConnect: tls.ConnectionOptions & { onread: net.OnReadOpts } = {
+                servername: net.isIP(host) ? undefined : host,
+                ...tlsOptions,
+                host,
+                port,
+                onread
+            };
+            const socket = useTls ? tls.connect(tlsConnect) : net.connect({ host, port, onread });
             this.socket = socket;
             const timer = setTimeout(() => {
                 fail(new CstaTransportError(`connecting to ${this.remote} timed out after ${timeoutMs} ms`));
@@ -169,14 +184,23 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
         this.socket?.destroy();
     }
 
+    /** The socket's `onread`: each read as a view of the one read buffer, emitted while it is valid. */
+    private reader(): net.OnReadOpts {
+        const buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+        return {
+            buffer,
+            callback: (length) => {
+                this.emit('data', buffer.subarray(0, length));
+                return true;
+            }
+        };
+    }
+
     private attach(socket: net.Socket): void {
         this.state = 'open';
         socket.setNoDelay(true);
         const keepAlive = this.options.tcpKeepAliveMs ?? DEFAULT_TCP_KEEPALIVE_MS;
         if (keepAlive > 0) socket.setKeepAlive(true, keepAlive);
-        socket.on('data', (chunk: Buffer) => {
-            this.emit('data', chunk);
-        });
         socket.on('error', (error: Error) => {
             this.failure ??= new CstaTransportError(
                 `the link to ${this.remote} failed (${describe(error)})`,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import tls from 'node:tls';
 import { CstaTransportError } from '../../src/errors.js';
+import { encodeFrame, FrameDecoder, type Frame } from '../../src/csta/framing.js';
 import { TcpTransport } from '../../src/csta/transport.js';
 
 async function listen(t: TestContext, server: net.Server): Promise<number> {
@@ -177,6 +178,52 @@ describe('TcpTransport', () => {
         assert.equal(((await received) as [Buffer])[0].toString(), 'secure');
         await transport.close();
     });
+
+    for (const secure of [false, true]) {
+        it(`reads every chunk into one buffer of its own${secure ? ' over TLS' : ''}: frames split across reads come out whole`, async (t) => {
+            const first = encodeFrame(9999, '<DeliveredEvent><callID>C-1</callID></DeliveredEvent>');
+            const second = encodeFrame(9999, '<EstablishedEvent><callID>C-1</callID></EstablishedEvent>');
+            // Half a frame, then (once the client has read it) the rest of it and a whole second frame.
+            const serve = (socket: net.Socket): void => {
+                socket.write(first.subarray(0, 20));
+                socket.once('data', () => socket.write(Buffer.concat([first.subarray(20), second])));
+            };
+            const { key, cert } = selfSigned(t);
+            const server = secure ? tls.createServer({ key, cert }, serve) : net.createServer(serve);
+            track(t, server);
+            const port = await listen(t, server);
+            const transport = new TcpTransport({
+                host: '127.0.0.1',
+                port,
+                ...(secure ? { tls: { ca: cert } } : {})
+            });
+            const decoder = new FrameDecoder();
+            const frames: Frame[] = [];
+            const memory = new Set<ArrayBufferLike>();
+            let reads = 0;
+            const both = new Promise<void>((resolve, reject) => {
+                transport.on('data', (chunk) => {
+                    reads += 1;
+                    memory.add(chunk.buffer);
+                    const result = decoder.push(chunk);
+                    if (result.errors.length > 0) reject(result.errors[0] ?? new Error('framing'));
+                    frames.push(...result.frames);
+                    // The server sends the rest only now: the half frame was a read of its own.
+                    if (reads === 1) transport.write(Buffer.from('more'));
+                    if (frames.length === 2) resolve();
+                });
+            });
+            await transport.connect();
+            await both;
+            assert.ok(reads >= 2);
+            assert.deepEqual(
+                frames.map((frame) => frame.payload.toString('utf8')),
+                [first.subarray(8).toString('utf8'), second.subarray(8).toString('utf8')]
+            );
+            assert.equal(memory.size, 1, 'every read landed in the same memory');
+            await transport.close();
+        });
+    }
 
     it('refuses a TLS server it does not trust', async (t) => {
         const { key, cert } = selfSigned(t);
