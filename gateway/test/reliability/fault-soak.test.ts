@@ -43,14 +43,31 @@ async function until(check: () => boolean | Promise<boolean>, what: string, limi
 
 type Fault = 'ctiDrop' | 'sf503' | 'sfLostAck' | 'sfExpired' | 'kill';
 const FAULTS: Fault[] = ['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired', 'kill'];
-type Scenario = 'agentHangsUp' | 'abandonedRinging' | 'farEndHangsUp' | 'noAnswer' | 'farEndHangsUpOnHold';
-const SCENARIOS: Scenario[] = [
+/**
+ * Inbound: the caller hangs up while it rings (abandoned), it is not answered, or it is answered and then the
+ * agent, the caller, or the caller while on hold hangs up. Outbound (the tab's makeCall): the far end answers and
+ * hangs up, does not answer, is busy, or the agent gives up while it rings. Consultation (the tab's consult to a
+ * colleague's extension during an answered inbound call): the colleague hangs up and the agent takes the caller
+ * back, the held caller hangs up, the agent transfers, or the agent conferences and everyone leaves.
+ */
+const SCENARIOS = [
     'agentHangsUp',
     'abandonedRinging',
     'farEndHangsUp',
     'noAnswer',
-    'farEndHangsUpOnHold'
-];
+    'farEndHangsUpOnHold',
+    'outboundFarEndHangsUp',
+    'outboundNoAnswer',
+    'outboundBusy',
+    'outboundAgentCancels',
+    'consultPartyHangsUp',
+    'callerHangsUpInConsult',
+    'consultTransfer',
+    'consultConference'
+] as const;
+type Scenario = (typeof SCENARIOS)[number];
+/** The colleague the consultation scenarios call (an extension of the simulator nobody's gateway watches). */
+const COLLEAGUE = '4002';
 
 class Soak {
     child: ChildProcess | undefined;
@@ -60,7 +77,9 @@ class Soak {
         scenarios: Object.fromEntries(SCENARIOS.map((s) => [s, 0])) as Record<Scenario, number>,
         faults: Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>,
         seen: { ctiNotUp: 0, salesforceDown: 0, sessionNeeded: 0, tabDisconnected: 0 },
-        stepsRefused: 0
+        stepsRefused: 0,
+        /** Calls the scenario could not start (the tab's makeCall refused while the CTI link was down). */
+        notPlaced: 0
     };
     private starting: Promise<void> | undefined;
     /** The CTI link as the tab last heard it. */
@@ -126,6 +145,15 @@ class Soak {
         tab.socket.on('close', () => {
             this.counts.seen.tabDisconnected += 1;
         });
+    }
+
+    /** A request of the agent's tab, once the gateway is up: its result, or undefined (counted) when refused. */
+    async command<T>(type: string, args: Record<string, unknown> = {}): Promise<T | undefined> {
+        await this.up();
+        const answer = await this.tab?.request(type, args);
+        if (answer?.type === 'result') return answer.result as T;
+        this.counts.stepsRefused += 1;
+        return undefined;
     }
 
     async ask<T>(type: string): Promise<T> {
@@ -231,6 +259,7 @@ describe('fault soak', () => {
         };
 
         const caller = (i: number): string => `+49301${String(100000 + (i % 800000)).padStart(6, '0')}`;
+        const farEnd = (i: number): string => `+49402${String(100000 + (i % 800000)).padStart(6, '0')}`;
         const step = (what: () => unknown): void => {
             try {
                 what();
@@ -239,37 +268,121 @@ describe('fault soak', () => {
                 soak.counts.stepsRefused += 1;
             }
         };
+        const pause = (ms: number): Promise<void> => sleep(5 + random.int(ms));
+        /** Whoever is still on a call of this scenario hangs up at last, as people do: nothing waits forever. */
+        const leave = (parties: string[]): void => {
+            for (const call of sim.calls()) {
+                for (const { device } of call.connections) {
+                    if (parties.includes(device)) step(() => sim.hangup(device, call.callID));
+                }
+            }
+        };
 
+        /** An answered inbound call the agent consults a colleague on; returns when the scenario is over. */
+        const consultation = async (i: number, scenario: Scenario, from: string, callID: string) => {
+            const consult = await soak.command<{ pbxCallId: string }>('consult', { to: COLLEAGUE });
+            if (consult === undefined) return;
+            const consultID = consult.pbxCallId;
+            callIds.push(consultID);
+            await pause(20);
+            step(() => sim.answer(COLLEAGUE, consultID));
+            await pause(20);
+            await fault(i, 3);
+            if (scenario === 'consultPartyHangsUp') {
+                step(() => sim.hangup(COLLEAGUE, consultID));
+                await pause(10);
+                await soak.command('retrieve');
+                await pause(10);
+                step(() => sim.hangup(from, callID));
+            } else if (scenario === 'callerHangsUpInConsult') {
+                step(() => sim.hangup(from, callID));
+                await pause(10);
+                await soak.command('hangup');
+            } else if (scenario === 'consultTransfer') {
+                await soak.command('transfer');
+                await pause(20);
+                step(() => sim.hangup(from));
+            } else {
+                await soak.command('conference');
+                await pause(20);
+                step(() => sim.hangup(COLLEAGUE));
+                await pause(10);
+                await soak.command('hangup');
+            }
+        };
+
+        /** The agent dials out from the tab; the far end answers, does not, is busy, or is given up on. */
+        const outbound = async (i: number, scenario: Scenario): Promise<void> => {
+            const to = farEnd(i);
+            if (scenario === 'outboundBusy') sim.setBusy(to, true);
+            const made = await soak.command<{ pbxCallId: string; dialled: string }>('makeCall', { to });
+            if (made === undefined) {
+                soak.counts.notPlaced += 1;
+                sim.setBusy(to, false);
+                return;
+            }
+            const { pbxCallId: callID, dialled } = made;
+            callIds.push(callID);
+            soak.counts.calls += 1;
+            await pause(20);
+            await fault(i, 1);
+            if (scenario === 'outboundFarEndHangsUp') {
+                step(() => sim.answer(dialled, callID));
+                await pause(20);
+                await fault(i, 2);
+                step(() => sim.hangup(dialled, callID));
+            } else if (scenario === 'outboundNoAnswer') {
+                step(() => sim.noAnswer(dialled, callID));
+                await pause(10);
+                await soak.command('hangup');
+            } else if (scenario === 'outboundBusy') {
+                sim.setBusy(to, false);
+                await soak.command('hangup');
+            } else {
+                await soak.command('hangup');
+            }
+            await pause(10);
+            leave([DEVICE, dialled]);
+        };
+
+        const only = process.env['SOAK_SCENARIOS']?.split(',');
+        const scenarios = SCENARIOS.filter((scenario) => only === undefined || only.includes(scenario));
         for (let i = 0; i < CALLS; i++) {
             await soak.up();
-            let scenario = SCENARIOS[random.int(SCENARIOS.length)] ?? 'agentHangsUp';
+            let scenario: Scenario = scenarios[random.int(scenarios.length)] ?? 'agentHangsUp';
             if (process.env['SOAK_NOHOLD'] !== undefined && scenario === 'farEndHangsUpOnHold')
                 scenario = 'farEndHangsUp';
             soak.counts.scenarios[scenario] += 1;
             if (process.env['SOAK_DEBUG'] !== undefined) process.stderr.write(`call ${i} ${scenario}\n`);
+            if (scenario.startsWith('outbound')) {
+                await outbound(i, scenario);
+                await fault(i, 3);
+                continue;
+            }
             const from = caller(i);
             const { callID } = sim.placeInboundCall({ from, to: DEVICE });
             callIds.push(callID);
             soak.counts.calls += 1;
-            await sleep(5 + random.int(20));
+            await pause(20);
             await fault(i, 1);
             if (scenario === 'abandonedRinging') step(() => sim.hangup(from, callID));
             else if (scenario === 'noAnswer') step(() => sim.noAnswer(DEVICE, callID));
             else {
                 step(() => sim.answer(DEVICE, callID));
-                await sleep(5 + random.int(20));
+                await pause(20);
                 await fault(i, 2);
                 if (scenario === 'farEndHangsUpOnHold') {
-                    await soak.up();
-                    const held = await soak.tab?.request('hold', {});
-                    if (held?.type !== 'result') soak.counts.stepsRefused += 1;
-                    await sleep(5 + random.int(10));
+                    await soak.command('hold');
+                    await pause(10);
                 }
-                if (scenario === 'agentHangsUp') step(() => sim.hangup(DEVICE, callID));
+                if (scenario.startsWith('consult') || scenario === 'callerHangsUpInConsult')
+                    await consultation(i, scenario, from, callID);
+                else if (scenario === 'agentHangsUp') step(() => sim.hangup(DEVICE, callID));
                 else step(() => sim.hangup(from, callID));
             }
-            await sleep(5 + random.int(10));
-            await fault(i, 3);
+            await pause(10);
+            leave([DEVICE, from, COLLEAGUE]);
+            await fault(i, 4);
         }
         await soak.up();
 
@@ -307,6 +420,7 @@ describe('fault soak', () => {
 
         const report = {
             ...soak.counts,
+            pbxCalls: callIds.length,
             tasks: tasks.length,
             lost: lost.length,
             duplicated: duplicated.length,
@@ -323,7 +437,7 @@ describe('fault soak', () => {
 
         assert.deepEqual(lost, [], 'lost Tasks');
         assert.deepEqual(duplicated, [], 'duplicated Tasks');
-        assert.equal(tasks.length, CALLS);
+        assert.equal(tasks.length, callIds.length, 'one Task per PBX call, consultations included');
         assert.equal(keys.size, tasks.length, 'one Cti_Call_Key__c per Task');
         assert.deepEqual(stuckAtGateway, []);
         assert.deepEqual(stuckAtPbx, []);
