@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GATEWAY_NODE_FLAGS } from '../../src/service/node-flags.js';
 
@@ -128,7 +128,10 @@ export async function spawnChild(kind: 'gateway' | 'relay' | 'tabs', args: strin
     const nice = kind === 'tabs' && CLIENT_NICE !== 0 ? ['nice', '-n', String(CLIENT_NICE)] : [];
     const [file, ...argv] = [...nice, ...pinned];
     // Compiled, the gateway child finds the gateway's build by this (its own `../../dist` is the compiled tree's).
-    const env = { ...process.env, BENCH_GATEWAY_ROOT: pathToFileURL(here('../../dist')).href };
+    // BENCH_GATEWAY_DIST=<dir>: another build of the gateway (a copy of dist/ made before a change), so that two
+    // builds can take turns against the same relay, load generator and machine.
+    const dist = process.env['BENCH_GATEWAY_DIST'] ?? here('../../dist');
+    const env = { ...process.env, BENCH_GATEWAY_ROOT: pathToFileURL(resolvePath(dist)).href };
     const child = spawn(file ?? process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
     reapOnExit(child);
     const ready = await new Promise<Child['ready']>((resolve, reject) => {
