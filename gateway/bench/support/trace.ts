@@ -38,6 +38,23 @@ export function traceSockets(kind: string, ctiPort: number): (() => void) | unde
         if (args[0] === 'data') (this.remotePort === ctiPort ? trace.reads : trace.requests).push(clockMs());
         return Reflect.apply(emit as () => boolean, this, args) as boolean;
     };
+    // The gateway's CTI link reads through `onread` (csta/transport.ts), which emits no 'data': its callback is
+    // wrapped where the link is made.
+    for (const module of [net, tls]) {
+        const connect: unknown = Reflect.get(module, 'connect');
+        Reflect.set(module, 'connect', function (this: unknown, ...args: unknown[]): unknown {
+            const options = args[0] as { port?: number; onread?: net.OnReadOpts } | undefined;
+            const onread = options?.onread;
+            if (onread !== undefined && options?.port === ctiPort) {
+                const callback = onread.callback.bind(onread);
+                onread.callback = (length, buffer) => {
+                    trace.reads.push(clockMs());
+                    return callback(length, buffer);
+                };
+            }
+            return Reflect.apply(connect as () => unknown, this, args) as unknown;
+        });
+    }
     // Own properties of TLSSocket's prototype: only the tabs' sockets, and after the write (TLS included).
     const tlsProto = tls.TLSSocket.prototype;
     const uncork: unknown = Reflect.get(tlsProto, 'uncork');
