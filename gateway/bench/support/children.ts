@@ -108,7 +108,11 @@ function argsOf(name: string): string[] {
     return (process.env[name] ?? '').split(' ').filter((a) => a.length > 0);
 }
 
-export async function spawnChild(kind: 'gateway' | 'relay' | 'tabs', args: string[]): Promise<Child> {
+export async function spawnChild(
+    kind: 'gateway' | 'relay' | 'tabs' | 'fanout',
+    args: string[]
+): Promise<Child> {
+    const clients = kind === 'tabs' || kind === 'fanout';
     const started = performance.now();
     // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the children: profile the gateway.
     // The gateway runs with the Node.js options it is installed with; BENCH_GATEWAY_ARGS (the gateway's only, to
@@ -123,9 +127,9 @@ export async function spawnChild(kind: 'gateway' | 'relay' | 'tabs', args: strin
     // BENCH_CHILD_CPUS (e.g. "1", with the bench itself under `taskset -c 0`): the gateway and the relay get
     // their own core(s), so the load generator does not take the CPU of the path it measures. The clients are
     // part of the load generator and share its core(s), at a higher priority (CLIENT_NICE).
-    const cpus = kind === 'tabs' ? undefined : process.env['BENCH_CHILD_CPUS'];
+    const cpus = clients ? undefined : process.env['BENCH_CHILD_CPUS'];
     const pinned = cpus === undefined ? command : ['taskset', '-c', cpus, ...command];
-    const nice = kind === 'tabs' && CLIENT_NICE !== 0 ? ['nice', '-n', String(CLIENT_NICE)] : [];
+    const nice = clients && CLIENT_NICE !== 0 ? ['nice', '-n', String(CLIENT_NICE)] : [];
     const [file, ...argv] = [...nice, ...pinned];
     // Compiled, the gateway child finds the gateway's build by this (its own `../../dist` is the compiled tree's).
     // BENCH_GATEWAY_DIST=<dir>: another build of the gateway (a copy of dist/ made before a change), so that two
