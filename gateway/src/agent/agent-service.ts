@@ -486,27 +486,31 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     private onCallChange(login: Login, change: CallChange): void {
         const now = this.now();
         let record = this.book.byCall(change.type === 'renamed' ? change.from : change.call.callID);
+        let call = change.call;
         if (change.type === 'created' || record === undefined) {
             const opened = this.book.open(login.device, change.call);
             record = opened.record;
-            if (opened.adopted)
-                this.logger.info({ callID: change.call.callID }, 'call taken up again from the journal');
+            if (opened.adopted !== undefined) {
+                // A snapshot cannot tell who called whom, nor why a call failed: the journal can.
+                call = login.table.restore(call.callID, opened.adopted) ?? call;
+                this.logger.info({ callID: call.callID }, 'call taken up again from the journal');
+            }
         }
-        record.call = change.call;
-        record.answeredAt ??= change.call.timestamps.connected;
+        record.call = call;
+        record.answeredAt ??= call.timestamps.connected;
         if (change.type === 'renamed') this.book.alias(change.to, record);
         if (change.type === 'state') {
             if (change.to === 'held') record.heldSince = now;
             if (change.from === 'held') record.heldSince = undefined;
             if (change.to === 'cleared') {
                 // Dwell time keeps counting through wrap-up: agents look at the record while writing notes.
-                this.book.end(record, change.call.timestamps.cleared ?? now);
+                this.book.end(record, call.timestamps.cleared ?? now);
                 this.scheduleWrapUp(record);
             }
         }
         this.persist();
         // A caller lookup starts before the first event, so that event can carry the match.
-        if (change.type === 'created' && change.call.origin !== 'local') this.lookup(record);
+        if (change.type === 'created' && call.origin !== 'local') this.lookup(record);
         this.publish({ type: eventTypeOf(change), call: this.view(record, now) });
         // Pairs change their actions together: refresh the other call of the pair.
         const peer = this.peerOf(record);

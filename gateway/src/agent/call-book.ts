@@ -65,8 +65,11 @@ export class CallBook {
         return id === undefined ? undefined : this.byKey(id);
     }
 
-    /** A new live call: the journal's record of it after a restart, or a fresh record under a new key. */
-    open(device: string, call: Call): { record: CallRecord; adopted: boolean } {
+    /**
+     * A new live call: the journal's record of it after a restart (`adopted`: the call as the journal knew it), or a
+     * fresh record under a new key.
+     */
+    open(device: string, call: Call): { record: CallRecord; adopted: Call | undefined } {
         const ids = new Set(callIdsOf(call));
         const index = this.orphans.findIndex(
             (entry) => entry.device === device && callIdsOf(entry.record.call).some((id) => ids.has(id))
@@ -85,7 +88,7 @@ export class CallBook {
                   }
                 : { ...entry.record, call };
         this.put(record, 'live');
-        return { record, adopted: entry !== undefined };
+        return { record, adopted: entry?.record.call };
     }
 
     /** Journal calls of `device` the PBX no longer has: they ended while the gateway was away. */

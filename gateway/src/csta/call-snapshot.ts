@@ -76,3 +76,34 @@ export function adoptReportedCall(
     }
     if (state === 'alerting') call.timestamps.alerting = call.timestamps.created;
 }
+
+/**
+ * A call taken from a snapshot after the gateway restarted takes back what the gateway knew of it before (its
+ * journal) and a snapshot cannot tell: who started it and in which direction, the numbers, the IVR digits, the
+ * causes the server gave, whether and when it was answered. What the snapshot did report (the state, the far end
+ * it names now) stays.
+ */
+export function restoreKnownCall(call: Call, known: Call): void {
+    if (call.origin === 'unknown') call.origin = known.origin;
+    if (call.direction === 'unknown') call.direction = known.direction;
+    call.callingNumber ??= known.callingNumber;
+    call.calledNumber ??= known.calledNumber;
+    call.remoteNumber ??= known.remoteNumber;
+    call.ivrDigits ??= known.ivrDigits;
+    call.correlatorData ??= known.correlatorData;
+    call.cause ??= known.cause;
+    call.failureCause ??= known.failureCause;
+    call.releasedBy ??= known.releasedBy;
+    call.answered ||= known.answered;
+    // The snapshot's times are when the table saw the call again; the journal's are when it happened.
+    call.timestamps = { ...call.timestamps, ...definedTimes(known.timestamps) };
+}
+
+function definedTimes(times: Call['timestamps']): Partial<Call['timestamps']> {
+    const { created, alerting, connected } = times;
+    return {
+        created,
+        ...(alerting === undefined ? {} : { alerting }),
+        ...(connected === undefined ? {} : { connected })
+    };
+}

@@ -18,7 +18,7 @@ import { endReason } from './call-end-reason.js';
 import { absorbEventData, type EventDataContext } from './call-event-data.js';
 import { isDevice, planEvent, type PlanContext, type Step } from './call-event-plan.js';
 import { CallIdHistory } from './call-ids.js';
-import { adoptReportedCall, reportedCalls, type SnapshotInput } from './call-snapshot.js';
+import { adoptReportedCall, reportedCalls, restoreKnownCall, type SnapshotInput } from './call-snapshot.js';
 import { nextCallState, type CallState, type CallTrigger } from './call-transitions.js';
 import { copyCall, type Call, type CallChange, type CallOrigin } from './call-types.js';
 import type { CstaEvent } from './session-types.js';
@@ -89,6 +89,17 @@ export class CallTable extends EventEmitter<CallTableEvents> {
     /** Follows callID changes: the current callID of the call once known as `callID`. */
     resolveCallId(callID: string): string {
         return this.ids.resolve(callID);
+    }
+
+    /**
+     * A live call taken from a snapshot takes back what was known of it before a restart (restoreKnownCall).
+     * Returns the call as it is now, or undefined when the table has no such call.
+     */
+    restore(callID: string, known: Call): Call | undefined {
+        const call = this.context.known(callID);
+        if (call === undefined) return undefined;
+        restoreKnownCall(call, known);
+        return copyCall(call);
     }
 
     /** Pairs a held call and its consultation call (e.g. from a ConsultationCallResponse). */

@@ -59,6 +59,10 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         assert.equal(call.notes, 'typed before the crash');
         assert.equal(call.answeredAt, connected.answeredAt);
         assert.equal(call.related[0]?.recordId, '003000000000001AAA');
+        // What only the first gateway saw (the snapshot has none of it) is still the call's.
+        assert.equal(call.direction, 'inbound');
+        assert.equal(call.callerNumber, CUSTOMER);
+        assert.equal(call.ivrDigits, '99');
 
         // The call ended while nobody was logged in: it comes back to wrap-up, not lost.
         await second.agent.close();
@@ -73,6 +77,40 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         assert.deepEqual(
             third.logged.map((l) => [l.key, l.notes]),
             [[ringing.id, 'typed before the crash']]
+        );
+    });
+
+    it('a restart while a call is in a state only the journal can explain: the call keeps what the journal knew', async (t) => {
+        const sim = await pbx(t);
+        const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');
+        const first = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+        await first.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        sim.setBusy('0401234567', true);
+        await first.agent.makeCall({ to: '0401234567' });
+        const failed = await first.callWhere((c) => c.state === 'failed');
+        assert.equal(failed.cause, 'busy');
+        await first.agent.close();
+
+        // A snapshot says only that 4001 has a failed call: not who was called, nor why it failed.
+        const second = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+        await second.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const [call] = second.calls();
+        assert.equal(call?.id, failed.id);
+        assert.equal(call.state, 'failed');
+        assert.equal(call.direction, 'outbound');
+        assert.equal(call.origin, 'local');
+        assert.equal(call.calledNumber, '0401234567');
+        assert.equal(call.otherParty, '0401234567');
+        assert.equal(call.cause, 'busy');
+        assert.equal(call.startedAt, failed.startedAt);
+
+        await second.agent.hangup({});
+        const ended = await second.callWhere((c) => c.id === failed.id && c.state === 'ended');
+        assert.equal(ended.endReason, 'busy');
+        second.agent.wrapUp({ callId: ended.id });
+        assert.deepEqual(
+            second.logged.map((l) => [l.key, l.endReason, l.direction]),
+            [[failed.id, 'busy', 'outbound']]
         );
     });
 });
