@@ -259,7 +259,8 @@ describe('fault soak', () => {
         };
 
         const caller = (i: number): string => `+49301${String(100000 + (i % 800000)).padStart(6, '0')}`;
-        const farEnd = (i: number): string => `+49402${String(100000 + (i % 800000)).padStart(6, '0')}`;
+        // National numbers, which the dial plan dials as they are: the busy scenario makes this very number busy.
+        const farEnd = (i: number): string => `0402${String(100000 + (i % 800000)).padStart(6, '0')}`;
         const step = (what: () => unknown): void => {
             try {
                 what();
@@ -322,6 +323,7 @@ describe('fault soak', () => {
                 return;
             }
             const { pbxCallId: callID, dialled } = made;
+            assert.equal(dialled, to, 'the far end dialled is the one the scenario controls');
             callIds.push(callID);
             soak.counts.calls += 1;
             await pause(20);
@@ -418,9 +420,16 @@ describe('fault soak', () => {
         const stuckAtGateway = await liveOrWrapUp();
         const stuckAtPbx = sim.calls();
 
+        // How the calls ended, as the Tasks say (Connected, Transferred, Missed, Busy, No answer…).
+        const dispositions: Record<string, number> = {};
+        for (const task of tasks) {
+            const disposition = String(task['CallDisposition']);
+            dispositions[disposition] = (dispositions[disposition] ?? 0) + 1;
+        }
         const report = {
             ...soak.counts,
             pbxCalls: callIds.length,
+            dispositions,
             tasks: tasks.length,
             lost: lost.length,
             duplicated: duplicated.length,
