@@ -5,7 +5,7 @@
  * when the gateway stopped wait as orphans until the PBX reports them again (adopt) or no longer has them
  * (settle).
  */
-import type { Call } from '../csta/call-model.js';
+import { endReason, type Call } from '../csta/call-model.js';
 import type { CallJournal, JournalEntry } from './call-journal.js';
 import type { CallRecord } from './call-record.js';
 
@@ -91,15 +91,20 @@ export class CallBook {
         return { record, adopted: entry?.record.call };
     }
 
-    /** Journal calls of `device` the PBX no longer has: they ended while the gateway was away. */
+    /**
+     * Journal calls of `device` the PBX no longer has: they ended while the gateway was away, and end as the call
+     * model ends a call that clears with nothing more said: answered → completed, a caller never answered →
+     * missed, a failed call by its cause (busy…), our own call never answered → cancelled.
+     */
     settle(device: string, now: number): CallRecord[] {
         const ended = this.orphans.filter((entry) => entry.device === device);
         this.orphans = this.orphans.filter((entry) => entry.device !== device);
         return ended.map(({ record }) => {
+            const { call } = record;
             record.call = {
-                ...record.call,
+                ...call,
                 state: 'cleared',
-                endReason: record.call.endReason ?? 'completed'
+                endReason: call.endReason ?? endReason(call, call.state, 'cleared', undefined)
             };
             this.end(record, now);
             return record;

@@ -25,3 +25,4 @@ export type { SnapshotInput } from './call-snapshot.js';
 export type { CallState, CallTrigger } from './call-transitions.js';
 /** The transition table, re-exported for documentation and tests. */
 export { CALL_TRANSITIONS } from './call-transitions.js';
+export { endReason } from './call-end-reason.js';

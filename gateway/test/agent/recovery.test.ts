@@ -72,6 +72,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         const [ended] = third.calls();
         assert.equal(ended?.id, ringing.id);
         assert.equal(ended.state, 'ended');
+        assert.equal(ended.endReason, 'completed', 'it was answered before the gateway stopped');
         assert.deepEqual(ended.actions, ['wrapUp']);
         third.agent.wrapUp({ callId: ended.id });
         assert.deepEqual(
@@ -112,5 +113,27 @@ describe('agent service: CTI link loss and gateway restarts', () => {
             second.logged.map((l) => [l.key, l.endReason, l.direction]),
             [[failed.id, 'busy', 'outbound']]
         );
+    });
+
+    it('calls that ended while the gateway was away end as the journal last knew them: missed, busy', async (t) => {
+        const sim = await pbx(t);
+        const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');
+        const first = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+        await first.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
+        const ringing = await first.callWhere((c) => c.state === 'ringing');
+        sim.setBusy('0401234567', true);
+        await first.agent.makeCall({ to: '0401234567' });
+        const failed = await first.callWhere((c) => c.state === 'failed');
+        await first.agent.close();
+        // Nobody answered the caller, who gave up; the agent hung up the busy call at the phone.
+        sim.hangup(CUSTOMER);
+        sim.hangup('4001');
+
+        const second = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+        await second.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const endReasons = new Map(second.calls().map((c) => [c.id, [c.state, c.endReason]]));
+        assert.deepEqual(endReasons.get(ringing.id), ['ended', 'missed']);
+        assert.deepEqual(endReasons.get(failed.id), ['ended', 'busy']);
     });
 });
