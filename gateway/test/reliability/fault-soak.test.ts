@@ -68,6 +68,25 @@ const SCENARIOS = [
 type Scenario = (typeof SCENARIOS)[number];
 /** The colleague the consultation scenarios call (an extension of the simulator nobody's gateway watches). */
 const COLLEAGUE = '4002';
+/**
+ * The Task's CallDisposition each scenario should give (the consultation's own leg second), unless a CTI outage or
+ * a kill -9 fell in the middle of the call: what the PBX did meanwhile cannot always be known (docs/reliability.md).
+ */
+const DISPOSITION: Readonly<Record<Scenario, readonly [call: string, consultation?: string]>> = {
+    agentHangsUp: ['Connected'],
+    abandonedRinging: ['Abandoned'],
+    farEndHangsUp: ['Connected'],
+    noAnswer: ['Missed'],
+    farEndHangsUpOnHold: ['Connected'],
+    outboundFarEndHangsUp: ['Connected'],
+    outboundNoAnswer: ['No answer'],
+    outboundBusy: ['Busy'],
+    outboundAgentCancels: ['Cancelled'],
+    consultPartyHangsUp: ['Connected', 'Connected'],
+    callerHangsUpInConsult: ['Connected', 'Connected'],
+    consultTransfer: ['Transferred', 'Transferred'],
+    consultConference: ['Connected', 'Conferenced']
+};
 
 class Soak {
     child: ChildProcess | undefined;
@@ -231,9 +250,18 @@ describe('fault soak', () => {
         /** Chance in percent of a fault after each step of a call. */
         const faultPct = Number(process.env['SOAK_FAULT_PCT'] ?? '12');
 
+        /** Per PBX callID: the disposition due and the call (index) it belongs to. */
+        const due = new Map<string, { disposition: string; call: number }>();
+        const expect = (callID: string, i: number, scenario: Scenario, leg: 0 | 1): void => {
+            const disposition = DISPOSITION[scenario][leg];
+            if (disposition !== undefined) due.set(callID, { disposition, call: i });
+        };
+        /** Calls a CTI outage or a kill fell in the middle of. */
+        const touched = new Set<number>();
         const fault = async (i: number, step: number): Promise<void> => {
             const roll = random.int(100);
             if (killAt.has(i) && step === 1) {
+                touched.add(i);
                 soak.counts.faults.kill += 1;
                 await soak.kill();
                 return;
@@ -247,6 +275,7 @@ describe('fault soak', () => {
             if (process.env['SOAK_DEBUG'] !== undefined)
                 process.stderr.write(`fault ${kind} at call ${i} step ${step}\n`);
             if (kind === 'ctiDrop') {
+                touched.add(i);
                 // Calls that start and end inside an outage are invisible to CSTA (nothing reports them
                 // afterwards): the next call waits until the agent's tab shows the link up again, as an agent
                 // would. Calls in progress during the drop are the point of the fault.
@@ -285,6 +314,7 @@ describe('fault soak', () => {
             if (consult === undefined) return;
             const consultID = consult.pbxCallId;
             callIds.push(consultID);
+            expect(consultID, i, scenario, 1);
             await pause(20);
             step(() => sim.answer(COLLEAGUE, consultID));
             await pause(20);
@@ -325,6 +355,7 @@ describe('fault soak', () => {
             const { pbxCallId: callID, dialled } = made;
             assert.equal(dialled, to, 'the far end dialled is the one the scenario controls');
             callIds.push(callID);
+            expect(callID, i, scenario, 0);
             soak.counts.calls += 1;
             await pause(20);
             await fault(i, 1);
@@ -364,6 +395,7 @@ describe('fault soak', () => {
             const from = caller(i);
             const { callID } = sim.placeInboundCall({ from, to: DEVICE });
             callIds.push(callID);
+            expect(callID, i, scenario, 0);
             soak.counts.calls += 1;
             await pause(20);
             await fault(i, 1);
@@ -420,16 +452,24 @@ describe('fault soak', () => {
         const stuckAtGateway = await liveOrWrapUp();
         const stuckAtPbx = sim.calls();
 
-        // How the calls ended, as the Tasks say (Connected, Transferred, Missed, Busy, No answer…).
+        // How the calls ended, as the Tasks say (Connected, Transferred, Missed, Busy, No answer…), and which of the
+        // calls no outage or kill touched ended otherwise than their scenario.
         const dispositions: Record<string, number> = {};
+        const wrongOutcome: string[] = [];
+        let afterFault = 0;
         for (const task of tasks) {
             const disposition = String(task['CallDisposition']);
             dispositions[disposition] = (dispositions[disposition] ?? 0) + 1;
+            const expected = due.get(String(task['CallObject']));
+            if (expected === undefined || expected.disposition === disposition) continue;
+            if (touched.has(expected.call)) afterFault += 1;
+            else wrongOutcome.push(`call ${expected.call}: ${disposition}, not ${expected.disposition}`);
         }
         const report = {
             ...soak.counts,
             pbxCalls: callIds.length,
             dispositions,
+            otherOutcomeAfterFault: afterFault,
             tasks: tasks.length,
             lost: lost.length,
             duplicated: duplicated.length,
@@ -448,6 +488,7 @@ describe('fault soak', () => {
         assert.deepEqual(duplicated, [], 'duplicated Tasks');
         assert.equal(tasks.length, callIds.length, 'one Task per PBX call, consultations included');
         assert.equal(keys.size, tasks.length, 'one Cti_Call_Key__c per Task');
+        assert.deepEqual(wrongOutcome, [], 'every call no fault touched ends as its scenario does');
         assert.deepEqual(stuckAtGateway, []);
         assert.deepEqual(stuckAtPbx, []);
         // Every fault reached the agent: CTI drops as a CTI link that is not up, Salesforce trouble as a
