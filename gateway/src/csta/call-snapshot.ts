@@ -96,14 +96,8 @@ export function restoreKnownCall(call: Call, known: Call): void {
     call.releasedBy ??= known.releasedBy;
     call.answered ||= known.answered;
     // The snapshot's times are when the table saw the call again; the journal's are when it happened.
-    call.timestamps = { ...call.timestamps, ...definedTimes(known.timestamps) };
-}
-
-function definedTimes(times: Call['timestamps']): Partial<Call['timestamps']> {
-    const { created, alerting, connected } = times;
-    return {
-        created,
-        ...(alerting === undefined ? {} : { alerting }),
-        ...(connected === undefined ? {} : { connected })
-    };
+    const { created, alerting, connected } = known.timestamps;
+    call.timestamps.created = created;
+    if (alerting !== undefined) call.timestamps.alerting = alerting;
+    if (connected !== undefined) call.timestamps.connected = connected;
 }

@@ -620,6 +620,46 @@ describe('CallTable: illegal transitions and reconciliation', () => {
         assert.deepEqual(calls.reconcile(snapshot), [], 'a second identical snapshot changes nothing');
     });
 
+    it('a call taken from a snapshot after a restart takes back what was known of it before', () => {
+        const before = table();
+        run(before.calls, ev.delivered('A', ME, CUSTOMER));
+        before.tick();
+        run(before.calls, ev.established('A', ME, CUSTOMER));
+        const known = only(before.calls);
+
+        // A new table (the gateway restarted, later): the snapshot says only that A is connected at 4001.
+        const after = table();
+        after.tick();
+        after.tick();
+        after.calls.reconcile({
+            kind: 'SnapshotDeviceResponse',
+            crossRefIDorSnapshotData: {
+                snapshotData: [{ connectionIdentifier: conn('A', ME), localCallState: 'hold' }]
+            }
+        });
+        assert.equal(after.calls.get('A')?.direction, 'unknown');
+        const restored = after.calls.restore('A', known);
+        assert.equal(restored?.state, 'held', "the state is the snapshot's");
+        assert.equal(restored.origin, known.origin);
+        assert.equal(restored.direction, 'inbound');
+        assert.equal(restored.callingNumber, CUSTOMER);
+        assert.equal(restored.answered, true);
+        assert.deepEqual(restored.timestamps, known.timestamps);
+        assert.deepEqual(after.calls.get('A'), restored, 'the table keeps it');
+        assert.equal(after.calls.restore('NOPE', known), undefined);
+
+        // Answered stays answered, also where the reported state does not say so (here: queued again).
+        const queued = table();
+        queued.calls.reconcile({
+            kind: 'SnapshotDeviceResponse',
+            crossRefIDorSnapshotData: {
+                snapshotData: [{ connectionIdentifier: conn('A', ME), localCallState: 'queued' }]
+            }
+        });
+        assert.equal(queued.calls.get('A')?.answered, false);
+        assert.equal(queued.calls.restore('A', known)?.answered, true);
+    });
+
     it('an empty snapshot clears everything', () => {
         const { calls } = table();
         run(calls, ev.delivered('A', ME, CUSTOMER), ev.established('A', ME, CUSTOMER));
