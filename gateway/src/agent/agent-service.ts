@@ -6,12 +6,13 @@
  * both drive it through the same methods.
  *
  * - login: StartApplicationSession (the active client ID as applicationID) → MonitorStart on the device →
- *   SnapshotDevice (calls in progress are picked up, with their notes from the journal) → SetAgentState
+ *   snapshot (SnapshotDevice, SnapshotCall of connected calls: calls in progress are picked up, with their
+ *   notes from the journal) → SetAgentState
  *   loggedOn when an agent ID is given. logout: MonitorStop → StopApplicationSession.
  * - Every call command (call-control.ts) checks the call's allowed actions first (call-actions.ts) and fails
  *   with ACTION_NOT_ALLOWED before anything is sent; CSTA refusals come back as their coded errors.
  * - A lost CTI link shows at once (`link.state` recovering); commands meanwhile fail with CTI_UNAVAILABLE; after
- *   recovery the call table is reconciled with SnapshotDevice and `resync` tells the edge to send snapshots.
+ *   recovery the call table is reconciled with a snapshot and `resync` tells the edge to send snapshots.
  * - Ended calls stay in wrap-up (notes, disposition, Who/What) until the agent saves them or `wrapUpSeconds`
  *   pass; then the call log gets them and they move to `recent`. Saving again logs the same key again.
  */
@@ -271,9 +272,10 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                     this.onCstaEvent(login, event);
                 }
             });
-            const snapshot = await session.snapshotDevice(device);
-            this.reconcile(login, () => table.reconcile(snapshot));
-            this.settleOrphans(device);
+            await session.snapshot(device, (snapshot) => {
+                this.reconcile(login, () => table.reconcile(snapshot));
+                this.settleOrphans(device);
+            });
             if (args.agentId !== undefined) {
                 await session.setAgentState(device, 'loggedOn', { agentID: args.agentId });
             }
@@ -462,12 +464,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 'call event rejected by the call model; reconciling'
             );
             void login.session
-                .snapshotDevice(login.device)
-                .then((snapshot) => {
+                .snapshot(login.device, (snapshot) => {
                     this.reconcile(login, () => login.table.reconcile(snapshot));
                 })
                 .catch((snapshotError: unknown) => {
-                    this.logger.warn({ err: snapshotError }, 'SnapshotDevice after a rejected event failed');
+                    this.logger.warn({ err: snapshotError }, 'snapshot after a rejected event failed');
                 });
         }
     }

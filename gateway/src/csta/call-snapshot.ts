@@ -1,15 +1,21 @@
 /**
- * Reading a SnapshotDevice result for reconciliation (CallTable.reconcile): which calls the server reports at
- * the device and in which state, and what a call the table did not know looks like from its snapshot entry.
+ * Reading a snapshot for reconciliation (CallTable.reconcile): which calls the server reports at the device and
+ * in which state, and what a call the table did not know looks like from its snapshot entry. SnapshotDevice
+ * gives our connection's state; for a call we are connected to, SnapshotCall (when the session got it) tells
+ * whether the far end answered or still rings: ECMA-269 reports the caller's side as `connected` either way.
  */
 import type { DeviceId, LocalConnectionState } from './codec/fields.js';
 import type { MessageOf } from './codec/messages.js';
 import type { CallState } from './call-transitions.js';
 import type { Call } from './call-types.js';
 
-/** The SnapshotDevice result: the response itself or the session's `snapshot` event payload. */
+/** The SnapshotDevice response alone, or the session's snapshot with the SnapshotCall answers. */
 export type SnapshotInput =
-    MessageOf<'SnapshotDeviceResponse'> | { response: MessageOf<'SnapshotDeviceResponse'> };
+    | MessageOf<'SnapshotDeviceResponse'>
+    | {
+          response: MessageOf<'SnapshotDeviceResponse'>;
+          calls?: ReadonlyMap<string, MessageOf<'SnapshotCallResponse'>>;
+      };
 
 /** A snapshotDeviceResponseInfo entry. */
 export type SnapshotEntry = NonNullable<
@@ -20,6 +26,21 @@ export type SnapshotEntry = NonNullable<
 export interface ReportedCall {
     state: CallState;
     entry: SnapshotEntry;
+    /**
+     * Set when we are connected but SnapshotCall shows that no other party has answered yet: the far end is
+     * `alerting` or the call is `queued` there. The call is answered only if the table already knew so.
+     */
+    farEndWaiting?: 'alerting' | 'queued';
+    /** The other devices on the call, from SnapshotCall. */
+    otherParties: DeviceId[];
+}
+
+/** What reading a snapshot needs to know about the table. */
+export interface ReportedCallContext {
+    /** Whether `device` is the monitored device. */
+    isUs(device: DeviceId | undefined): boolean;
+    /** Whether a number is an internal extension (→ direction `internal`). */
+    isInternalNumber(number: string): boolean;
 }
 
 const SNAPSHOT_STATE: Readonly<Record<LocalConnectionState, CallState | undefined>> = {
@@ -38,37 +59,60 @@ const SNAPSHOT_STATE: Readonly<Record<LocalConnectionState, CallState | undefine
  */
 export function reportedCalls(
     snapshot: SnapshotInput,
-    resolveCallId: (callID: string) => string
+    resolveCallId: (callID: string) => string,
+    ctx: Pick<ReportedCallContext, 'isUs'>
 ): Map<string, ReportedCall> {
     const response = 'response' in snapshot ? snapshot.response : snapshot;
+    const calls = 'response' in snapshot ? snapshot.calls : undefined;
     const reported = new Map<string, ReportedCall>();
     for (const entry of response.crossRefIDorSnapshotData.snapshotData ?? []) {
         const state = entry.localCallState === undefined ? 'connected' : SNAPSHOT_STATE[entry.localCallState];
         if (state === undefined) continue;
-        reported.set(resolveCallId(entry.connectionIdentifier.callID), { state, entry });
+        const { callID } = entry.connectionIdentifier;
+        const report: ReportedCall = { state, entry, otherParties: [] };
+        const parties = calls?.get(callID)?.crossRefIDorSnapshotData.snapshotData;
+        if (parties !== undefined) {
+            const others = parties.filter((p) => !ctx.isUs(p.deviceOnCall ?? p.callIdentifier?.deviceID));
+            report.otherParties = others.flatMap((p) => p.deviceOnCall ?? p.callIdentifier?.deviceID ?? []);
+            const waiting = state === 'connected' ? farEndWaiting(others) : undefined;
+            if (waiting !== undefined) report.farEndWaiting = waiting;
+        }
+        reported.set(resolveCallId(callID), report);
     }
     return reported;
 }
 
-/** What taking a reported call needs to know about the table. */
-export interface ReportedCallContext {
-    /** Whether `device` is the monitored device. */
-    isUs(device: DeviceId | undefined): boolean;
-    /** Whether a number is an internal extension (→ direction `internal`). */
-    isInternalNumber(number: string): boolean;
+type CallParty = NonNullable<
+    MessageOf<'SnapshotCallResponse'>['crossRefIDorSnapshotData']['snapshotData']
+>[number];
+
+/**
+ * Whether the other parties of a call we are connected to are all still waiting: someone rings (`alerting`)
+ * or waits in a queue (`queued`), and nobody is connected, held or in an unreported state.
+ */
+function farEndWaiting(others: readonly CallParty[]): 'alerting' | 'queued' | undefined {
+    const states = others.map((p) => p.localConnectionState);
+    const waiting = (s: (typeof states)[number]) => s === 'alerting' || s === 'queued' || s === 'initiated';
+    if (!states.every(waiting)) return undefined;
+    if (states.includes('alerting')) return 'alerting';
+    if (states.includes('queued')) return 'queued';
+    return undefined;
+}
+
+/** The state a reported call takes: a call waiting at the far end stays unanswered unless known answered. */
+export function reportedState(report: ReportedCall, answered: boolean): CallState {
+    return report.farEndWaiting !== undefined && !answered ? report.farEndWaiting : report.state;
 }
 
 /** Fills a new call (state `null`) from its snapshot entry: state, far end, answered and timestamps. */
-export function adoptReportedCall(
-    call: Call,
-    { state, entry }: ReportedCall,
-    ctx: ReportedCallContext
-): void {
-    const remote = entry.endpointDevice;
+export function adoptReportedCall(call: Call, report: ReportedCall, ctx: ReportedCallContext): void {
+    const { entry } = report;
+    const remote = entry.endpointDevice ?? report.otherParties.find((device) => device.number !== '');
     if (remote !== undefined && remote.number !== '' && !ctx.isUs(remote)) {
         call.remoteNumber = remote.number;
         call.direction = ctx.isInternalNumber(remote.number) ? 'internal' : 'unknown';
     }
+    const state = reportedState(report, false);
     call.state = state;
     if (state === 'connected' || state === 'held') {
         call.answered = true;

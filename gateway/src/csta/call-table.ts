@@ -1,6 +1,6 @@
 /**
- * CallTable: the calls at one monitored device, driven by that device's CSTA events (and by SnapshotDevice
- * results after a reconnect). Per call it keeps the state (call-transitions.ts), direction, numbers, IVR
+ * CallTable: the calls at one monitored device, driven by that device's CSTA events (and by snapshots:
+ * SnapshotDevice with SnapshotCall, after a login, a reconnect or an event it could not place). Per call it keeps the state (call-transitions.ts), direction, numbers, IVR
  * digits, timestamps, consultation pairing, conference flag and, once the call ends, why (call-end-reason.ts).
  * callIDs are opaque and change on transfer/conference: the table follows the new callID and keeps an
  * old → new map (call-ids.ts) so late events and requests addressed to the old ID still find the call.
@@ -18,7 +18,13 @@ import { endReason } from './call-end-reason.js';
 import { absorbEventData, type EventDataContext } from './call-event-data.js';
 import { isDevice, planEvent, type PlanContext, type Step } from './call-event-plan.js';
 import { CallIdHistory } from './call-ids.js';
-import { adoptReportedCall, reportedCalls, restoreKnownCall, type SnapshotInput } from './call-snapshot.js';
+import {
+    adoptReportedCall,
+    reportedCalls,
+    reportedState,
+    restoreKnownCall,
+    type SnapshotInput
+} from './call-snapshot.js';
 import { nextCallState, type CallState, type CallTrigger } from './call-transitions.js';
 import { copyCall, type Call, type CallChange, type CallOrigin } from './call-types.js';
 import type { CstaEvent } from './session-types.js';
@@ -136,12 +142,16 @@ export class CallTable extends EventEmitter<CallTableEvents> {
     }
 
     /**
-     * Reconciles with a SnapshotDevice result: calls the server no longer has are cleared, calls it has that the
-     * table does not know are added in the reported state, and known calls take the reported state.
+     * Reconciles with a snapshot: calls the server no longer has are cleared, calls it has that the table does
+     * not know are added in the reported state, and known calls take the reported state. A call we are
+     * connected to whose far end SnapshotCall shows still ringing or queued stays unanswered (call-snapshot.ts).
      */
     reconcile(snapshot: SnapshotInput): CallChange[] {
-        const reported = reportedCalls(snapshot, (callID) => this.ids.resolve(callID));
-        const targetOf = (call: Call): CallState => reported.get(call.callID)?.state ?? 'cleared';
+        const reported = reportedCalls(snapshot, (callID) => this.ids.resolve(callID), this.context);
+        const targetOf = (call: Call): CallState => {
+            const report = reported.get(call.callID);
+            return report === undefined ? 'cleared' : reportedState(report, call.answered);
+        };
         const changes: CallChange[] = [];
         // Validate first: nothing changes when one transition is illegal.
         for (const call of this.live.values()) {

@@ -9,6 +9,8 @@ import type { KnownMessage, MessageKind } from './codec/messages.js';
 export interface PendingRequest {
     invokeId: number;
     kind: MessageKind;
+    /** Runs synchronously when the answer arrives, before the promise settles (and before any later frame). */
+    onAnswer: (() => void) | undefined;
     resolve(message: KnownMessage): void;
     reject(error: GatewayError): void;
 }
@@ -30,7 +32,11 @@ export class PendingRequests {
     }
 
     /** Allocates an invokeID and registers the request; the promise settles on answer, timeout or failAll. */
-    add(kind: MessageKind, timeoutMs: number): { invokeId: number; response: Promise<KnownMessage> } {
+    add(
+        kind: MessageKind,
+        timeoutMs: number,
+        onAnswer?: () => void
+    ): { invokeId: number; response: Promise<KnownMessage> } {
         const invokeId = this.allocator.next((id) => this.entries.has(id));
         const response = new Promise<KnownMessage>((resolve, reject) => {
             const timer = setTimeout(() => {
@@ -44,7 +50,7 @@ export class PendingRequests {
                     )
                 );
             }, timeoutMs);
-            this.entries.set(invokeId, { invokeId, kind, resolve, reject, timer });
+            this.entries.set(invokeId, { invokeId, kind, onAnswer, resolve, reject, timer });
         });
         return { invokeId, response };
     }

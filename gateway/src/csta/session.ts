@@ -37,9 +37,11 @@ import {
     type SYSTEM_STATUS_VALUES
 } from './codec/messages.js';
 import { encodeFrame, EVENT_INVOKE_ID, FrameDecoder, type Frame } from './framing.js';
-import { MonitorRegistry, type MonitorDelegate, type MonitorInfo } from './monitors.js';
+import { EventHolds } from './event-hold.js';
+import { deviceKey, MonitorRegistry, type MonitorDelegate, type MonitorInfo } from './monitors.js';
 import { PendingRequests } from './pending-requests.js';
 import { carriesSecrets, maskSecrets } from './session-log.js';
+import { snapshotConnectedCalls, type DeviceSnapshot } from './session-snapshot.js';
 import { StatusMachine, type SessionStatus, type StatusChange } from './session-status.js';
 import {
     isCstaEvent,
@@ -54,6 +56,7 @@ import { standardProfile } from './profiles/standard.js';
 import type { Credentials, VendorProfile } from './vendor-profile.js';
 
 export type { MonitorDelegate, MonitorInfo } from './monitors.js';
+export type { DeviceSnapshot } from './session-snapshot.js';
 export type { SessionStatus, StatusChange } from './session-status.js';
 export type { CstaEvent, CstaEventKind, RequestKind, ResponseOf } from './session-types.js';
 
@@ -95,13 +98,6 @@ export interface CstaSessionOptions {
     /** Largest accepted frame, header included. Default 65535. */
     maxFrameLength?: number;
     logger?: Logger;
-}
-
-/** The SnapshotDevice result of a monitored device, taken after the session was restored. */
-export interface DeviceSnapshot {
-    device: DeviceId;
-    crossRefID: string | undefined;
-    response: MessageOf<'SnapshotDeviceResponse'>;
 }
 
 export interface RestoredInfo {
@@ -173,6 +169,9 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
     private readonly statusMachine: StatusMachine;
     private readonly pending = new PendingRequests();
     private readonly monitorRegistry = new MonitorRegistry();
+    private readonly eventHolds = new EventHolds();
+    /** Whether the server answers SnapshotCall (false after it refused the service or did not answer). */
+    private readonly snapshotCallOffered = { value: true };
 
     private link: Link | undefined;
     private linkSequence = 0;
@@ -331,6 +330,23 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
 
     snapshotDevice(device: DeviceInput): Promise<MessageOf<'SnapshotDeviceResponse'>> {
         return this.request({ kind: 'SnapshotDevice', snapshotObject: toDevice(device) });
+    }
+
+    /**
+     * The device's calls as the server reports them now: SnapshotDevice, then SnapshotCall for each call the
+     * device is connected to (session-snapshot.ts). `apply` gets the result before any event of the device that
+     * arrived after the SnapshotDevice answer: those wait, so reconciling with the snapshot never undoes a newer
+     * event. Rejects like `request()`.
+     */
+    async snapshot(device: DeviceInput, apply?: (snapshot: DeviceSnapshot) => void): Promise<DeviceSnapshot> {
+        const link = this.link;
+        if (!this.statusMachine.is('ready') || link === undefined) {
+            throw new CtiUnavailableError(`the CSTA session is not ready (${this.status})`, {
+                details: { status: this.status, request: 'SnapshotDevice' }
+            });
+        }
+        const id = toDevice(device);
+        return this.takeSnapshot(link, id, this.monitorRegistry.get(id)?.crossRefID, apply);
     }
 
     makeCall(
@@ -612,12 +628,8 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
                 }
             }
             try {
-                const response = await this.send(link, {
-                    kind: 'SnapshotDevice',
-                    snapshotObject: monitor.device
-                });
-                this.safely('snapshot', () => {
-                    this.emit('snapshot', { device: monitor.device, crossRefID, response });
+                await this.takeSnapshot(link, monitor.device, crossRefID, (snapshot) => {
+                    this.emit('snapshot', snapshot);
                 });
             } catch (error) {
                 if (!(error instanceof CstaNegativeAckError)) throw error;
@@ -629,13 +641,48 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
         }
     }
 
+    /** SnapshotDevice and SnapshotCall; the device's events wait from the SnapshotDevice answer until `apply` ran. */
+    private async takeSnapshot(
+        link: Link,
+        device: DeviceId,
+        crossRefID: string | undefined,
+        apply: ((snapshot: DeviceSnapshot) => void) | undefined
+    ): Promise<DeviceSnapshot> {
+        const key = deviceKey(device);
+        const hold = { started: false };
+        try {
+            const snapshotDevice = { kind: 'SnapshotDevice', snapshotObject: device } as const;
+            const response = await this.send(link, snapshotDevice, undefined, () => {
+                this.eventHolds.hold(key);
+                hold.started = true;
+            });
+            const calls = await snapshotConnectedCalls(
+                device,
+                response,
+                (message) => this.send(link, message),
+                this.snapshotCallOffered,
+                this.logger
+            );
+            const snapshot: DeviceSnapshot = { device, crossRefID, response, calls };
+            if (apply !== undefined) {
+                this.safely('snapshot', () => {
+                    apply(snapshot);
+                });
+            }
+            return snapshot;
+        } finally {
+            if (hold.started) this.eventHolds.release(key);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // Sending and receiving
 
     private send<M extends RequestMessage>(
         link: Link,
         message: M,
-        timeoutMs = this.options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs
+        timeoutMs = this.options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+        onAnswer?: () => void
     ): Promise<ResponseOf<M['kind']>> {
         if (this.link !== link || link.down) {
             return Promise.reject(
@@ -650,7 +697,7 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
         } catch (error) {
             return Promise.reject(asGatewayError(error, `${message.kind} could not be encoded`));
         }
-        const { invokeId, response } = this.pending.add(message.kind, timeoutMs);
+        const { invokeId, response } = this.pending.add(message.kind, timeoutMs, onAnswer);
         try {
             const frame = encodeFrame(invokeId, xml, link.decoder.maxFrameLength);
             this.traceXml('csta send', invokeId, message, xml);
@@ -758,6 +805,7 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
             return;
         }
         const request = pending.kind as RequestKind;
+        if (pending.onAnswer !== undefined) this.safely('answer', pending.onAnswer);
         if (message.kind === responseKindOf(request)) {
             pending.resolve(message);
             return;
@@ -829,6 +877,20 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
             );
             return;
         }
+        // While a snapshot of the device is being taken, its newer events wait for it (takeSnapshot).
+        if (this.eventHolds.any) {
+            const held = this.eventHolds.offer(deviceKey(monitor.device), () => {
+                this.deliver(message, monitor);
+            });
+            if (held) return;
+        }
+        this.deliver(message, monitor);
+    }
+
+    private deliver(
+        message: CstaEvent,
+        monitor: MonitorInfo & { delegate: MonitorDelegate | undefined }
+    ): void {
         const info: MonitorInfo = { device: monitor.device, crossRefID: monitor.crossRefID };
         const delegate = monitor.delegate;
         if (delegate?.onEvent !== undefined) {

@@ -18,7 +18,7 @@ export const REQUEST_DOCS: Record<RequestType, string> = {
     hello: 'First frame of every connection: identifies the client, presents the pairing token of this page and, optionally, the Salesforce session to log calls with.',
     snapshot: 'Asks for the whole state again (after a gap in `seq`). The result is `{ seq, snapshot }`.',
     salesforceSession: 'A fresh Salesforce session, after `salesforce.sessionNeeded`.',
-    login: 'Logs the agent in to a configured CTI server (StartApplicationSession, MonitorStart, SnapshotDevice, SetAgentState when `agentId` is given). Another server means logout first and the password again.',
+    login: 'Logs the agent in to a configured CTI server (StartApplicationSession, MonitorStart, SnapshotDevice and SnapshotCall, SetAgentState when `agentId` is given). Another server means logout first and the password again.',
     logout: 'MonitorStop and StopApplicationSession. Calls in wrap-up stay.',
     setAgentState: 'Ready, Not Ready (with a configured reason code) or Wrap-up (work after call).',
     makeCall:

@@ -37,7 +37,7 @@ import {
 import { isGatewayError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { cstaNamespaceOf, type SimulatorConfig } from './config.js';
-import { connectionId, connectionList, plainDevice, toCstaEvent } from './events.js';
+import { connectionId, connectionList, eventDevice, plainDevice, toCstaEvent } from './events.js';
 import type { SeededRandom } from './random.js';
 import { SwitchError, type ConnectionRef, type ScheduleFn, type SwitchEvent } from './model.js';
 import type { Switch } from './switch.js';
@@ -112,6 +112,7 @@ const REQUEST_KINDS = [
     'MonitorStart',
     'MonitorStop',
     'SnapshotDevice',
+    'SnapshotCall',
     'MakeCall',
     'AnswerCall',
     'ClearConnection',
@@ -678,6 +679,19 @@ export class CtiServer {
                         snapshotData: sw.snapshot(device).map((c) => ({
                             connectionIdentifier: connectionId(c.callID, device),
                             localCallState: c.state
+                        }))
+                    }
+                };
+            },
+            SnapshotCall: (_link, m) => {
+                const { callID } = m.snapshotObject;
+                return {
+                    kind: 'SnapshotCallResponse',
+                    crossRefIDorSnapshotData: {
+                        snapshotData: sw.snapshotCall(callID).map((c) => ({
+                            deviceOnCall: eventDevice(c.device, style),
+                            callIdentifier: connectionId(callID, c.device),
+                            localConnectionState: c.state
                         }))
                     }
                 };

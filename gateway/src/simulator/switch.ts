@@ -601,6 +601,13 @@ export class Switch {
         return this.connectionsOf(device).map((c) => ({ callID: c.callID, state: c.state }));
     }
 
+    /** Every connection of a call, in the order the devices joined it (SnapshotCall). */
+    snapshotCall(callID: string): { device: string; state: ConnectionState }[] {
+        const call = this.calls.get(callID);
+        if (call === undefined) throw refuse.invalidCall(callID);
+        return [...call.connections.values()].map((c) => ({ device: c.device, state: c.state }));
+    }
+
     // ---------------------------------------------------------------- far end and control operations
 
     /** The device (extension or external party) answers its alerting call (the newest one, or `callID`'s). */

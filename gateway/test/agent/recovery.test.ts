@@ -37,6 +37,58 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         await desk.callWhere((c) => c.state === 'held');
     });
 
+    it('an outbound call still ringing at the far end across a link drop stays unanswered', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001', {
+            reconnect: { baseDelayMs: 50, maxDelayMs: 50, random: () => 0.99 }
+        });
+        await desk.agent.makeCall({ to: '0401234567' });
+        const ringing = await desk.callWhere((c) => c.state === 'ringing');
+
+        const before = desk.frames.length;
+        sim.dropLinks();
+        await desk.next((f) => f.event.type === 'link.state' && f.event.links.cti === 'up', before);
+        // SnapshotDevice says 4001 is connected (ECMA-269: the caller's side is, while the far end rings);
+        // SnapshotCall shows the far end still alerting.
+        const [call] = desk.calls();
+        assert.equal(call?.id, ringing.id);
+        assert.equal(call.state, 'ringing');
+        assert.equal(call.answeredAt, undefined);
+        assert.deepEqual(call.actions, ['hangup']);
+
+        sim.noAnswer('0401234567');
+        await desk.callWhere((c) => c.id === ringing.id && c.state === 'failed');
+        await desk.agent.hangup({});
+        const ended = await desk.callWhere((c) => c.id === ringing.id && c.state === 'ended');
+        assert.equal(ended.endReason, 'noAnswer');
+        assert.equal(ended.answeredAt, undefined);
+    });
+
+    it('a gateway restart while an outbound call rings at the far end: it comes back ringing, then is answered', async (t) => {
+        const sim = await pbx(t);
+        const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');
+        const first = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+        await first.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        await first.agent.makeCall({ to: '0401234567' });
+        const ringing = await first.callWhere((c) => c.state === 'ringing');
+        await first.agent.close();
+
+        const second = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+        await second.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const [call] = second.calls();
+        assert.equal(call?.id, ringing.id);
+        assert.equal(call.state, 'ringing');
+        assert.equal(call.answeredAt, undefined);
+        assert.equal(call.otherParty, '0401234567');
+
+        sim.answer('0401234567');
+        const answered = await second.callWhere((c) => c.id === ringing.id && c.state === 'connected');
+        assert.notEqual(answered.answeredAt, undefined);
+        sim.hangup('0401234567');
+        const ended = await second.callWhere((c) => c.id === ringing.id && c.state === 'ended');
+        assert.equal(ended.endReason, 'completed');
+    });
+
     it('a gateway restart mid-call: the journal brings the call back under the same key with its notes', async (t) => {
         const sim = await pbx(t);
         const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');

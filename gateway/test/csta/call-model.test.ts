@@ -660,6 +660,80 @@ describe('CallTable: illegal transitions and reconciliation', () => {
         assert.equal(queued.calls.restore('A', known)?.answered, true);
     });
 
+    it('a call we are connected to stays unanswered while SnapshotCall shows its far end ringing', () => {
+        const { calls } = table();
+        // Our outbound call rings at the customer; a call from a colleague is answered.
+        run(
+            calls,
+            ev.serviceInitiated('OUT'),
+            ev.originated('OUT', CUSTOMER),
+            ev.delivered('OUT', CUSTOMER, ME),
+            ev.delivered('ANSWERED', ME, '4002'),
+            ev.established('ANSWERED', ME, '4002')
+        );
+        const other = '+4940111';
+        const parties = (callID: string, device: string, state: LocalConnectionState) => ({
+            kind: 'SnapshotCallResponse' as const,
+            crossRefIDorSnapshotData: {
+                snapshotData: [
+                    {
+                        deviceOnCall: deviceId(ME),
+                        callIdentifier: conn(callID, ME),
+                        localConnectionState: 'connected' as const
+                    },
+                    {
+                        deviceOnCall: deviceId(device),
+                        callIdentifier: conn(callID, device),
+                        localConnectionState: state
+                    }
+                ]
+            }
+        });
+        // ECMA-269: our side of every one of these calls is connected.
+        const response: MessageOf<'SnapshotDeviceResponse'> = {
+            kind: 'SnapshotDeviceResponse',
+            crossRefIDorSnapshotData: {
+                snapshotData: ['OUT', 'ANSWERED', 'NEW-RINGING', 'NEW-QUEUED', 'NEW-TALKING'].map(
+                    (callID) => ({
+                        connectionIdentifier: conn(callID, ME),
+                        localCallState: 'connected' as const
+                    })
+                )
+            }
+        };
+        const snapshotCalls = new Map([
+            ['OUT', parties('OUT', CUSTOMER, 'alerting')],
+            // Known answered: a party ringing now (say, one being added) does not make it unanswered.
+            ['ANSWERED', parties('ANSWERED', '4002', 'alerting')],
+            ['NEW-RINGING', parties('NEW-RINGING', other, 'alerting')],
+            ['NEW-QUEUED', parties('NEW-QUEUED', '8000', 'queued')],
+            ['NEW-TALKING', parties('NEW-TALKING', other, 'connected')]
+        ]);
+
+        const changes = calls.reconcile({ response, calls: snapshotCalls });
+
+        assert.deepEqual(types(changes), ['created:alerting', 'created:queued', 'created:connected']);
+        assert.equal(calls.get('ANSWERED')?.state, 'connected');
+        const out = calls.get('OUT');
+        assert.equal(out?.state, 'alerting', 'still ringing at the customer');
+        assert.equal(out.answered, false);
+        assert.equal(out.timestamps.connected, undefined);
+        const ringing = calls.get('NEW-RINGING');
+        assert.equal(ringing?.answered, false);
+        assert.equal(ringing.remoteNumber, other, 'the far end from SnapshotCall');
+        assert.equal(calls.get('NEW-TALKING')?.answered, true);
+
+        // The customer answers later: the call is answered from then on.
+        run(calls, ev.established('OUT', CUSTOMER, ME));
+        assert.equal(calls.get('OUT')?.answered, true);
+
+        // Without SnapshotCall (a server that lacks it) the same snapshot counts the call as answered.
+        const bare = table().calls;
+        run(bare, ev.serviceInitiated('OUT'), ev.delivered('OUT', CUSTOMER, ME));
+        bare.reconcile({ response });
+        assert.equal(bare.get('OUT')?.state, 'connected');
+    });
+
     it('an empty snapshot clears everything', () => {
         const { calls } = table();
         run(calls, ev.delivered('A', ME, CUSTOMER), ev.established('A', ME, CUSTOMER));

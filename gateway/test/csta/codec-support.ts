@@ -191,6 +191,24 @@ export const samples: { [K in MessageKind]: MessageOf<K> } = {
             ]
         }
     },
+    SnapshotCall: { kind: 'SnapshotCall', snapshotObject: conn('C1', '3301') },
+    SnapshotCallResponse: {
+        kind: 'SnapshotCallResponse',
+        crossRefIDorSnapshotData: {
+            snapshotData: [
+                {
+                    deviceOnCall: deviceId('3301'),
+                    callIdentifier: conn('C1', '3301'),
+                    localConnectionState: 'connected'
+                },
+                {
+                    deviceOnCall: deviceId('+4971100000'),
+                    callIdentifier: conn('C1', '+4971100000'),
+                    localConnectionState: 'alerting'
+                }
+            ]
+        }
+    },
     MakeCall: {
         kind: 'MakeCall',
         callingDevice: deviceId('3301'),

@@ -175,6 +175,35 @@ const expectations: Record<string, Expectation> = {
     'monitoring/SnapshotDeviceResponse-serviceCrossRefID.xml': {
         exact: { kind: 'SnapshotDeviceResponse', crossRefIDorSnapshotData: { serviceCrossRefID: 'SNAP-9' } }
     },
+    'monitoring/SnapshotCall.xml': {
+        exact: {
+            kind: 'SnapshotCall',
+            snapshotObject: { callID: '72', deviceID: dev('sip:2201@pbx.example.test', '2201') }
+        }
+    },
+    'monitoring/SnapshotCallResponse.xml': {
+        exact: {
+            kind: 'SnapshotCallResponse',
+            crossRefIDorSnapshotData: {
+                snapshotData: [
+                    {
+                        deviceOnCall: dev('sip:2201@pbx.example.test', '2201'),
+                        callIdentifier: {
+                            callID: '72',
+                            deviceID: dev('sip:2201@pbx.example.test', '2201')
+                        },
+                        localConnectionState: 'connected'
+                    },
+                    {
+                        deviceOnCall: dev('+4940555000'),
+                        callIdentifier: conn('72', '+4940555000'),
+                        localConnectionState: 'alerting'
+                    },
+                    { deviceOnCall: dev('N<8099>', '8099') }
+                ]
+            }
+        }
+    },
 
     // Call control
     'call-control/MakeCall.xml': {

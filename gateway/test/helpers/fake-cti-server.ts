@@ -237,6 +237,22 @@ export class FakeCtiServer {
         if (kind === 'SnapshotDevice') {
             return { kind: 'SnapshotDeviceResponse', crossRefIDorSnapshotData: { snapshotData: [] } };
         }
+        if (kind === 'SnapshotCall') {
+            // Only the asking device's own connection: nobody else is on the call.
+            const { callID, deviceID } = request.snapshotObject;
+            return {
+                kind: 'SnapshotCallResponse',
+                crossRefIDorSnapshotData: {
+                    snapshotData: [
+                        {
+                            deviceOnCall: deviceID,
+                            callIdentifier: { callID, deviceID },
+                            localConnectionState: 'connected'
+                        }
+                    ]
+                }
+            };
+        }
         if (kind === 'RequestSystemStatus')
             return { kind: 'RequestSystemStatusResponse', systemStatus: 'normal' };
         if (kind === 'MakeCall') {

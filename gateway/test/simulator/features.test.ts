@@ -284,6 +284,36 @@ describe('simulator: snapshot and device identifiers', () => {
         assert.deepEqual(empty.crossRefIDorSnapshotData.snapshotData ?? [], []);
     });
 
+    it('SnapshotCall lists every connection of a call with its state; an unknown call is refused', async () => {
+        const sim = await simulator();
+        const a = (await agent(sim, 'agent1', ['4001'])).client;
+        const response = await a.call(
+            { kind: 'MakeCall', callingDevice: dev('4001'), calledDirectoryNumber: dev('0401234567') },
+            'MakeCallResponse'
+        );
+        const { callID } = response.callingDevice;
+        const snapshot = async () =>
+            (
+                await a.call(
+                    { kind: 'SnapshotCall', snapshotObject: conn(callID, '4001') },
+                    'SnapshotCallResponse'
+                )
+            ).crossRefIDorSnapshotData.snapshotData;
+        const entry = (device: string, state: string) => ({
+            deviceOnCall: dev(device),
+            callIdentifier: conn(callID, device),
+            localConnectionState: state
+        });
+        // The caller's side is connected while the far end rings: only SnapshotCall shows the difference.
+        assert.deepEqual(await snapshot(), [entry('4001', 'connected'), entry('0401234567', 'alerting')]);
+        sim.answer('0401234567');
+        assert.deepEqual(await snapshot(), [entry('4001', 'connected'), entry('0401234567', 'connected')]);
+        assert.deepEqual(
+            await a.request({ kind: 'SnapshotCall', snapshotObject: conn('DEADBEEF', '4001') }),
+            { kind: 'CSTAErrorCode', error: { choice: 'operation', value: 'invalidCallID' } }
+        );
+    });
+
     it('osv style decorates event device identifiers and accepts decorated identifiers in requests', async () => {
         const sim = await simulator({ deviceIdStyle: 'osv' });
         const a = await agent(sim, 'agent1', ['4001']);

@@ -229,6 +229,23 @@ export const specs = {
         })
     }),
 
+    SnapshotCall: message('SnapshotCall', 'csta', 'request', { snapshotObject: connection() }),
+    SnapshotCallResponse: message('SnapshotCallResponse', 'csta', 'response', {
+        crossRefIDorSnapshotData: group({
+            serviceCrossRefID: opt(text()),
+            snapshotData: opt(
+                list(
+                    'snapshotCallResponseInfo',
+                    group({
+                        deviceOnCall: opt(device('deviceIdentifier')),
+                        callIdentifier: opt(connection()),
+                        localConnectionState: localConnectionInfo()
+                    })
+                )
+            )
+        })
+    }),
+
     // Call control
     MakeCall: message('MakeCall', 'csta', 'request', {
         callingDevice: device(),

@@ -1,0 +1,165 @@
+/**
+ * CstaSession.snapshot: SnapshotDevice, then SnapshotCall for the calls the device is connected to, and the
+ * device's events held back from the SnapshotDevice answer until the snapshot was applied.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { deviceId } from '../../src/csta/codec/device-id.js';
+import type { LocalConnectionState } from '../../src/csta/codec/fields.js';
+import type { KnownMessage, MessageOf } from '../../src/csta/codec/messages.js';
+import { harness } from '../helpers/session-harness.js';
+
+const US = '4001';
+
+function established(crossRefID: string, callID: string): MessageOf<'EstablishedEvent'> {
+    return {
+        kind: 'EstablishedEvent',
+        monitorCrossRefID: crossRefID,
+        establishedConnection: { callID, deviceID: deviceId(US) },
+        answeringDevice: deviceId(US),
+        callingDevice: deviceId('+4930123456'),
+        calledDevice: deviceId(US),
+        localConnectionInfo: 'connected',
+        cause: 'newCall'
+    };
+}
+
+function deviceSnapshot(
+    calls: [callID: string, state: LocalConnectionState | undefined][]
+): MessageOf<'SnapshotDeviceResponse'> {
+    return {
+        kind: 'SnapshotDeviceResponse',
+        crossRefIDorSnapshotData: {
+            snapshotData: calls.map(([callID, state]) => ({
+                connectionIdentifier: { callID, deviceID: deviceId(US) },
+                ...(state === undefined ? {} : { localCallState: state })
+            }))
+        }
+    };
+}
+
+function callSnapshot(callID: string, farEnd: LocalConnectionState): MessageOf<'SnapshotCallResponse'> {
+    return {
+        kind: 'SnapshotCallResponse',
+        crossRefIDorSnapshotData: {
+            snapshotData: [
+                {
+                    deviceOnCall: deviceId(US),
+                    callIdentifier: { callID, deviceID: deviceId(US) },
+                    localConnectionState: 'connected'
+                },
+                {
+                    deviceOnCall: deviceId('+4930123456'),
+                    callIdentifier: { callID, deviceID: deviceId('+4930123456') },
+                    localConnectionState: farEnd
+                }
+            ]
+        }
+    };
+}
+
+const callIdOf = (request: KnownMessage): string =>
+    request.kind === 'SnapshotCall' ? request.snapshotObject.callID : '';
+
+describe('CstaSession.snapshot', () => {
+    it('asks SnapshotCall for each call the device is connected to and hands both answers over', async (t) => {
+        const { server, session } = await harness(t);
+        await session.start();
+        server.on('SnapshotDevice', () =>
+            deviceSnapshot([
+                ['C1', 'connected'],
+                ['C2', 'alerting'],
+                ['C3', 'hold'],
+                ['C4', undefined]
+            ])
+        );
+        server.on('SnapshotCall', (request) => callSnapshot(callIdOf(request), 'alerting'));
+
+        let applied: unknown;
+        const snapshot = await session.snapshot(US, (s) => {
+            applied = s;
+        });
+
+        assert.equal(applied, snapshot, 'apply gets the snapshot the promise resolves with');
+        assert.deepEqual(
+            server
+                .requests('SnapshotCall')
+                .map((r) => [r.message.snapshotObject.callID, r.message.snapshotObject.deviceID.number]),
+            [
+                ['C1', US],
+                ['C4', US]
+            ],
+            'connected calls only (no state counts as connected)'
+        );
+        assert.deepEqual([...snapshot.calls.keys()], ['C1', 'C4']);
+        assert.equal(
+            snapshot.calls.get('C1')?.crossRefIDorSnapshotData.snapshotData?.[1]?.localConnectionState,
+            'alerting'
+        );
+        assert.equal(snapshot.response.crossRefIDorSnapshotData.snapshotData?.length, 4);
+    });
+
+    it('holds the events that arrive after the SnapshotDevice answer until the snapshot was applied', async (t) => {
+        const { server, session } = await harness(t);
+        await session.start();
+        const monitor = await session.monitorStart(US);
+        const crossRefID = monitor.crossRefID ?? '';
+        const order: string[] = [];
+        session.on('event', (event) => {
+            if (event.kind === 'EstablishedEvent') order.push(`event ${event.establishedConnection.callID}`);
+        });
+        server.on('SnapshotDevice', (_request, { server: fake }) => {
+            // Sent before the answer: older than the snapshot, so it goes to the listeners at once.
+            fake.sendEvent(established(crossRefID, 'BEFORE'));
+            return deviceSnapshot([['C1', 'connected']]);
+        });
+        server.on('SnapshotCall', (request, { server: fake }) => {
+            // Sent after the SnapshotDevice answer: newer than the snapshot, so it must wait for it.
+            fake.sendEvent(established(crossRefID, 'AFTER'));
+            return callSnapshot(callIdOf(request), 'connected');
+        });
+
+        await session.snapshot(US, () => {
+            order.push('apply');
+        });
+
+        assert.deepEqual(order, ['event BEFORE', 'apply', 'event AFTER']);
+    });
+
+    it('leaves out a call whose SnapshotCall is refused, and stops asking a server without the service', async (t) => {
+        const { server, session } = await harness(t);
+        await session.start();
+        server.on('SnapshotDevice', () =>
+            deviceSnapshot([
+                ['C1', 'connected'],
+                ['C2', 'connected']
+            ])
+        );
+        server.on('SnapshotCall', (request) =>
+            callIdOf(request) === 'C1'
+                ? { kind: 'CSTAErrorCode', error: { choice: 'operation', value: 'invalidCallID' } }
+                : callSnapshot(callIdOf(request), 'connected')
+        );
+        const refused = await session.snapshot(US);
+        assert.deepEqual([...refused.calls.keys()], ['C2']);
+        assert.equal(server.requests('SnapshotCall').length, 2);
+
+        server.on('SnapshotCall', () => ({
+            kind: 'CSTAErrorCode',
+            error: { choice: 'operation', value: 'serviceNotSupported' }
+        }));
+        const unsupported = await session.snapshot(US);
+        assert.equal(unsupported.calls.size, 0);
+        assert.equal(server.requests('SnapshotCall').length, 4);
+
+        const later = await session.snapshot(US);
+        assert.equal(later.calls.size, 0);
+        assert.equal(server.requests('SnapshotCall').length, 4, 'not asked again');
+        assert.equal(later.response.crossRefIDorSnapshotData.snapshotData?.length, 2);
+    });
+
+    it('rejects with CTI_UNAVAILABLE before the session is ready', async (t) => {
+        const { session } = await harness(t);
+        await assert.rejects(session.snapshot(US), { code: 'CTI_UNAVAILABLE' });
+    });
+});
