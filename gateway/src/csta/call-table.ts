@@ -98,14 +98,26 @@ export class CallTable extends EventEmitter<CallTableEvents> {
     }
 
     /**
-     * A live call taken from a snapshot takes back what was known of it before a restart (restoreKnownCall).
-     * Returns the call as it is now, or undefined when the table has no such call.
+     * A live call taken from a snapshot takes back what was known of it before a restart (restoreKnownCall), and
+     * its consultation pairing when the other call of the pair is back too (a snapshot creates every call it
+     * reports before any change goes out, so the first call of a pair to be restored pairs both). Returns the
+     * call as it is now, or undefined when the table has no such call.
      */
     restore(callID: string, known: Call): Call | undefined {
         const call = this.context.known(callID);
         if (call === undefined) return undefined;
         restoreKnownCall(call, known);
+        this.restorePairing(call, known.consultation);
         return copyCall(call);
+    }
+
+    private restorePairing(call: Call, pairing: Call['consultation']): void {
+        if (pairing === undefined || call.consultation !== undefined) return;
+        const peer = this.context.known(pairing.peerCallID);
+        if (peer === undefined || peer === call || peer.consultation !== undefined) return;
+        call.consultation = { role: pairing.role, peerCallID: peer.callID };
+        const peerRole = pairing.role === 'primary' ? 'consultation' : 'primary';
+        peer.consultation = { role: peerRole, peerCallID: call.callID };
     }
 
     /** Pairs a held call and its consultation call (e.g. from a ConsultationCallResponse). */

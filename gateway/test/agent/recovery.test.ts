@@ -89,6 +89,39 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         assert.equal(ended.endReason, 'completed');
     });
 
+    it('a gateway restart mid-consultation: both calls come back paired, and the transfer goes through', async (t) => {
+        const sim = await pbx(t);
+        const colleague = await loggedIn(t, sim, 'agent2', '4002');
+        const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');
+        const first = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+        await first.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
+        const customer = await first.callWhere((c) => c.state === 'ringing');
+        await first.agent.answer({});
+        await first.callWhere((c) => c.state === 'connected');
+        const { pbxCallId } = await first.agent.consult({ to: '4002' });
+        await colleague.callWhere((c) => c.state === 'ringing');
+        await colleague.agent.answer({});
+        const consult = await first.callWhere((c) => c.callId === pbxCallId && c.state === 'connected');
+        await first.agent.close();
+
+        const second = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+        await second.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const back = new Map(second.calls().map((c) => [c.id, c]));
+        const primary = back.get(customer.id);
+        const consultation = back.get(consult.id);
+        assert.equal(primary?.state, 'held');
+        assert.deepEqual(primary.consultation, { role: 'primary', peerId: consult.id });
+        assert.deepEqual(primary.actions, ['transfer', 'conference', 'swap', 'cancelConsult']);
+        assert.equal(consultation?.state, 'connected');
+        assert.deepEqual(consultation.consultation, { role: 'consultation', peerId: customer.id });
+
+        await second.agent.transfer();
+        const ended = await second.callWhere((c) => c.id === customer.id && c.state === 'ended');
+        assert.equal(ended.endReason, 'transferred');
+        await colleague.callWhere((c) => c.state === 'connected' && c.otherParty === CUSTOMER);
+    });
+
     it('a gateway restart mid-call: the journal brings the call back under the same key with its notes', async (t) => {
         const sim = await pbx(t);
         const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');
