@@ -1,7 +1,8 @@
 /**
  * CallTable: the calls at one monitored device, driven by that device's CSTA events (and by snapshots:
- * SnapshotDevice with SnapshotCall, after a login, a reconnect or an event it could not place). Per call it keeps the state (call-transitions.ts), direction, numbers, IVR
- * digits, timestamps, consultation pairing, conference flag and, once the call ends, why (call-end-reason.ts).
+ * SnapshotDevice with SnapshotCall, after a login, a reconnect or an event it could not place). Per call it
+ * keeps the state (call-transitions.ts), direction, numbers, IVR digits, timestamps, consultation pairing,
+ * conference flag and, once the call ends, why (call-end-reason.ts).
  * callIDs are opaque and change on transfer/conference: the table follows the new callID and keeps an
  * old → new map (call-ids.ts) so late events and requests addressed to the old ID still find the call.
  *
