@@ -158,6 +158,63 @@ describe('CstaSession.snapshot', () => {
         assert.equal(later.response.crossRefIDorSnapshotData.snapshotData?.length, 2);
     });
 
+    it('a server that never answers SnapshotCall costs one request timeout, then is not asked again', async (t) => {
+        const { server, session } = await harness(t, { requestTimeoutMs: 200 });
+        await session.start();
+        const monitor = await session.monitorStart(US);
+        const order: string[] = [];
+        session.on('event', (event) => {
+            if (event.kind === 'EstablishedEvent') order.push(`event ${event.establishedConnection.callID}`);
+        });
+        server.on('SnapshotDevice', () => deviceSnapshot([['C1', 'connected']]));
+        server.on('SnapshotCall', (_request, { server: fake }) => {
+            fake.sendEvent(established(monitor.crossRefID ?? '', 'WHILE-WAITING'));
+            return undefined;
+        });
+
+        const first = await session.snapshot(US, () => {
+            order.push('apply');
+        });
+        assert.equal(first.calls.size, 0);
+        assert.deepEqual(
+            order,
+            ['apply', 'event WHILE-WAITING'],
+            'the held event still goes out, after the snapshot'
+        );
+
+        const second = await session.snapshot(US);
+        assert.equal(second.calls.size, 0);
+        assert.equal(server.requests('SnapshotCall').length, 1, 'not asked again');
+        assert.equal(session.status, 'ready', 'a missing SnapshotCall answer is no lost link');
+    });
+
+    it('a link lost while SnapshotCall is on its way rejects the snapshot and lets the held events go', async (t) => {
+        const { server, session } = await harness(t);
+        await session.start();
+        const monitor = await session.monitorStart(US);
+        const seen: string[] = [];
+        session.on('event', (event) => {
+            if (event.kind === 'EstablishedEvent') seen.push(event.establishedConnection.callID);
+        });
+        server.on('SnapshotDevice', () => deviceSnapshot([['C1', 'connected']]));
+        server.on('SnapshotCall', (_request, { server: fake }) => {
+            fake.sendEvent(established(monitor.crossRefID ?? '', 'BEFORE-THE-DROP'));
+            setTimeout(() => {
+                fake.dropAll();
+            }, 20);
+            return undefined;
+        });
+        let applied = false;
+        await assert.rejects(
+            session.snapshot(US, () => {
+                applied = true;
+            }),
+            { code: 'CTI_UNAVAILABLE' }
+        );
+        assert.equal(applied, false);
+        assert.deepEqual(seen, ['BEFORE-THE-DROP']);
+    });
+
     it('rejects with CTI_UNAVAILABLE before the session is ready', async (t) => {
         const { session } = await harness(t);
         await assert.rejects(session.snapshot(US), { code: 'CTI_UNAVAILABLE' });
