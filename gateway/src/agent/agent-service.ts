@@ -495,6 +495,10 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 // A snapshot cannot tell who called whom, nor why a call failed: the journal can.
                 call = login.table.restore(call.callID, opened.adopted) ?? call;
                 this.logger.info({ callID: call.callID }, 'call taken up again from the journal');
+                // The second call of a consultation pair to come back pairs both: the first one's view changes.
+                const peerCall = call.consultation && login.table.get(call.consultation.peerCallID);
+                const peerRecord = peerCall && this.book.byCall(peerCall.callID);
+                if (peerCall && peerRecord) peerRecord.call = peerCall;
             }
         }
         record.call = call;

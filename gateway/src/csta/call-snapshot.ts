@@ -15,6 +15,7 @@ export type SnapshotInput =
     | {
           response: MessageOf<'SnapshotDeviceResponse'>;
           calls?: ReadonlyMap<string, MessageOf<'SnapshotCallResponse'>>;
+          ended?: ReadonlySet<string>;
       };
 
 /** A snapshotDeviceResponseInfo entry. */
@@ -27,11 +28,18 @@ export interface ReportedCall {
     state: CallState;
     entry: SnapshotEntry;
     /**
-     * Set when we are connected but SnapshotCall shows that no other party has answered yet: the far end is
-     * `alerting` or the call is `queued` there. The call is answered only if the table already knew so.
+     * Set when we are connected but SnapshotCall shows that nobody else has answered: the far end rings
+     * (`alerting`), the call waits in a queue (`queued`), or the far end failed (`failed`: busy tone kept on
+     * our line). Such a call is ours (we can only be connected to a call nobody answered if we placed it); it is
+     * answered only if the table already knew so.
      */
-    farEndWaiting?: 'alerting' | 'queued';
-    /** The other devices on the call, from SnapshotCall. */
+    notAnswered?: 'alerting' | 'queued' | 'failed';
+    /**
+     * The call was gone when SnapshotCall asked for it: the events that ended it come next, so a call the table
+     * knows keeps its state, and one it does not know is not taken up.
+     */
+    gone: boolean;
+    /** The other devices on the call (those still on it), from SnapshotCall. */
     otherParties: DeviceId[];
 }
 
@@ -64,18 +72,24 @@ export function reportedCalls(
 ): Map<string, ReportedCall> {
     const response = 'response' in snapshot ? snapshot.response : snapshot;
     const calls = 'response' in snapshot ? snapshot.calls : undefined;
+    const ended = 'response' in snapshot ? snapshot.ended : undefined;
     const reported = new Map<string, ReportedCall>();
     for (const entry of response.crossRefIDorSnapshotData.snapshotData ?? []) {
         const state = entry.localCallState === undefined ? 'connected' : SNAPSHOT_STATE[entry.localCallState];
         if (state === undefined) continue;
         const { callID } = entry.connectionIdentifier;
-        const report: ReportedCall = { state, entry, otherParties: [] };
+        const report: ReportedCall = { state, entry, gone: ended?.has(callID) ?? false, otherParties: [] };
         const parties = calls?.get(callID)?.crossRefIDorSnapshotData.snapshotData;
         if (parties !== undefined) {
-            const others = parties.filter((p) => !ctx.isUs(p.deviceOnCall ?? p.callIdentifier?.deviceID));
+            // Parties in state null have left the call (a far end that forwarded it, say).
+            const others = parties.filter(
+                (p) =>
+                    p.localConnectionState !== 'null' &&
+                    !ctx.isUs(p.deviceOnCall ?? p.callIdentifier?.deviceID)
+            );
             report.otherParties = others.flatMap((p) => p.deviceOnCall ?? p.callIdentifier?.deviceID ?? []);
-            const waiting = state === 'connected' ? farEndWaiting(others) : undefined;
-            if (waiting !== undefined) report.farEndWaiting = waiting;
+            const notAnswered = state === 'connected' ? nobodyAnswered(others) : undefined;
+            if (notAnswered !== undefined) report.notAnswered = notAnswered;
         }
         reported.set(resolveCallId(callID), report);
     }
@@ -86,33 +100,56 @@ type CallParty = NonNullable<
     MessageOf<'SnapshotCallResponse'>['crossRefIDorSnapshotData']['snapshotData']
 >[number];
 
+const UNANSWERED_STATES: readonly (LocalConnectionState | undefined)[] = [
+    'initiated',
+    'alerting',
+    'queued',
+    'fail'
+];
+
 /**
- * Whether the other parties of a call we are connected to are all still waiting: someone rings (`alerting`)
- * or waits in a queue (`queued`), and nobody is connected, held or in an unreported state.
+ * How far the other parties of a call we are connected to got when none of them answered: someone rings
+ * (`alerting`), else waits in a queue (`queued`), else failed (`failed`). Undefined when one of them is
+ * connected, held or in a state the server did not report (counted as answered), or when there is nobody else.
  */
-function farEndWaiting(others: readonly CallParty[]): 'alerting' | 'queued' | undefined {
+function nobodyAnswered(others: readonly CallParty[]): ReportedCall['notAnswered'] {
     const states = others.map((p) => p.localConnectionState);
-    const waiting = (s: (typeof states)[number]) => s === 'alerting' || s === 'queued' || s === 'initiated';
-    if (!states.every(waiting)) return undefined;
+    if (!states.every((state) => UNANSWERED_STATES.includes(state))) return undefined;
     if (states.includes('alerting')) return 'alerting';
     if (states.includes('queued')) return 'queued';
+    if (states.includes('fail')) return 'failed';
     return undefined;
 }
 
-/** The state a reported call takes: a call waiting at the far end stays unanswered unless known answered. */
-export function reportedState(report: ReportedCall, answered: boolean): CallState {
-    return report.farEndWaiting !== undefined && !answered ? report.farEndWaiting : report.state;
+/**
+ * The state a reported call takes, given what the table knows (undefined: a call it does not know). A call
+ * nobody else answered stays unanswered unless the table knew it answered; a call that was gone by the time
+ * SnapshotCall asked keeps its state until its events end it.
+ */
+export function reportedState(
+    report: ReportedCall,
+    known: Pick<Call, 'state' | 'answered'> | undefined
+): CallState {
+    if (report.gone && known !== undefined) return known.state;
+    return report.notAnswered !== undefined && known?.answered !== true ? report.notAnswered : report.state;
 }
 
-/** Fills a new call (state `null`) from its snapshot entry: state, far end, answered and timestamps. */
+/**
+ * Fills a new call (state `null`) from its snapshot entry: state, far end, origin (ours when nobody else
+ * answered it), answered and timestamps.
+ */
 export function adoptReportedCall(call: Call, report: ReportedCall, ctx: ReportedCallContext): void {
     const { entry } = report;
-    const remote = entry.endpointDevice ?? report.otherParties.find((device) => device.number !== '');
+    const named = entry.endpointDevice?.number === '' ? undefined : entry.endpointDevice;
+    const remote = named ?? report.otherParties.find((device) => device.number !== '');
+    const ours = report.notAnswered !== undefined;
+    if (ours) call.origin = 'local';
     if (remote !== undefined && remote.number !== '' && !ctx.isUs(remote)) {
         call.remoteNumber = remote.number;
-        call.direction = ctx.isInternalNumber(remote.number) ? 'internal' : 'unknown';
+        const internal = ctx.isInternalNumber(remote.number);
+        call.direction = internal ? 'internal' : ours ? 'outbound' : 'unknown';
     }
-    const state = reportedState(report, false);
+    const state = reportedState(report, undefined);
     call.state = state;
     if (state === 'connected' || state === 'held') {
         call.answered = true;

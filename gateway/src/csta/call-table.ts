@@ -58,6 +58,8 @@ export class CallTable extends EventEmitter<CallTableEvents> {
     private pendingRenames: { call: Call; from: string; to: string }[] = [];
     /** Peers unpaired because their partner ended → the number of changes at that moment. */
     private readonly unlinkedPeers = new Map<Call, number>();
+    /** Consultation pairings the journal knew of restored calls, waiting for the other call of the pair. */
+    private readonly knownPairings = new Map<Call, NonNullable<Call['consultation']>>();
 
     constructor(options: CallTableOptions) {
         super();
@@ -100,9 +102,9 @@ export class CallTable extends EventEmitter<CallTableEvents> {
 
     /**
      * A live call taken from a snapshot takes back what was known of it before a restart (restoreKnownCall), and
-     * its consultation pairing when the other call of the pair is back too (a snapshot creates every call it
-     * reports before any change goes out, so the first call of a pair to be restored pairs both). Returns the
-     * call as it is now, or undefined when the table has no such call.
+     * its consultation pairing once the other call of the pair was restored too and the journal paired them the
+     * same way from both sides (the second restore pairs both; `get` the peer for its new view). Returns the call
+     * as it is now, or undefined when the table has no such call.
      */
     restore(callID: string, known: Call): Call | undefined {
         const call = this.context.known(callID);
@@ -115,10 +117,21 @@ export class CallTable extends EventEmitter<CallTableEvents> {
     private restorePairing(call: Call, pairing: Call['consultation']): void {
         if (pairing === undefined || call.consultation !== undefined) return;
         const peer = this.context.known(pairing.peerCallID);
-        if (peer === undefined || peer === call || peer.consultation !== undefined) return;
+        const peerPairing = peer === undefined ? undefined : this.knownPairings.get(peer);
+        const agreed =
+            peer !== undefined &&
+            peer !== call &&
+            peer.consultation === undefined &&
+            peerPairing !== undefined &&
+            peerPairing.role !== pairing.role &&
+            [call.callID, ...call.previousCallIDs].includes(peerPairing.peerCallID);
+        if (!agreed) {
+            this.knownPairings.set(call, pairing);
+            return;
+        }
+        this.knownPairings.delete(peer);
         call.consultation = { role: pairing.role, peerCallID: peer.callID };
-        const peerRole = pairing.role === 'primary' ? 'consultation' : 'primary';
-        peer.consultation = { role: peerRole, peerCallID: call.callID };
+        peer.consultation = { role: peerPairing.role, peerCallID: call.callID };
     }
 
     /** Pairs a held call and its consultation call (e.g. from a ConsultationCallResponse). */
@@ -163,7 +176,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         const reported = reportedCalls(snapshot, (callID) => this.ids.resolve(callID), this.context);
         const targetOf = (call: Call): CallState => {
             const report = reported.get(call.callID);
-            return report === undefined ? 'cleared' : reportedState(report, call.answered);
+            return report === undefined ? 'cleared' : reportedState(report, call);
         };
         const changes: CallChange[] = [];
         // Validate first: nothing changes when one transition is illegal.
@@ -177,7 +190,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
                 this.transition({ call, trigger: 'snapshot', reported: target }, changes);
         }
         for (const [callID, report] of reported) {
-            if (this.live.has(callID)) continue;
+            if (this.live.has(callID) || report.gone) continue;
             const call = this.create(callID, report.entry.connectionIdentifier, 'unknown');
             adoptReportedCall(call, report, this.context);
             this.live.set(callID, call);
@@ -259,6 +272,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
 
     private forget(call: Call, changeCount: number): void {
         this.live.delete(call.callID);
+        this.knownPairings.delete(call);
         this.ids.markEnded(call.callID);
         const peerId = call.consultation?.peerCallID;
         const peer = peerId === undefined ? undefined : this.live.get(peerId);

@@ -41,7 +41,7 @@ import { EventHolds } from './event-hold.js';
 import { deviceKey, MonitorRegistry, type MonitorDelegate, type MonitorInfo } from './monitors.js';
 import { PendingRequests } from './pending-requests.js';
 import { carriesSecrets, maskSecrets } from './session-log.js';
-import { snapshotConnectedCalls, type DeviceSnapshot } from './session-snapshot.js';
+import { snapshotConnectedCalls, type DeviceSnapshot, type SnapshotCallSupport } from './session-snapshot.js';
 import { StatusMachine, type SessionStatus, type StatusChange } from './session-status.js';
 import {
     isCstaEvent,
@@ -170,8 +170,9 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
     private readonly pending = new PendingRequests();
     private readonly monitorRegistry = new MonitorRegistry();
     private readonly eventHolds = new EventHolds();
-    /** Whether the server answers SnapshotCall (false after it refused the service or did not answer). */
-    private readonly snapshotCallOffered = { value: true };
+    private readonly snapshotCall: SnapshotCallSupport = { offered: true, answered: false };
+    /** The last snapshot started per device: a device's snapshots run one after the other (takeSnapshot). */
+    private readonly snapshotsInFlight = new Map<string, Promise<unknown>>();
 
     private link: Link | undefined;
     private linkSequence = 0;
@@ -641,14 +642,37 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
         }
     }
 
-    /** SnapshotDevice and SnapshotCall; the device's events wait from the SnapshotDevice answer until `apply` ran. */
-    private async takeSnapshot(
+    /**
+     * SnapshotDevice and SnapshotCall; the device's events wait from the SnapshotDevice answer until `apply` ran.
+     * A device's snapshots run one after the other: an event held by one snapshot is never delivered after a
+     * newer snapshot was applied.
+     */
+    private takeSnapshot(
         link: Link,
         device: DeviceId,
         crossRefID: string | undefined,
         apply: ((snapshot: DeviceSnapshot) => void) | undefined
     ): Promise<DeviceSnapshot> {
         const key = deviceKey(device);
+        const before = this.snapshotsInFlight.get(key) ?? Promise.resolve();
+        const run = before
+            .catch(() => undefined)
+            .then(() => this.snapshotNow(link, device, key, crossRefID, apply));
+        this.snapshotsInFlight.set(key, run);
+        const forget = (): void => {
+            if (this.snapshotsInFlight.get(key) === run) this.snapshotsInFlight.delete(key);
+        };
+        void run.then(forget, forget);
+        return run;
+    }
+
+    private async snapshotNow(
+        link: Link,
+        device: DeviceId,
+        key: string,
+        crossRefID: string | undefined,
+        apply: ((snapshot: DeviceSnapshot) => void) | undefined
+    ): Promise<DeviceSnapshot> {
         const hold = { started: false };
         try {
             const snapshotDevice = { kind: 'SnapshotDevice', snapshotObject: device } as const;
@@ -656,14 +680,14 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
                 this.eventHolds.hold(key);
                 hold.started = true;
             });
-            const calls = await snapshotConnectedCalls(
+            const { calls, ended } = await snapshotConnectedCalls(
                 device,
                 response,
                 (message) => this.send(link, message),
-                this.snapshotCallOffered,
+                this.snapshotCall,
                 this.logger
             );
-            const snapshot: DeviceSnapshot = { device, crossRefID, response, calls };
+            const snapshot: DeviceSnapshot = { device, crossRefID, response, calls, ended };
             if (apply !== undefined) {
                 this.safely('snapshot', () => {
                     apply(snapshot);

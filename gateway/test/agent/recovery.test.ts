@@ -64,6 +64,22 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         assert.equal(ended.answeredAt, undefined);
     });
 
+    it("a call dialled at the desk phone before login comes up ringing at the far end, as the agent's own", async (t) => {
+        const sim = await pbx(t);
+        sim.placeInboundCall({ from: '4001', to: '4002' });
+        const desk = await loggedIn(t, sim, 'agent1', '4001');
+        // No journal knows this call: only the snapshot (4001 connected, 4002 alerting) tells what it is.
+        const [call] = desk.calls();
+        assert.equal(call?.state, 'ringing');
+        assert.equal(call.origin, 'local');
+        assert.equal(call.direction, 'internal');
+        assert.equal(call.otherParty, '4002');
+        assert.deepEqual(call.actions, ['hangup'], 'nothing to answer: it rings at the colleague');
+        sim.answer('4002');
+        const answered = await desk.callWhere((c) => c.id === call.id && c.state === 'connected');
+        assert.notEqual(answered.answeredAt, undefined);
+    });
+
     it('a gateway restart while an outbound call rings at the far end: it comes back ringing, then is answered', async (t) => {
         const sim = await pbx(t);
         const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');

@@ -734,6 +734,104 @@ describe('CallTable: illegal transitions and reconciliation', () => {
         assert.equal(bare.get('OUT')?.state, 'connected');
     });
 
+    it('SnapshotCall: departed parties do not count, a failed far end is no answer, a call gone keeps its state', () => {
+        const { calls } = table();
+        run(
+            calls,
+            ev.serviceInitiated('OUT'),
+            ev.originated('OUT', CUSTOMER),
+            ev.delivered('OUT', CUSTOMER, ME)
+        );
+        const party = (callID: string, device: string, state: LocalConnectionState) => ({
+            deviceOnCall: deviceId(device),
+            callIdentifier: conn(callID, device),
+            localConnectionState: state
+        });
+        const answer = (callID: string, ...others: ReturnType<typeof party>[]) => ({
+            kind: 'SnapshotCallResponse' as const,
+            crossRefIDorSnapshotData: { snapshotData: [party(callID, ME, 'connected'), ...others] }
+        });
+        const response: MessageOf<'SnapshotDeviceResponse'> = {
+            kind: 'SnapshotDeviceResponse',
+            crossRefIDorSnapshotData: {
+                snapshotData: ['OUT', 'FORWARDED', 'BUSY', 'GONE'].map((callID) => ({
+                    connectionIdentifier: conn(callID, ME),
+                    localCallState: 'connected' as const
+                }))
+            }
+        };
+        const changes = calls.reconcile({
+            response,
+            calls: new Map([
+                // The customer's phone forwarded the call (its connection is null): the new target rings.
+                [
+                    'FORWARDED',
+                    answer(
+                        'FORWARDED',
+                        party('FORWARDED', '4711', 'null'),
+                        party('FORWARDED', '+4940222', 'alerting')
+                    )
+                ],
+                // The PBX keeps our line up with a busy tone: nobody answered.
+                ['BUSY', answer('BUSY', party('BUSY', '+4940333', 'fail'))]
+            ]),
+            // SnapshotCall found OUT (which the table knows) and GONE (which it does not) ended already.
+            ended: new Set(['OUT', 'GONE'])
+        });
+
+        assert.deepEqual(types(changes), ['created:alerting', 'created:failed']);
+        assert.equal(calls.get('OUT')?.state, 'alerting', 'its own events end it');
+        assert.equal(calls.get('OUT')?.answered, false);
+        assert.equal(calls.get('GONE'), undefined, 'not taken up');
+        const forwarded = calls.get('FORWARDED');
+        assert.equal(forwarded?.remoteNumber, '+4940222');
+        assert.equal(forwarded.origin, 'local');
+        assert.equal(forwarded.direction, 'outbound');
+        assert.equal(calls.get('BUSY')?.answered, false);
+        assert.equal(calls.get('BUSY')?.origin, 'local');
+    });
+
+    it('a consultation pair comes back paired only when the journal paired both calls with each other', () => {
+        const snapshot = {
+            kind: 'SnapshotDeviceResponse' as const,
+            crossRefIDorSnapshotData: {
+                snapshotData: [
+                    { connectionIdentifier: conn('P', ME), localCallState: 'hold' as const },
+                    { connectionIdentifier: conn('K', ME), localCallState: 'connected' as const }
+                ]
+            }
+        };
+        const journal = (callID: string, consultation?: Call['consultation']): Call => ({
+            callID,
+            previousCallIDs: [],
+            device: deviceId(ME),
+            connection: conn(callID, ME),
+            state: 'connected',
+            direction: 'internal',
+            origin: 'local',
+            conference: false,
+            answered: true,
+            timestamps: { created: 1 },
+            ...(consultation === undefined ? {} : { consultation })
+        });
+
+        const agreed = table().calls;
+        agreed.reconcile(snapshot);
+        agreed.restore('P', journal('P', { role: 'primary', peerCallID: 'K' }));
+        assert.equal(agreed.get('P')?.consultation, undefined, 'not before the other call is back');
+        const second = agreed.restore('K', journal('K', { role: 'consultation', peerCallID: 'P' }));
+        assert.deepEqual(second?.consultation, { role: 'consultation', peerCallID: 'P' });
+        assert.deepEqual(agreed.get('P')?.consultation, { role: 'primary', peerCallID: 'K' });
+
+        // K's journal record knows no pairing (a new call that got a reused callID, say): nothing is paired.
+        const unconfirmed = table().calls;
+        unconfirmed.reconcile(snapshot);
+        unconfirmed.restore('P', journal('P', { role: 'primary', peerCallID: 'K' }));
+        unconfirmed.restore('K', journal('K'));
+        assert.equal(unconfirmed.get('P')?.consultation, undefined);
+        assert.equal(unconfirmed.get('K')?.consultation, undefined);
+    });
+
     it('an empty snapshot clears everything', () => {
         const { calls } = table();
         run(calls, ev.delivered('A', ME, CUSTOMER), ev.established('A', ME, CUSTOMER));

@@ -142,6 +142,7 @@ describe('CstaSession.snapshot', () => {
         );
         const refused = await session.snapshot(US);
         assert.deepEqual([...refused.calls.keys()], ['C2']);
+        assert.deepEqual([...refused.ended], ['C1'], 'invalidCallID: the call ended meanwhile');
         assert.equal(server.requests('SnapshotCall').length, 2);
 
         server.on('SnapshotCall', () => ({
@@ -213,6 +214,65 @@ describe('CstaSession.snapshot', () => {
         );
         assert.equal(applied, false);
         assert.deepEqual(seen, ['BEFORE-THE-DROP']);
+    });
+
+    it('an unreadable SnapshotCall answer or a security refusal leaves the snapshot to SnapshotDevice', async (t) => {
+        const { server, session } = await harness(t);
+        await session.start();
+        server.on('SnapshotDevice', () => deviceSnapshot([['C1', 'connected']]));
+        // A vendor state outside ECMA-323's LocalConnectionState: the answer cannot be decoded.
+        server.on('SnapshotCall', (_request, { connection, invokeId }) => {
+            connection.sendXml(
+                invokeId,
+                '<SnapshotCallResponse><crossRefIDorSnapshotData><snapshotData><snapshotCallResponseInfo>' +
+                    '<localConnectionState>ringback</localConnectionState>' +
+                    '</snapshotCallResponseInfo></snapshotData></crossRefIDorSnapshotData></SnapshotCallResponse>'
+            );
+            return undefined;
+        });
+        const unreadable = await session.snapshot(US);
+        assert.equal(unreadable.calls.size, 0);
+        assert.equal(unreadable.response.crossRefIDorSnapshotData.snapshotData?.length, 1);
+        await session.snapshot(US);
+        assert.equal(server.requests('SnapshotCall').length, 1, 'not asked again');
+
+        const other = await harness(t);
+        await other.session.start();
+        other.server.on('SnapshotDevice', () => deviceSnapshot([['C1', 'connected']]));
+        other.server.on('SnapshotCall', () => ({
+            kind: 'CSTAErrorCode',
+            error: { choice: 'security', value: 'requestIncompatibleWithObject' }
+        }));
+        assert.equal((await other.session.snapshot(US)).calls.size, 0);
+        await other.session.snapshot(US);
+        assert.equal(other.server.requests('SnapshotCall').length, 1, 'a security refusal: not asked again');
+    });
+
+    it("a device's snapshots run one after the other", async (t) => {
+        const { server, session } = await harness(t);
+        await session.start();
+        let answered = 0;
+        server.on('SnapshotDevice', () => deviceSnapshot([['C1', 'connected']]));
+        server.on('SnapshotCall', (request) => {
+            answered += 1;
+            return callSnapshot(callIdOf(request), 'connected');
+        });
+        const order: string[] = [];
+        const first = session.snapshot(US, () => {
+            order.push(`apply 1 after ${answered} SnapshotCall answers`);
+        });
+        const second = session.snapshot(US, () => {
+            order.push(`apply 2 after ${answered} SnapshotCall answers`);
+        });
+        await Promise.all([first, second]);
+        assert.deepEqual(order, [
+            'apply 1 after 1 SnapshotCall answers',
+            'apply 2 after 2 SnapshotCall answers'
+        ]);
+        const kinds = server.received
+            .map((r) => r.message.kind)
+            .filter((kind) => kind === 'SnapshotDevice' || kind === 'SnapshotCall');
+        assert.deepEqual(kinds, ['SnapshotDevice', 'SnapshotCall', 'SnapshotDevice', 'SnapshotCall']);
     });
 
     it('rejects with CTI_UNAVAILABLE before the session is ready', async (t) => {
