@@ -183,6 +183,30 @@ function only(calls: CallTable): Call {
 const types = (changes: CallChange[]): string[] =>
     changes.map((c) => (c.type === 'state' ? `state:${c.from}->${c.to}` : `${c.type}:${c.call.state}`));
 
+/** One party of a SnapshotCall answer. */
+const party = (callID: string, device: string, state: LocalConnectionState) => ({
+    deviceOnCall: deviceId(device),
+    callIdentifier: conn(callID, device),
+    localConnectionState: state
+});
+
+/** A SnapshotCall answer: our connection (connected) and the other parties. */
+const snapshotCall = (callID: string, ...others: ReturnType<typeof party>[]) => ({
+    kind: 'SnapshotCallResponse' as const,
+    crossRefIDorSnapshotData: { snapshotData: [party(callID, ME, 'connected'), ...others] }
+});
+
+/** A SnapshotDevice answer with our connection to each call connected (ECMA-269: also while the far end rings). */
+const connectedTo = (...callIDs: string[]): MessageOf<'SnapshotDeviceResponse'> => ({
+    kind: 'SnapshotDeviceResponse',
+    crossRefIDorSnapshotData: {
+        snapshotData: callIDs.map((callID) => ({
+            connectionIdentifier: conn(callID, ME),
+            localCallState: 'connected' as const
+        }))
+    }
+});
+
 /** Applies events in order; returns the changes of the last one. */
 function run(calls: CallTable, ...events: CstaEvent[]): CallChange[] {
     let last: CallChange[] = [];
@@ -672,35 +696,9 @@ describe('CallTable: illegal transitions and reconciliation', () => {
             ev.established('ANSWERED', ME, '4002')
         );
         const other = '+4940111';
-        const parties = (callID: string, device: string, state: LocalConnectionState) => ({
-            kind: 'SnapshotCallResponse' as const,
-            crossRefIDorSnapshotData: {
-                snapshotData: [
-                    {
-                        deviceOnCall: deviceId(ME),
-                        callIdentifier: conn(callID, ME),
-                        localConnectionState: 'connected' as const
-                    },
-                    {
-                        deviceOnCall: deviceId(device),
-                        callIdentifier: conn(callID, device),
-                        localConnectionState: state
-                    }
-                ]
-            }
-        });
-        // ECMA-269: our side of every one of these calls is connected.
-        const response: MessageOf<'SnapshotDeviceResponse'> = {
-            kind: 'SnapshotDeviceResponse',
-            crossRefIDorSnapshotData: {
-                snapshotData: ['OUT', 'ANSWERED', 'NEW-RINGING', 'NEW-QUEUED', 'NEW-TALKING'].map(
-                    (callID) => ({
-                        connectionIdentifier: conn(callID, ME),
-                        localCallState: 'connected' as const
-                    })
-                )
-            }
-        };
+        const parties = (callID: string, device: string, state: LocalConnectionState) =>
+            snapshotCall(callID, party(callID, device, state));
+        const response = connectedTo('OUT', 'ANSWERED', 'NEW-RINGING', 'NEW-QUEUED', 'NEW-TALKING');
         const snapshotCalls = new Map([
             ['OUT', parties('OUT', CUSTOMER, 'alerting')],
             // Known answered: a party ringing now (say, one being added) does not make it unanswered.
@@ -742,38 +740,21 @@ describe('CallTable: illegal transitions and reconciliation', () => {
             ev.originated('OUT', CUSTOMER),
             ev.delivered('OUT', CUSTOMER, ME)
         );
-        const party = (callID: string, device: string, state: LocalConnectionState) => ({
-            deviceOnCall: deviceId(device),
-            callIdentifier: conn(callID, device),
-            localConnectionState: state
-        });
-        const answer = (callID: string, ...others: ReturnType<typeof party>[]) => ({
-            kind: 'SnapshotCallResponse' as const,
-            crossRefIDorSnapshotData: { snapshotData: [party(callID, ME, 'connected'), ...others] }
-        });
-        const response: MessageOf<'SnapshotDeviceResponse'> = {
-            kind: 'SnapshotDeviceResponse',
-            crossRefIDorSnapshotData: {
-                snapshotData: ['OUT', 'FORWARDED', 'BUSY', 'GONE'].map((callID) => ({
-                    connectionIdentifier: conn(callID, ME),
-                    localCallState: 'connected' as const
-                }))
-            }
-        };
+        const response = connectedTo('OUT', 'FORWARDED', 'BUSY', 'GONE');
         const changes = calls.reconcile({
             response,
             calls: new Map([
                 // The customer's phone forwarded the call (its connection is null): the new target rings.
                 [
                     'FORWARDED',
-                    answer(
+                    snapshotCall(
                         'FORWARDED',
                         party('FORWARDED', '4711', 'null'),
                         party('FORWARDED', '+4940222', 'alerting')
                     )
                 ],
                 // The PBX keeps our line up with a busy tone: nobody answered.
-                ['BUSY', answer('BUSY', party('BUSY', '+4940333', 'fail'))]
+                ['BUSY', snapshotCall('BUSY', party('BUSY', '+4940333', 'fail'))]
             ]),
             // SnapshotCall found OUT (which the table knows) and GONE (which it does not) ended already.
             ended: new Set(['OUT', 'GONE'])
