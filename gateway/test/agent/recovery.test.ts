@@ -2,10 +2,26 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { fileJournal } from '../../src/agent/index.js';
 import { GatewayError } from '../../src/errors.js';
-import { CUSTOMER, agentService, loggedIn, pbx } from './harness.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { CUSTOMER, agentService, loggedIn, pbx, type AgentDesk } from './harness.js';
+
+/**
+ * One gateway's lives: each call starts it (again) on the same call journal, as a restart after a crash would,
+ * and `loggedIn` logs agent1 in at 4001 as well.
+ */
+function gatewayLives(t: TestContext, sim: Simulator) {
+    const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');
+    const start = (): AgentDesk => agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+    const loggedIn = async (): Promise<AgentDesk> => {
+        const desk = start();
+        await desk.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        return desk;
+    };
+    return { start, loggedIn };
+}
 
 describe('agent service: CTI link loss and gateway restarts', () => {
     it('a link drop shows at once, commands fail with CTI_UNAVAILABLE, recovery reconciles and asks for a resync', async (t) => {
@@ -82,15 +98,13 @@ describe('agent service: CTI link loss and gateway restarts', () => {
 
     it('a gateway restart while an outbound call rings at the far end: it comes back ringing, then is answered', async (t) => {
         const sim = await pbx(t);
-        const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');
-        const first = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
-        await first.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const lives = gatewayLives(t, sim);
+        const first = await lives.loggedIn();
         await first.agent.makeCall({ to: '0401234567' });
         const ringing = await first.callWhere((c) => c.state === 'ringing');
         await first.agent.close();
 
-        const second = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
-        await second.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const second = await lives.loggedIn();
         const [call] = second.calls();
         assert.equal(call?.id, ringing.id);
         assert.equal(call.state, 'ringing');
@@ -108,9 +122,8 @@ describe('agent service: CTI link loss and gateway restarts', () => {
     it('a gateway restart mid-consultation: both calls come back paired, and the transfer goes through', async (t) => {
         const sim = await pbx(t);
         const colleague = await loggedIn(t, sim, 'agent2', '4002');
-        const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');
-        const first = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
-        await first.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const lives = gatewayLives(t, sim);
+        const first = await lives.loggedIn();
         sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
         const customer = await first.callWhere((c) => c.state === 'ringing');
         await first.agent.answer({});
@@ -121,8 +134,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         const consult = await first.callWhere((c) => c.callId === pbxCallId && c.state === 'connected');
         await first.agent.close();
 
-        const second = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
-        await second.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const second = await lives.loggedIn();
         const back = new Map(second.calls().map((c) => [c.id, c]));
         const primary = back.get(customer.id);
         const consultation = back.get(consult.id);
@@ -140,9 +152,8 @@ describe('agent service: CTI link loss and gateway restarts', () => {
 
     it('a gateway restart mid-call: the journal brings the call back under the same key with its notes', async (t) => {
         const sim = await pbx(t);
-        const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');
-        const first = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
-        await first.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const lives = gatewayLives(t, sim);
+        const first = await lives.loggedIn();
         sim.placeInboundCall({ from: CUSTOMER, to: '4001', ivrDigits: '99' });
         const ringing = await first.callWhere((c) => c.state === 'ringing');
         await first.agent.answer({});
@@ -151,7 +162,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         first.agent.relate({ recordId: '003000000000001AAA', objectType: 'Contact' });
         await first.agent.close();
 
-        const second = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
+        const second = lives.start();
         assert.equal(second.calls().length, 0, 'live calls wait for the PBX to confirm them');
         await second.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
         const [call] = second.calls();
@@ -168,8 +179,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         // The call ended while nobody was logged in: it comes back to wrap-up, not lost.
         await second.agent.close();
         sim.hangup(CUSTOMER);
-        const third = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
-        await third.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const third = await lives.loggedIn();
         const [ended] = third.calls();
         assert.equal(ended?.id, ringing.id);
         assert.equal(ended.state, 'ended');
@@ -184,9 +194,8 @@ describe('agent service: CTI link loss and gateway restarts', () => {
 
     it('a restart while a call is in a state only the journal can explain: the call keeps what the journal knew', async (t) => {
         const sim = await pbx(t);
-        const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');
-        const first = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
-        await first.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const lives = gatewayLives(t, sim);
+        const first = await lives.loggedIn();
         sim.setBusy('0401234567', true);
         await first.agent.makeCall({ to: '0401234567' });
         const failed = await first.callWhere((c) => c.state === 'failed');
@@ -194,8 +203,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         await first.agent.close();
 
         // A snapshot says only that 4001 has a failed call: not who was called, nor why it failed.
-        const second = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
-        await second.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const second = await lives.loggedIn();
         const [call] = second.calls();
         assert.equal(call?.id, failed.id);
         assert.equal(call.state, 'failed');
@@ -218,9 +226,8 @@ describe('agent service: CTI link loss and gateway restarts', () => {
 
     it('calls that ended while the gateway was away end as the journal last knew them: missed, busy', async (t) => {
         const sim = await pbx(t);
-        const path = join(mkdtempSync(join(tmpdir(), 'switchboard-journal-')), 'calls.json');
-        const first = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
-        await first.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const lives = gatewayLives(t, sim);
+        const first = await lives.loggedIn();
         sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
         const ringing = await first.callWhere((c) => c.state === 'ringing');
         sim.setBusy('0401234567', true);
@@ -231,8 +238,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         sim.hangup(CUSTOMER);
         sim.hangup('4001');
 
-        const second = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }) });
-        await second.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const second = await lives.loggedIn();
         const endReasons = new Map(second.calls().map((c) => [c.id, [c.state, c.endReason]]));
         assert.deepEqual(endReasons.get(ringing.id), ['ended', 'missed']);
         assert.deepEqual(endReasons.get(failed.id), ['ended', 'busy']);
