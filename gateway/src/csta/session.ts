@@ -329,10 +329,6 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
         this.logger.info({ device: id.raw }, 'csta monitor stopped');
     }
 
-    snapshotDevice(device: DeviceInput): Promise<MessageOf<'SnapshotDeviceResponse'>> {
-        return this.request({ kind: 'SnapshotDevice', snapshotObject: toDevice(device) });
-    }
-
     /**
      * The device's calls as the server reports them now: SnapshotDevice, then SnapshotCall for each call the
      * device is connected to (session-snapshot.ts). `apply` gets the result before any event of the device that
