@@ -82,12 +82,8 @@ export function reportedCalls(
         const parties = calls?.get(callID)?.crossRefIDorSnapshotData.snapshotData;
         if (parties !== undefined) {
             // Parties in state null have left the call (a far end that forwarded it, say).
-            const others = parties.filter(
-                (p) =>
-                    p.localConnectionState !== 'null' &&
-                    !ctx.isUs(p.deviceOnCall ?? p.callIdentifier?.deviceID)
-            );
-            report.otherParties = others.flatMap((p) => p.deviceOnCall ?? p.callIdentifier?.deviceID ?? []);
+            const others = parties.filter((p) => p.localConnectionState !== 'null' && !ctx.isUs(deviceOf(p)));
+            report.otherParties = others.flatMap((p) => deviceOf(p) ?? []);
             const notAnswered = state === 'connected' ? nobodyAnswered(others) : undefined;
             if (notAnswered !== undefined) report.notAnswered = notAnswered;
         }
@@ -99,6 +95,11 @@ export function reportedCalls(
 type CallParty = NonNullable<
     MessageOf<'SnapshotCallResponse'>['crossRefIDorSnapshotData']['snapshotData']
 >[number];
+
+/** The device of a SnapshotCall party: `deviceOnCall`, else its connection's device. */
+function deviceOf(party: CallParty): DeviceId | undefined {
+    return party.deviceOnCall ?? party.callIdentifier?.deviceID;
+}
 
 const UNANSWERED_STATES: readonly (LocalConnectionState | undefined)[] = [
     'initiated',
