@@ -23,6 +23,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { CLIENT_NICE, spawnChild, type Child } from './support/children.js';
 import { GATEWAY_LOGIN, RELAY_USER } from './support/clients.js';
 import { clockMs } from './support/clock.js';
+import { describeTargets, TARGET_RATE, type TurnLatencies } from './support/targets.js';
 import { describeSplits, readTrace, TRACE_DIR } from './support/trace.js';
 import {
     BURST_GAP_MS,
@@ -283,6 +284,7 @@ async function main(): Promise<void> {
 
         const rows: (string | number)[][] = [];
         const burstRows: (string | number)[][] = [];
+        let targetTurns: Record<'relay' | 'gateway', TurnLatencies[]> | undefined;
         for (const rate of RATES) {
             const turns: Record<'relay' | 'gateway', PathResult[]> = { relay: [], gateway: [] };
             for (let done = 0; done < SECONDS - 1e-9; done += SLICE) {
@@ -290,6 +292,7 @@ async function main(): Promise<void> {
                 turns.relay.push(await measure(rig, 'relay', rate, seconds, relayPath));
                 turns.gateway.push(await measure(rig, 'gateway', rate, seconds, gatewayPath));
             }
+            if (rate === TARGET_RATE) targetTurns = turns;
             const relay = combine(turns.relay);
             const gateway = combine(turns.gateway);
             traced.push({ label: `${rate}/s relay`, path: 'relay', events: relay.events });
@@ -353,7 +356,11 @@ async function main(): Promise<void> {
             )}\n\nBy how the events left the simulator: alone, or in a burst (< ${BURST_GAP_MS} ms after the one before, when the load generator's timer fired late)\n\n${table(
                 ['rate / path', 'in a burst %', 'alone p50', 'alone p99', 'burst p50', 'burst p99'],
                 burstRows
-            )}\n\ngateway RSS after the run: ${(rss / 2 ** 20).toFixed(1)} MiB, heap used ${(heapUsed / 2 ** 20).toFixed(1)} MiB\n`
+            )}\n\ngateway RSS after the run: ${(rss / 2 ** 20).toFixed(1)} MiB, heap used ${(heapUsed / 2 ** 20).toFixed(1)} MiB\n${
+                targetTurns === undefined
+                    ? ''
+                    : `\n${describeTargets(targetTurns.gateway, targetTurns.relay, SLICE)}\n`
+            }`
         );
         if (ownPauses !== undefined) {
             process.stderr.write(
