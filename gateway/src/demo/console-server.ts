@@ -100,10 +100,13 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         bodyLimit: 64 * 1024
     });
     const urls = { self: '' };
-    const settings = (): PageSettings => ({
+    // Each softphone page gets a session of its own, as Visualforce renders the current $Api.Session_ID: a reload
+    // after the stand-in expired every session (`expireSessions`) brings a fresh one, as in an org whose user is
+    // still logged in.
+    const settings = (sessionId: string = standin.sessionId): PageSettings => ({
         gatewayUrl: options.gatewayUrl(),
         instanceUrl: urls.self,
-        sessionId: standin.sessionId,
+        sessionId,
         orgId: standin.user.orgId,
         userName: standin.user.displayName,
         agent: options.agent
@@ -111,7 +114,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 
     app.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(consolePage(settings())));
     app.get('/softphone', (_request, reply) =>
-        reply.type('text/html; charset=utf-8').send(softphonePage(settings()))
+        reply.type('text/html; charset=utf-8').send(softphonePage(settings(standin.issueSession())))
     );
     app.get<{ Params: { file: string } }>('/static/:file', async (request, reply) => {
         const file = request.params.file;

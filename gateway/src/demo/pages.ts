@@ -10,7 +10,7 @@ export interface PageSettings {
     gatewayUrl: string;
     /** The console's own origin, which also serves the stand-in's REST API. */
     instanceUrl: string;
-    /** The stand-in's session id (what `$Api.Session_ID` gives the Visualforce page). */
+    /** A stand-in session id (what `$Api.Session_ID` gives the Visualforce page), a new one per softphone page. */
     sessionId: string;
     orgId: string;
     userName: string;

@@ -98,6 +98,31 @@ browserSuite('demo console e2e: call logging, reloads, restarts, link loss, orig
         assert.match(String(tasks[0]?.['Description']), /Before the reload/);
     });
 
+    it('an expired Salesforce session: the softphone reloads itself for a fresh one, the Task is saved', async (t) => {
+        const { stack, c } = await onCall(t);
+        const loads: string[] = [];
+        c.page.on('framenavigated', (frame) => {
+            if (new URL(frame.url()).pathname === '/softphone') loads.push(frame.url());
+        });
+        await typeNotes(stack, c, 'Logged with a renewed session');
+        // Every session the stand-in issued so far stops working, the page's included (an idle org session
+        // timed out on the Visualforce domain); a reloaded page gets a new one.
+        stack.demo.standin.expireSessions();
+        await hangUpAndSave(c, 'Resolved');
+        const task = await until(
+            'the Task, saved with the reloaded page’s session',
+            () => stack.demo.standin.tasks()[0]
+        );
+        assert.equal(task['CallDisposition'], 'Resolved');
+        assert.match(String(task['Description']), /Logged with a renewed session/);
+        assert.equal(loads.length, 1, 'the softphone page reloaded once');
+        // Still logged in to the phone system after the reload, and nothing in the way.
+        await c.phone.locator('[data-id="logout"]').waitFor();
+        await c.phone.locator('[data-status="gateway"]', { hasText: 'Connected' }).waitFor();
+        assert.equal(await c.phone.locator('[data-id="error"]').count(), 0);
+        assert.equal(stack.demo.standin.tasks().length, 1);
+    });
+
     it('a gateway restart mid-call: the softphone reconnects, the agent logs in again, the call is back', async (t) => {
         const { stack, c } = await onCall(t);
         await typeNotes(stack, c, 'Across the restart');

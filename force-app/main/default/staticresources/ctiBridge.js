@@ -8,14 +8,18 @@
  *       through Lightning Out ($Lightning.use(app) → $Lightning.createComponent) with
  *       { ...attributes, gatewayUrl } into the element with id `container`, then attach()es to it, enables
  *       click-to-dial and calls notifyInitializationComplete. Resolves with the bridge.
- *   create({ opencti, host }) → bridge
+ *   create({ opencti, host, page }) → bridge
  *       The relay itself (start() uses it; tests call it with a fake opencti):
  *       bridge.attach(element)   the softphone element; queued Open CTI events are delivered now
  *       bridge.call(method, args) promise-wrapped Open CTI call (resolves returnValue, rejects errors)
  *       bridge.methods           the methods the LWC may ask for (METHODS below)
  *   METHODS: enableClickToDial, searchAndScreenPop, screenPop, getAppViewInfo, setSoftphonePanelVisibility,
  *            setSoftphoneItemLabel, setSoftphoneItemIcon, getCallCenterSettings, notifyInitializationComplete,
- *            refreshView
+ *            refreshView, and the bridge's own reloadSoftphone
+ *   reloadSoftphone: reloads this page (create's `page`, start() passes the window), which is how a Visualforce
+ *       page gets a fresh $Api.Session_ID while the agent's Salesforce session lasts. At most once per
+ *       RELOAD_GUARD_MS (the time is kept in the page's sessionStorage): a second request within it is refused
+ *       with RELOAD_TOO_SOON, since a reload just before did not bring a session Salesforce accepts.
  *
  * LWC → bridge: the softphone dispatches CustomEvent('ctibridgerequest', { bubbles: true, composed: true,
  *   detail: { requestId, method, args } }). The bridge answers with element.bridgeResponse(requestId, result,
@@ -40,8 +44,13 @@
         'setSoftphoneItemIcon',
         'getCallCenterSettings',
         'notifyInitializationComplete',
-        'refreshView'
+        'refreshView',
+        'reloadSoftphone'
     ];
+    /** Methods the bridge answers itself, without Open CTI. */
+    var OWN_METHODS = ['reloadSoftphone'];
+    var RELOAD_GUARD_KEY = 'switchboard.softphoneReloadedAt';
+    var RELOAD_GUARD_MS = 10 * 60 * 1000;
     var GATEWAY_URL_SETTING = '/switchboardGateway/gatewayUrl';
     var DEFAULT_GATEWAY_URL = 'wss://127.0.0.1:8443/ws';
 
@@ -72,13 +81,58 @@
         return out;
     }
 
+    /** The time of the last reload for a session (ms), null when none; throws when sessionStorage is refused. */
+    function lastReload(page) {
+        var value = Number(page.sessionStorage.getItem(RELOAD_GUARD_KEY));
+        return value > 0 ? value : null;
+    }
+
+    function reloadPage(page) {
+        return new Promise(function (resolve, reject) {
+            if (!page || !page.location || typeof page.location.reload !== 'function') {
+                reject(bridgeError('BRIDGE_UNAVAILABLE', 'This page cannot reload itself.'));
+                return;
+            }
+            var now = Date.now();
+            try {
+                var last = lastReload(page);
+                if (last !== null && now - last >= 0 && now - last < RELOAD_GUARD_MS) {
+                    reject(
+                        bridgeError(
+                            'RELOAD_TOO_SOON',
+                            'The softphone reloaded for a fresh session a moment ago, and Salesforce refused that one too.'
+                        )
+                    );
+                    return;
+                }
+                page.sessionStorage.setItem(RELOAD_GUARD_KEY, String(now));
+            } catch (e) {
+                // Without the guard a refused session could reload the page forever.
+                reject(
+                    bridgeError(
+                        'BRIDGE_UNAVAILABLE',
+                        'This page cannot keep track of its reloads: ' + ((e && e.message) || String(e))
+                    )
+                );
+                return;
+            }
+            resolve(true);
+            // After the answer has reached the softphone.
+            setTimeout(function () {
+                page.location.reload();
+            }, 0);
+        });
+    }
+
     function create(options) {
         var opencti = options.opencti;
         var host = options.host;
+        var page = options.page;
         var element = null;
         var queue = [];
 
         function call(method, args) {
+            if (OWN_METHODS.indexOf(method) !== -1) return reloadPage(page);
             return new Promise(function (resolve, reject) {
                 if (!opencti || typeof opencti[method] !== 'function') {
                     reject(bridgeError('BRIDGE_UNAVAILABLE', 'Open CTI is not available: ' + method));
@@ -199,7 +253,7 @@
     function start(options) {
         var opencti = root.sforce && root.sforce.opencti;
         var container = root.document.getElementById(options.container);
-        var bridge = create({ opencti: opencti, host: container });
+        var bridge = create({ opencti: opencti, host: container, page: root });
         return bridge
             .call('getCallCenterSettings')
             .then(
@@ -248,7 +302,14 @@
             });
     }
 
-    var api = { start: start, create: create, METHODS: METHODS, GATEWAY_URL_SETTING: GATEWAY_URL_SETTING };
+    var api = {
+        start: start,
+        create: create,
+        METHODS: METHODS,
+        GATEWAY_URL_SETTING: GATEWAY_URL_SETTING,
+        RELOAD_GUARD_KEY: RELOAD_GUARD_KEY,
+        RELOAD_GUARD_MS: RELOAD_GUARD_MS
+    };
     root.SwitchboardCtiBridge = api;
     if (typeof module === 'object' && module && module.exports) module.exports = api;
 })(typeof window !== 'undefined' ? window : this);

@@ -50,7 +50,8 @@ describe('ctiBridge', () => {
             'setSoftphoneItemIcon',
             'getCallCenterSettings',
             'notifyInitializationComplete',
-            'refreshView'
+            'refreshView',
+            'reloadSoftphone'
         ]);
     });
 
@@ -253,5 +254,92 @@ describe('ctiBridge', () => {
         });
         expect(attributes.gatewayUrl).toBe('wss://127.0.0.1:8443/ws');
         expect(opencti.notifyInitializationComplete).toHaveBeenCalled();
+    });
+
+    describe('reloadSoftphone', () => {
+        /** A page whose reload is recorded, with a sessionStorage of its own (or one that throws). */
+        function fakePage({ storage = new Map(), refuseStorage = false } = {}) {
+            return {
+                reloads: 0,
+                location: {
+                    reload() {
+                        this.owner.reloads += 1;
+                    }
+                },
+                sessionStorage: {
+                    getItem: (key) => {
+                        if (refuseStorage) throw new Error('SecurityError');
+                        return storage.has(key) ? storage.get(key) : null;
+                    },
+                    setItem: (key, value) => {
+                        if (refuseStorage) throw new Error('SecurityError');
+                        storage.set(key, value);
+                    }
+                }
+            };
+        }
+        function withOwner(page) {
+            page.location.owner = page;
+            return page;
+        }
+
+        afterEach(() => {
+            jest.useRealTimers();
+        });
+
+        it('reloads the page after answering, without asking Open CTI', async () => {
+            const opencti = createFakeOpenCti({});
+            const page = withOwner(fakePage());
+            const bridge = bridgeApi.create({ opencti, host, page });
+            const el = fakeSoftphone();
+            host.appendChild(el);
+            bridge.attach(el);
+            ask(el, 'reloadSoftphone', {});
+            await flush();
+            expect(el.bridgeResponse).toHaveBeenCalledWith('b1', true, null);
+            await flush();
+            expect(page.reloads).toBe(1);
+            expect(Number(page.sessionStorage.getItem(bridgeApi.RELOAD_GUARD_KEY))).toBeGreaterThan(0);
+        });
+
+        it('refuses a second reload within the guard time, and allows one after it', async () => {
+            jest.useFakeTimers({ now: new Date('2026-12-07T10:00:00Z') });
+            const storage = new Map();
+            const first = withOwner(fakePage({ storage }));
+            await expect(bridgeApi.create({ host, page: first }).call('reloadSoftphone')).resolves.toBe(true);
+            jest.runOnlyPendingTimers();
+            expect(first.reloads).toBe(1);
+
+            // The reloaded page (same tab, same sessionStorage) asks again a minute later.
+            jest.setSystemTime(new Date('2026-12-07T10:01:00Z'));
+            const second = withOwner(fakePage({ storage }));
+            await expect(bridgeApi.create({ host, page: second }).call('reloadSoftphone')).rejects.toEqual({
+                code: 'RELOAD_TOO_SOON',
+                message: expect.stringContaining('refused that one too')
+            });
+            jest.runOnlyPendingTimers();
+            expect(second.reloads).toBe(0);
+
+            jest.setSystemTime(new Date(Date.parse('2026-12-07T10:00:00Z') + bridgeApi.RELOAD_GUARD_MS));
+            await expect(bridgeApi.create({ host, page: second }).call('reloadSoftphone')).resolves.toBe(
+                true
+            );
+            jest.runOnlyPendingTimers();
+            expect(second.reloads).toBe(1);
+        });
+
+        it('does not reload a page that cannot remember its reloads, or has no location', async () => {
+            const refusing = withOwner(fakePage({ refuseStorage: true }));
+            await expect(
+                bridgeApi.create({ host, page: refusing }).call('reloadSoftphone')
+            ).rejects.toMatchObject({
+                code: 'BRIDGE_UNAVAILABLE'
+            });
+            await flush();
+            expect(refusing.reloads).toBe(0);
+            await expect(bridgeApi.create({ host }).call('reloadSoftphone')).rejects.toMatchObject({
+                code: 'BRIDGE_UNAVAILABLE'
+            });
+        });
     });
 });

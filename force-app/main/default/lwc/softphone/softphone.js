@@ -74,6 +74,9 @@ export default class Softphone extends LightningElement {
     lastItemLabel = null;
     lastItemIcon = null;
     lastPublished = null;
+    /** Salesforce refused the page's session: reload the page once no call needs it (renewSalesforceSession). */
+    reloadForSession = false;
+    reloadAsked = false;
 
     // --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -275,13 +278,42 @@ export default class Softphone extends LightningElement {
         });
     }
 
+    /**
+     * The gateway needs a fresh Salesforce session. The page's own goes first; when Salesforce refuses that one
+     * too, the page reloads (Visualforce renders a current $Api.Session_ID) as soon as no call is live or in
+     * wrap-up: call state and notes come back from the gateway, and the waiting logs are saved afterwards.
+     */
     renewSalesforceSession() {
         const session = this.session;
         if (!session) {
             this.showError({ code: 'SALESFORCE_AUTH' });
             return;
         }
-        this.client.setSalesforceSession(session).catch((error) => this.showError(error));
+        this.client.setSalesforceSession(session).catch((error) => {
+            if (error && error.code === 'SALESFORCE_AUTH') {
+                this.reloadForSession = true;
+                this.maybeReloadForSession();
+            } else {
+                this.showError(error);
+            }
+        });
+    }
+
+    maybeReloadForSession() {
+        if (!this.reloadForSession || this.reloadAsked) return;
+        const calls = this.snapshot ? this.snapshot.calls : [];
+        if (calls.length > 0 || this.notesTimers.size > 0) {
+            this.showError({ code: 'SESSION_RENEW_AFTER_CALLS' });
+            return;
+        }
+        this.reloadAsked = true;
+        this.bridge.request('reloadSoftphone', {}).catch((error) => {
+            this.reloadForSession = false;
+            this.reloadAsked = false;
+            this.showError({
+                code: error && error.code === 'RELOAD_TOO_SOON' ? 'SESSION_ENDED' : 'SALESFORCE_AUTH'
+            });
+        });
     }
 
     /** Sends a request; shows the human message for a failure unless `quiet`. Resolves with the result or null. */
@@ -331,6 +363,7 @@ export default class Softphone extends LightningElement {
     // --- timer, utility item, message channel ---------------------------------------------------------------
 
     syncSurroundings() {
+        this.maybeReloadForSession();
         if (this.liveCalls.length > 0) this.startTicker();
         else this.stopTicker();
         this.now = Date.now();

@@ -162,14 +162,15 @@ describe('c-softphone connection', () => {
         expect($(element, 'c-connection-status').links.ctiDetail).toBe('PBX link lost');
     });
 
-    it('sends the session again when the gateway needs a fresh one, or says to reload', async () => {
+    it('sends the session again when the gateway needs a fresh one; without one, says to reload', async () => {
         const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
         const socket = await connect(element);
         await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
         expect(socket.lastSent('salesforceSession').salesforce.sessionId).toBe(SESSION_ID);
-        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+        socket.reply('salesforceSession', {});
         await flush();
-        expect(errorText(element)).toContain('Reload the page');
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
+        expect(errorText(element)).toBeNull();
 
         document.body.removeChild(element);
         const bare = mount();
@@ -177,6 +178,68 @@ describe('c-softphone connection', () => {
         await emit(second, 11, { type: 'salesforce.sessionNeeded' });
         expect(second.lastSent('salesforceSession')).toBeUndefined();
         expect(errorText(bare)).toContain('session for call logging has expired');
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
+    });
+
+    it("reloads the page for a fresh session when Salesforce refuses the page's own, with no call up", async () => {
+        const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
+        const socket = await connect(element);
+        await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
+        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toEqual([{}]);
+        expect(errorText(element)).toBeNull();
+        // Asked again before the page went: one reload request.
+        await emit(socket, 12, { type: 'salesforce.sessionNeeded' });
+        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(1);
+    });
+
+    it('waits until the last call is wrapped up before it reloads for a session', async () => {
+        const connected = fx.call({
+            state: 'connected',
+            answeredAt: fx.NOW - 1000,
+            actions: ['hold', 'hangup']
+        });
+        const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
+        const socket = await connect(element, fx.snapshot({ calls: [connected] }));
+        await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
+        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
+        expect(errorText(element)).toContain('once your calls are wrapped up');
+
+        const ended = { ...connected, state: 'ended', endedAt: fx.NOW, actions: ['wrapUp'] };
+        await emit(socket, 12, { type: 'call.cleared', call: ended });
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
+        await emit(socket, 13, { type: 'call.wrappedUp', call: { ...ended, actions: [] } });
+        expect(bridgeCalls('reloadSoftphone')).toEqual([{}]);
+    });
+
+    it('says the Salesforce session has ended when a reload just before brought no accepted session', async () => {
+        bridgeHandler = (request) =>
+            request.method === 'reloadSoftphone'
+                ? { result: null, error: { code: 'RELOAD_TOO_SOON', message: 'too soon' } }
+                : { result: null };
+        const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
+        const socket = await connect(element);
+        await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
+        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(1);
+        expect(errorText(element)).toContain('Your Salesforce session has ended');
+
+        // A page that cannot reload itself: the agent is told to reload.
+        bridgeHandler = (request) =>
+            request.method === 'reloadSoftphone'
+                ? { result: null, error: { code: 'BRIDGE_UNAVAILABLE', message: 'no' } }
+                : { result: null };
+        await emit(socket, 12, { type: 'salesforce.sessionNeeded' });
+        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(2);
+        expect(errorText(element)).toContain('Reload the page to renew it');
     });
 });
 
