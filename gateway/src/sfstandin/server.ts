@@ -63,6 +63,12 @@ export interface SalesforceStandin {
     issueSession(): string;
     /** Every access token issued so far stops working (401 INVALID_SESSION_ID). */
     expireSessions(): void;
+    /**
+     * The user's login ends: every token stops working, and tokens issued from now on (a reloaded page's
+     * session) are refused too, until `restoreLogin()`.
+     */
+    endLogin(): void;
+    restoreLogin(): void;
     revokeRefreshTokens(): void;
     tasks(): SfRecord[];
     task(id: string): SfRecord | undefined;
@@ -138,9 +144,10 @@ export async function startSalesforceStandin(options: StandinOptions = {}): Prom
     store.seed(options.records ?? defaultSeed());
     const faults = new Faults(random);
     const live = new Set<string>();
+    let loggedIn = true;
     const issueSession = (): string => {
         const token = `${user.orgId.slice(0, 15)}!AQ${random.hex(40)}`;
-        live.add(token);
+        if (loggedIn) live.add(token);
         return token;
     };
     const oauth = new StandinOAuth(options.clientIds ?? ['switchboard-standin'], random, issueSession);
@@ -419,6 +426,13 @@ export async function startSalesforceStandin(options: StandinOptions = {}): Prom
         issueSession,
         expireSessions: () => {
             live.clear();
+        },
+        endLogin: () => {
+            loggedIn = false;
+            live.clear();
+        },
+        restoreLogin: () => {
+            loggedIn = true;
         },
         revokeRefreshTokens: () => {
             oauth.revokeRefreshTokens();

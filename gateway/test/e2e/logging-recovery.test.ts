@@ -123,6 +123,37 @@ browserSuite('demo console e2e: call logging, reloads, restarts, link loss, orig
         assert.equal(stack.demo.standin.tasks().length, 1);
     });
 
+    it('a Salesforce login that has ended: one reload, then the agent is told; the phone keeps working', async (t) => {
+        const { stack, c } = await onCall(t);
+        const loads: string[] = [];
+        c.page.on('framenavigated', (frame) => {
+            if (new URL(frame.url()).pathname === '/softphone') loads.push(frame.url());
+        });
+        stack.demo.standin.endLogin();
+        await hangUpAndSave(c, 'Resolved');
+        // The page's session is refused, the softphone reloads once, the new page's session is refused in hello:
+        // the softphone connects without it and says so instead of reloading again.
+        await c.phone
+            .locator('[data-id="error"]', { hasText: 'Your Salesforce session has ended' })
+            .waitFor();
+        assert.equal(loads.length, 1, 'one reload');
+        await c.phone.locator('[data-id="logout"]').waitFor();
+        await c.phone.locator('[data-status="cti"]', { hasText: 'Connected' }).waitFor();
+        assert.equal(stack.demo.standin.tasks().length, 0);
+        // Calls still work without Salesforce.
+        stack.demo.simulator.placeInboundCall({ from: '+14155550101', to: '4001' });
+        await callState(c, 'Incoming call');
+        await c.phone.locator('[data-action="answer"]').click();
+        await callState(c, 'Connected');
+        // The agent logs in to Salesforce again and reloads the page: the waiting log is saved.
+        stack.demo.standin.restoreLogin();
+        await c.page.reload();
+        await openPhonePanel(c);
+        await callState(c, 'Connected');
+        const task = await until('the waiting Task', () => stack.demo.standin.tasks()[0]);
+        assert.equal(task['CallDisposition'], 'Resolved');
+    });
+
     it('a gateway restart mid-call: the softphone reconnects, the agent logs in again, the call is back', async (t) => {
         const { stack, c } = await onCall(t);
         await typeNotes(stack, c, 'Across the restart');

@@ -292,12 +292,20 @@ describe('ctiBridge', () => {
             const page = withOwner(fakePage());
             const bridge = bridgeApi.create({ opencti, host, page });
             const el = fakeSoftphone();
+            const order = [];
+            el.bridgeResponse = jest.fn(() => order.push('answered'));
+            const reload = page.location.reload;
+            page.location.reload = function () {
+                order.push('reloaded');
+                reload.call(this);
+            };
             host.appendChild(el);
             bridge.attach(el);
             ask(el, 'reloadSoftphone', {});
             await flush();
-            expect(el.bridgeResponse).toHaveBeenCalledWith('b1', true, null);
             await flush();
+            expect(el.bridgeResponse).toHaveBeenCalledWith('b1', true, null);
+            expect(order).toEqual(['answered', 'reloaded']);
             expect(page.reloads).toBe(1);
             expect(Number(page.sessionStorage.getItem(bridgeApi.RELOAD_GUARD_KEY))).toBeGreaterThan(0);
         });

@@ -585,8 +585,8 @@ export const ERROR_MESSAGES = Object.freeze({
     PROTOCOL_MISMATCH: 'This gateway speaks another protocol version. Update the gateway or the softphone.',
     BRIDGE_UNAVAILABLE: 'The Salesforce phone integration is not available on this page.',
     BRIDGE_FAILED: 'Salesforce could not do that. Try again.',
-    SESSION_RENEW_AFTER_CALLS:
-        'Your Salesforce session for call logging has expired. The softphone reloads itself to renew it once your calls are wrapped up; nothing is lost.',
+    SESSION_RENEW_PENDING:
+        'Your Salesforce session for call logging has expired. The softphone reloads itself to renew it as soon as you are between calls; nothing is lost.',
     SESSION_ENDED:
         'Your Salesforce session has ended. Reload the page (log in to Salesforce again if it asks); waiting call logs are saved afterwards.'
 });

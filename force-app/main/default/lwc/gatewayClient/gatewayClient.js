@@ -214,6 +214,16 @@ export class GatewayClient {
             this.fail(error);
             return;
         }
+        if (this.salesforce && typeof error.code === 'string' && error.code.startsWith('SALESFORCE_')) {
+            // The gateway could not take the Salesforce session (refused, unreachable): the phone does not wait
+            // for Salesforce. Hello again at once without it; the softphone decides what to do about the session.
+            const salesforce = this.salesforce;
+            this.salesforce = null;
+            this.emit('salesforceRefused', { error, salesforce });
+            this.dropSocket();
+            this.scheduleReconnect(0);
+            return;
+        }
         this.emit('error', error);
         this.dropSocket();
         this.scheduleReconnect();

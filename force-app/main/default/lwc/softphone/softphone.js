@@ -18,6 +18,43 @@ import {
 export const DEFAULT_GATEWAY_URL = 'wss://127.0.0.1:8443/ws';
 export const NOTES_DEBOUNCE_MS = 600;
 const TICK_MS = 1000;
+/** A reload for a fresh Salesforce session waits until the agent has not typed in the softphone for this long. */
+const RENEW_INPUT_QUIET_MS = 10000;
+const RENEW_RECHECK_MS = 2000;
+/** Set in sessionStorage just before such a reload: the reloaded page's calls all came after it. */
+const RELOAD_MARK_KEY = 'switchboard.reloadedForSession';
+const RELOAD_MARK_MAX_AGE_MS = 60000;
+
+function pageStorage() {
+    try {
+        return typeof window !== 'undefined' && window.sessionStorage ? window.sessionStorage : null;
+    } catch {
+        return null;
+    }
+}
+
+function markReloadForSession() {
+    try {
+        const storage = pageStorage();
+        if (storage) storage.setItem(RELOAD_MARK_KEY, String(Date.now()));
+    } catch {
+        // Without the mark the reloaded page treats its calls as seen before (no second screen pop).
+    }
+}
+
+/** True (and forgotten) when this page was just reloaded for a session. */
+function takeReloadForSessionMark() {
+    try {
+        const storage = pageStorage();
+        if (!storage) return false;
+        const at = Number(storage.getItem(RELOAD_MARK_KEY));
+        storage.removeItem(RELOAD_MARK_KEY);
+        const age = Date.now() - at;
+        return at > 0 && age >= 0 && age < RELOAD_MARK_MAX_AGE_MS;
+    } catch {
+        return false;
+    }
+}
 
 const ITEM_ICONS = {
     ringing: 'notification',
@@ -74,9 +111,12 @@ export default class Softphone extends LightningElement {
     lastItemLabel = null;
     lastItemIcon = null;
     lastPublished = null;
-    /** Salesforce refused the page's session: reload the page once no call needs it (renewSalesforceSession). */
+    /** Salesforce refused the page's session: reload the page once nothing needs it (sessionRefused). */
     reloadForSession = false;
     reloadAsked = false;
+    renewNoticeShown = false;
+    renewTimer = null;
+    lastInputAt = 0;
 
     // --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -98,10 +138,23 @@ export default class Softphone extends LightningElement {
         this.client.on('snapshot', (snapshot) => this.handleSnapshot(snapshot));
         this.client.on('event', (event) => this.handleEvent(event));
         this.client.on('error', (error) => this.showError(error));
+        this.client.on('salesforceRefused', ({ error }) => {
+            if (error.code === 'SALESFORCE_AUTH') this.sessionRefused();
+            else this.showError(error);
+        });
+        this.template.addEventListener('input', this.noteInput);
+        this.template.addEventListener('keydown', this.noteInput);
         this.client.connect();
     }
 
+    noteInput = () => {
+        this.lastInputAt = Date.now();
+    };
+
     disconnectedCallback() {
+        clearTimeout(this.renewTimer);
+        this.template.removeEventListener('input', this.noteInput);
+        this.template.removeEventListener('keydown', this.noteInput);
         if (this.client) this.client.close();
         if (this.bridge) this.bridge.dispose();
         this.stopTicker();
@@ -186,9 +239,10 @@ export default class Softphone extends LightningElement {
         if (this.gatewayStatus !== 'open') this.gatewayStatus = 'open';
         if (this.errorText === errorMessage('DISCONNECTED')) this.errorText = '';
         if (this.firstSnapshot) {
-            // After a reload the agent has already seen the pop for calls that were up before.
+            // After a reload the agent has already seen the pop for calls that were up before; not after a reload
+            // for a session, which waited until no call was up.
             this.firstSnapshot = false;
-            for (const call of snapshot.calls) {
+            for (const call of takeReloadForSessionMark() ? [] : snapshot.calls) {
                 this.popped.add(call.id);
                 this.contextAsked.add(call.id);
             }
@@ -204,6 +258,8 @@ export default class Softphone extends LightningElement {
             this.renewSalesforceSession();
             return;
         }
+        // Logging works again (another tab's session, an OAuth login): no reload needed.
+        if (event.type === 'link.state' && event.links.salesforce === 'ok') this.cancelSessionReload();
         if (event.call) {
             this.announce(event);
             if (event.type === 'call.ringing' && isIncoming(event.call)) {
@@ -280,8 +336,8 @@ export default class Softphone extends LightningElement {
 
     /**
      * The gateway needs a fresh Salesforce session. The page's own goes first; when Salesforce refuses that one
-     * too, the page reloads (Visualforce renders a current $Api.Session_ID) as soon as no call is live or in
-     * wrap-up: call state and notes come back from the gateway, and the waiting logs are saved afterwards.
+     * too (here, or in hello after a reload), the page reloads: Visualforce renders a current $Api.Session_ID for
+     * as long as the agent's Salesforce login lasts. See sessionRefused().
      */
     renewSalesforceSession() {
         const session = this.session;
@@ -290,25 +346,50 @@ export default class Softphone extends LightningElement {
             return;
         }
         this.client.setSalesforceSession(session).catch((error) => {
-            if (error && error.code === 'SALESFORCE_AUTH') {
-                this.reloadForSession = true;
-                this.maybeReloadForSession();
-            } else {
-                this.showError(error);
-            }
+            if (error && error.code === 'SALESFORCE_AUTH') this.sessionRefused();
+            else this.showError(error);
         });
     }
 
+    /**
+     * Reloads the page for a fresh session once nothing would be lost or interrupted: connected, no call live or
+     * in wrap-up, no request or notes on their way, no click-to-dial waiting for its call, and no typing in the
+     * softphone for RENEW_INPUT_QUIET_MS. Until then the agent reads why call logging waits.
+     */
+    sessionRefused() {
+        this.reloadForSession = true;
+        this.maybeReloadForSession();
+    }
+
+    cancelSessionReload() {
+        this.reloadForSession = false;
+        clearTimeout(this.renewTimer);
+        if (this.errorText === errorMessage('SESSION_RENEW_PENDING')) this.errorText = '';
+        this.renewNoticeShown = false;
+    }
+
     maybeReloadForSession() {
-        if (!this.reloadForSession || this.reloadAsked) return;
-        const calls = this.snapshot ? this.snapshot.calls : [];
-        if (calls.length > 0 || this.notesTimers.size > 0) {
-            this.showError({ code: 'SESSION_RENEW_AFTER_CALLS' });
+        if (!this.reloadForSession || this.reloadAsked || !this.connected) return;
+        const waiting =
+            this.snapshot.calls.length > 0 || this.notesTimers.size > 0 || this.busy || this.pendingRelate;
+        const quietFor = Date.now() - this.lastInputAt;
+        if (waiting || quietFor < RENEW_INPUT_QUIET_MS) {
+            if (!this.renewNoticeShown && !this.errorText) this.showError({ code: 'SESSION_RENEW_PENDING' });
+            this.renewNoticeShown = true;
+            clearTimeout(this.renewTimer);
+            // Typing or a request may end without an event from the gateway: look again later.
+            // eslint-disable-next-line @lwc/lwc/no-async-operation
+            this.renewTimer = setTimeout(
+                () => this.maybeReloadForSession(),
+                Math.max(RENEW_RECHECK_MS, RENEW_INPUT_QUIET_MS - quietFor)
+            );
             return;
         }
         this.reloadAsked = true;
+        markReloadForSession();
         this.bridge.request('reloadSoftphone', {}).catch((error) => {
-            this.reloadForSession = false;
+            takeReloadForSessionMark();
+            this.cancelSessionReload();
             this.reloadAsked = false;
             this.showError({
                 code: error && error.code === 'RELOAD_TOO_SOON' ? 'SESSION_ENDED' : 'SALESFORCE_AUTH'
@@ -331,6 +412,7 @@ export default class Softphone extends LightningElement {
             })
             .finally(() => {
                 if (busy) this.busy = false;
+                this.maybeReloadForSession();
             });
     }
 

@@ -290,6 +290,42 @@ describe('c-gateway-client', () => {
         await expect(done).resolves.toEqual({});
     });
 
+    it('says hello again without a Salesforce session the gateway could not take, and reports it', async () => {
+        const session = { instanceUrl: 'https://acme.my.salesforce.com', sessionId: '00D0000000000AB!old' };
+        const { client, seen } = makeClient({ salesforce: session });
+        const refused = [];
+        client.on('salesforceRefused', (r) => refused.push(r));
+        client.connect();
+        FakeWebSocket.last.open();
+        expect(FakeWebSocket.last.sent[0].salesforce).toEqual(session);
+        FakeWebSocket.last.fail('hello', 'SALESFORCE_AUTH');
+        await flush();
+        expect(refused).toEqual([
+            { error: expect.objectContaining({ code: 'SALESFORCE_AUTH' }), salesforce: session }
+        ]);
+        expect(seen.errors).toEqual([]);
+        jest.advanceTimersByTime(0);
+        expect(FakeWebSocket.instances).toHaveLength(2);
+        FakeWebSocket.last.open();
+        expect(FakeWebSocket.last.sent[0].type).toBe('hello');
+        expect(FakeWebSocket.last.sent[0].salesforce).toBeUndefined();
+        FakeWebSocket.last.reply('hello', HELLO_PAIRED);
+        await flush();
+        FakeWebSocket.last.receive({ v: 1, type: 'snapshot', seq: 5, snapshot: fx.snapshot() });
+        expect(seen.status[seen.status.length - 1]).toBe('open');
+
+        // Any other hello failure keeps the session and retries with backoff, as before.
+        const other = makeClient({ salesforce: session });
+        other.client.connect();
+        FakeWebSocket.last.open();
+        FakeWebSocket.last.fail('hello', 'INTERNAL');
+        await flush();
+        expect(other.seen.errors).toEqual(['INTERNAL']);
+        jest.advanceTimersByTime(1000);
+        FakeWebSocket.last.open();
+        expect(FakeWebSocket.last.sent[0].salesforce).toEqual(session);
+    });
+
     it('fails without a WebSocket implementation', () => {
         const client = new GatewayClient({ url: URL, storage: null, WebSocketImpl: null });
         client.WebSocketImpl = null;

@@ -61,6 +61,7 @@ beforeEach(() => {
     FakeWebSocket.reset();
     global.WebSocket = FakeWebSocket;
     window.localStorage.clear();
+    window.sessionStorage.clear();
     bridgeRequests = [];
     bridgeHandler = () => ({ result: null });
 });
@@ -189,11 +190,30 @@ describe('c-softphone connection', () => {
         await flush();
         expect(bridgeCalls('reloadSoftphone')).toEqual([{}]);
         expect(errorText(element)).toBeNull();
+        expect(Number(window.sessionStorage.getItem('switchboard.reloadedForSession'))).toBeGreaterThan(0);
         // Asked again before the page went: one reload request.
         await emit(socket, 12, { type: 'salesforce.sessionNeeded' });
         socket.fail('salesforceSession', 'SALESFORCE_AUTH');
         await flush();
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(1);
+    });
+
+    it('reloads for a session the gateway refused in hello, after connecting without it', async () => {
+        const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
+        const first = FakeWebSocket.last;
+        first.open();
+        await flush();
+        expect(first.lastSent('hello').salesforce.sessionId).toBe(SESSION_ID);
+        first.fail('hello', 'SALESFORCE_AUTH');
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const second = FakeWebSocket.last;
+        expect(second).not.toBe(first);
+        await connect(element);
+        expect(second.lastSent('hello').salesforce).toBeUndefined();
+        expect($(element, '[data-id="connecting"]')).toBeNull();
+        expect(bridgeCalls('reloadSoftphone')).toEqual([{}]);
     });
 
     it('waits until the last call is wrapped up before it reloads for a session', async () => {
@@ -208,13 +228,79 @@ describe('c-softphone connection', () => {
         socket.fail('salesforceSession', 'SALESFORCE_AUTH');
         await flush();
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
-        expect(errorText(element)).toContain('once your calls are wrapped up');
+        expect(errorText(element)).toContain('as soon as you are between calls');
 
         const ended = { ...connected, state: 'ended', endedAt: fx.NOW, actions: ['wrapUp'] };
         await emit(socket, 12, { type: 'call.cleared', call: ended });
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
         await emit(socket, 13, { type: 'call.wrappedUp', call: { ...ended, actions: [] } });
         expect(bridgeCalls('reloadSoftphone')).toEqual([{}]);
+    });
+
+    it('does not reload while the agent types, nor while disconnected, and keeps other messages', async () => {
+        jest.useFakeTimers();
+        const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
+        const socket = await connect(element, fx.snapshot({ agent: fx.agent('loggedOut') }));
+        const form = $(element, 'c-login-form');
+        form.dispatchEvent(new CustomEvent('input', { bubbles: true, composed: true }));
+        await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
+        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
+        expect(errorText(element)).toContain('as soon as you are between calls');
+
+        // Still typing 8 s later: the quiet time starts again.
+        jest.advanceTimersByTime(8000);
+        form.dispatchEvent(new CustomEvent('input', { bubbles: true, composed: true }));
+        jest.advanceTimersByTime(8000);
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
+
+        // The gateway drops before the quiet time is over: its message stays, and no reload while disconnected.
+        socket.close();
+        await flush();
+        expect(errorText(element)).toContain('connection to your gateway was lost');
+        jest.advanceTimersByTime(30000);
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
+        expect(errorText(element)).toContain('connection to your gateway was lost');
+    });
+
+    it('does not reload once logging works again', async () => {
+        jest.useFakeTimers();
+        const connected = fx.call({
+            state: 'connected',
+            answeredAt: fx.NOW - 1000,
+            actions: ['hold', 'hangup']
+        });
+        const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
+        const socket = await connect(element, fx.snapshot({ calls: [connected] }));
+        await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
+        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+        await flush();
+        expect(errorText(element)).toContain('as soon as you are between calls');
+        await emit(socket, 12, { type: 'link.state', links: fx.links({ salesforce: 'ok' }) });
+        expect(errorText(element)).toBeNull();
+        const ended = { ...connected, state: 'ended', endedAt: fx.NOW, actions: ['wrapUp'] };
+        await emit(socket, 13, { type: 'call.wrappedUp', call: { ...ended, actions: [] } });
+        jest.advanceTimersByTime(30000);
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
+    });
+
+    it('pops the calls of a page reloaded for a session (they came after the reload)', async () => {
+        window.sessionStorage.setItem('switchboard.reloadedForSession', String(Date.now() - 1000));
+        const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
+        await connect(element, fx.snapshot({ calls: [fx.call()] }));
+        expect(bridgeCalls('searchAndScreenPop').map((a) => a.searchParams)).toEqual(['+4930123456']);
+        expect(window.sessionStorage.getItem('switchboard.reloadedForSession')).toBeNull();
+
+        // An ordinary reload: the ringing call was popped before it.
+        document.body.removeChild(element);
+        bridgeRequests = [];
+        const again = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
+        await connect(again, fx.snapshot({ calls: [fx.call()] }));
+        expect(bridgeCalls('searchAndScreenPop')).toEqual([]);
     });
 
     it('says the Salesforce session has ended when a reload just before brought no accepted session', async () => {
@@ -229,6 +315,7 @@ describe('c-softphone connection', () => {
         await flush();
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(1);
         expect(errorText(element)).toContain('Your Salesforce session has ended');
+        expect(window.sessionStorage.getItem('switchboard.reloadedForSession')).toBeNull();
 
         // A page that cannot reload itself: the agent is told to reload.
         bridgeHandler = (request) =>
