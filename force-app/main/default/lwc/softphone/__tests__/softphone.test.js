@@ -266,6 +266,41 @@ describe('c-softphone connection', () => {
         expect(errorText(element)).toContain('connection to your gateway was lost');
     });
 
+    it('does not reload for an unreachable Salesforce, and holds the reload while notes are on their way', async () => {
+        jest.useFakeTimers();
+        const connected = fx.call({ state: 'connected', answeredAt: fx.NOW - 1000, actions: ['hangup'] });
+        const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
+        const socket = await connect(element, fx.snapshot({ calls: [connected] }));
+        await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
+        socket.fail('salesforceSession', 'SALESFORCE_UNAVAILABLE');
+        await flush();
+        expect(errorText(element)).toContain('cannot be reached');
+        await emit(socket, 12, {
+            type: 'call.wrappedUp',
+            call: { ...connected, state: 'ended', actions: [] }
+        });
+        jest.advanceTimersByTime(30000);
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
+
+        // Next call: the agent's notes wait for their debounce when the gateway wraps the call up on its timer.
+        const next = { ...connected, id: 'k2', callId: 'c2' };
+        await emit(socket, 13, { type: 'call.connected', call: next });
+        await emit(socket, 14, { type: 'salesforce.sessionNeeded' });
+        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+        await flush();
+        $(element, 'c-notes-panel').dispatchEvent(
+            new CustomEvent('noteschange', { detail: { callId: 'k2', text: 'last words' } })
+        );
+        await emit(socket, 15, { type: 'call.wrappedUp', call: { ...next, state: 'ended', actions: [] } });
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
+        jest.advanceTimersByTime(600);
+        expect(socket.lastSent('setNotes')).toMatchObject({ callId: 'k2', text: 'last words' });
+        socket.reply('setNotes', {});
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toEqual([{}]);
+    });
+
     it('does not reload once logging works again', async () => {
         jest.useFakeTimers();
         const connected = fx.call({
