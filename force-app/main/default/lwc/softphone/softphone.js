@@ -194,7 +194,11 @@ export default class Softphone extends LightningElement {
                       name: payload.recordName || undefined
                   }
                 : null;
-        this.run('makeCall', { to: number });
+        const relate = this.pendingRelate;
+        this.run('makeCall', { to: number }).then((result) => {
+            // Refused: no call will come for this record (a later call dialled on the desk phone is another one).
+            if (result === null && this.pendingRelate === relate) this.pendingRelate = null;
+        });
     }
 
     @api

@@ -661,6 +661,27 @@ describe('c-softphone calls', () => {
         });
     });
 
+    it('forgets the record of a click-to-dial the gateway refused', async () => {
+        const element = mount();
+        const socket = await connect(element);
+        element.handleClickToDial({ number: '4930123456', recordId: CONTACT, objectType: 'Contact' });
+        await flush();
+        socket.fail('makeCall', 'CTI_UNAVAILABLE');
+        await flush();
+        // A call the agent then dials on the desk phone is not related to that record.
+        await emit(socket, 11, {
+            type: 'call.dialling',
+            call: fx.call({
+                id: 'k8',
+                state: 'dialling',
+                origin: 'local',
+                direction: 'outbound',
+                actions: ['hangup']
+            })
+        });
+        expect(socket.lastSent('relate')).toBeUndefined();
+    });
+
     it('refuses click-to-dial while logged out or for a non-number', async () => {
         const element = mount();
         const socket = await connect(element, fx.snapshot({ agent: fx.agent('loggedOut') }));
