@@ -57,6 +57,22 @@ async function emit(socket, seq, body) {
     await flush();
 }
 
+/** The gateway asks for a fresh Salesforce session, and Salesforce refuses the page's own. */
+async function refuseSession(socket, seq) {
+    await emit(socket, seq, { type: 'salesforce.sessionNeeded' });
+    socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+    await flush();
+}
+
+/** A softphone with the page's session on a connected call k1, its session just refused (event seq 11). */
+async function refusedOnCall() {
+    const connected = fx.call({ state: 'connected', answeredAt: fx.NOW - 1000, actions: ['hold', 'hangup'] });
+    const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
+    const socket = await connect(element, fx.snapshot({ calls: [connected] }));
+    await refuseSession(socket, 11);
+    return { element, socket, connected };
+}
+
 beforeEach(() => {
     FakeWebSocket.reset();
     global.WebSocket = FakeWebSocket;
@@ -185,16 +201,12 @@ describe('c-softphone connection', () => {
     it("reloads the page for a fresh session when Salesforce refuses the page's own, with no call up", async () => {
         const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
         const socket = await connect(element);
-        await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
-        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
-        await flush();
+        await refuseSession(socket, 11);
         expect(bridgeCalls('reloadSoftphone')).toEqual([{}]);
         expect(errorText(element)).toBeNull();
         expect(Number(window.sessionStorage.getItem('switchboard.reloadedForSession'))).toBeGreaterThan(0);
         // Asked again before the page went: one reload request.
-        await emit(socket, 12, { type: 'salesforce.sessionNeeded' });
-        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
-        await flush();
+        await refuseSession(socket, 12);
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(1);
     });
 
@@ -217,16 +229,7 @@ describe('c-softphone connection', () => {
     });
 
     it('waits until the last call is wrapped up before it reloads for a session', async () => {
-        const connected = fx.call({
-            state: 'connected',
-            answeredAt: fx.NOW - 1000,
-            actions: ['hold', 'hangup']
-        });
-        const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
-        const socket = await connect(element, fx.snapshot({ calls: [connected] }));
-        await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
-        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
-        await flush();
+        const { element, socket, connected } = await refusedOnCall();
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
         expect(errorText(element)).toContain('as soon as you are between calls');
 
@@ -243,9 +246,7 @@ describe('c-softphone connection', () => {
         const socket = await connect(element, fx.snapshot({ agent: fx.agent('loggedOut') }));
         const form = $(element, 'c-login-form');
         form.dispatchEvent(new CustomEvent('input', { bubbles: true, composed: true }));
-        await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
-        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
-        await flush();
+        await refuseSession(socket, 11);
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
         expect(errorText(element)).toContain('as soon as you are between calls');
 
@@ -286,9 +287,7 @@ describe('c-softphone connection', () => {
         // Next call: the agent's notes wait for their debounce when the gateway wraps the call up on its timer.
         const next = { ...connected, id: 'k2', callId: 'c2' };
         await emit(socket, 13, { type: 'call.connected', call: next });
-        await emit(socket, 14, { type: 'salesforce.sessionNeeded' });
-        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
-        await flush();
+        await refuseSession(socket, 14);
         $(element, 'c-notes-panel').dispatchEvent(
             new CustomEvent('noteschange', { detail: { callId: 'k2', text: 'last words' } })
         );
@@ -303,16 +302,7 @@ describe('c-softphone connection', () => {
 
     it('does not reload once logging works again', async () => {
         jest.useFakeTimers();
-        const connected = fx.call({
-            state: 'connected',
-            answeredAt: fx.NOW - 1000,
-            actions: ['hold', 'hangup']
-        });
-        const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
-        const socket = await connect(element, fx.snapshot({ calls: [connected] }));
-        await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
-        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
-        await flush();
+        const { element, socket, connected } = await refusedOnCall();
         expect(errorText(element)).toContain('as soon as you are between calls');
         await emit(socket, 12, { type: 'link.state', links: fx.links({ salesforce: 'ok' }) });
         expect(errorText(element)).toBeNull();
@@ -345,9 +335,7 @@ describe('c-softphone connection', () => {
                 : { result: null };
         const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
         const socket = await connect(element);
-        await emit(socket, 11, { type: 'salesforce.sessionNeeded' });
-        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
-        await flush();
+        await refuseSession(socket, 11);
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(1);
         expect(errorText(element)).toContain('Your Salesforce session has ended');
         expect(window.sessionStorage.getItem('switchboard.reloadedForSession')).toBeNull();
@@ -357,9 +345,7 @@ describe('c-softphone connection', () => {
             request.method === 'reloadSoftphone'
                 ? { result: null, error: { code: 'BRIDGE_UNAVAILABLE', message: 'no' } }
                 : { result: null };
-        await emit(socket, 12, { type: 'salesforce.sessionNeeded' });
-        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
-        await flush();
+        await refuseSession(socket, 12);
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(2);
         expect(errorText(element)).toContain('Reload the page to renew it');
     });
