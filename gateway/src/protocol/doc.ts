@@ -103,7 +103,7 @@ export function renderProtocolDoc(): string {
         '## Connecting',
         '',
         '1. The browser opens the socket. The gateway checks the page’s `Origin` against its exact allowlist **before the handshake**: any other page gets HTTP 403 `ORIGIN_NOT_ALLOWED` and no socket.',
-        '2. The client sends `hello`. A page paired before presents its token and gets `paired: true`; a new page gets `paired: false` and a six-digit `pairing.code`, which the agent types on the gateway’s settings page. Then the gateway sends `paired` with the token to keep (per gateway URL) and send in every later hello.',
+        '2. The client sends `hello`. A page paired before presents its token and gets `paired: true`; a new page gets `paired: false` and a six-digit `pairing.code`, which the agent types on the gateway’s settings page. Then the gateway sends `paired` with the token to keep (per gateway URL) and send in every later hello. A `salesforce` session the gateway cannot take (Salesforce refused it, or could not be reached) fails the hello with that `SALESFORCE_*` error and binds nothing; the softphone then says hello again at once without it, so the phone never waits for Salesforce, and renews the session on its own (call-logging.md).',
         '3. Once paired, the gateway sends a `snapshot` (the whole state with the `seq` it is current to), then `event` frames with `seq` increasing by one across the whole gateway. Every tab sees every event.',
         '4. A client that sees a gap in `seq`, or reconnects, sends `snapshot`. After the CTI link recovered, the gateway sends every tab a fresh `snapshot` by itself.',
         '',
