@@ -23,6 +23,15 @@ async function typeNotes(stack: Stack, c: Console, text: string): Promise<void> 
     );
 }
 
+/** Every load of the softphone page in the utility panel's iframe from now on (its URLs). */
+function softphoneLoads(c: Console): string[] {
+    const loads: string[] = [];
+    c.page.on('framenavigated', (frame) => {
+        if (new URL(frame.url()).pathname === '/softphone') loads.push(frame.url());
+    });
+    return loads;
+}
+
 async function hangUpAndSave(c: Console, disposition: string): Promise<void> {
     await c.phone.locator('[data-action="hangup"]').click();
     await c.phone.locator('h2', { hasText: 'Wrap-up' }).waitFor();
@@ -100,10 +109,7 @@ browserSuite('demo console e2e: call logging, reloads, restarts, link loss, orig
 
     it('an expired Salesforce session: the softphone reloads itself for a fresh one, the Task is saved', async (t) => {
         const { stack, c } = await onCall(t);
-        const loads: string[] = [];
-        c.page.on('framenavigated', (frame) => {
-            if (new URL(frame.url()).pathname === '/softphone') loads.push(frame.url());
-        });
+        const loads = softphoneLoads(c);
         await typeNotes(stack, c, 'Logged with a renewed session');
         // Every session the stand-in issued so far stops working, the page's included (an idle org session
         // timed out on the Visualforce domain); a reloaded page gets a new one.
@@ -125,10 +131,7 @@ browserSuite('demo console e2e: call logging, reloads, restarts, link loss, orig
 
     it('a Salesforce login that has ended: one reload, then the agent is told; the phone keeps working', async (t) => {
         const { stack, c } = await onCall(t);
-        const loads: string[] = [];
-        c.page.on('framenavigated', (frame) => {
-            if (new URL(frame.url()).pathname === '/softphone') loads.push(frame.url());
-        });
+        const loads = softphoneLoads(c);
         stack.demo.standin.endLogin();
         await hangUpAndSave(c, 'Resolved');
         // The page's session is refused, the softphone reloads once, the new page's session is refused in hello:

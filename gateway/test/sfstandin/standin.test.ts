@@ -57,6 +57,29 @@ describe('Salesforce stand-in over HTTP', () => {
         ]);
     });
 
+    it('ends the user login: every token and every one issued meanwhile refused, until restored', async () => {
+        const other = await startSalesforceStandin({ seed: 9 });
+        try {
+            const status = async (token: string): Promise<number> =>
+                (
+                    await fetch(`${other.url}/services/data/v66.0/query?q=SELECT+Id+FROM+Task`, {
+                        headers: { authorization: `Bearer ${token}` }
+                    })
+                ).status;
+            const before = other.issueSession();
+            assert.equal(await status(before), 200);
+            other.endLogin();
+            const during = other.issueSession();
+            assert.equal(await status(before), 401);
+            assert.equal(await status(during), 401);
+            other.restoreLogin();
+            assert.equal(await status(during), 401, 'a token issued while logged out stays refused');
+            assert.equal(await status(other.issueSession()), 200);
+        } finally {
+            await other.close();
+        }
+    });
+
     it('upserts by external id: 201 created, then 200 updated, and enforces the Task rules', async () => {
         const first = await call('PATCH', '/sobjects/Task/Cti_Call_Key__c/k%2F1', {
             Subject: 'a',
