@@ -92,9 +92,9 @@ export class CallBook {
     }
 
     /**
-     * Journal calls of `device` the PBX no longer has: they ended while the gateway was away, and end as the call
-     * model ends a call that clears with nothing more said: answered → completed, a caller never answered →
-     * missed, a failed call by its cause (busy…), our own call never answered → cancelled.
+     * Journal calls of `device` the PBX no longer has: they ended while the gateway was away, unseen, and end as
+     * the call model ends a call a snapshot no longer has: answered → completed, a failed call by its cause
+     * (busy…), any other → unknown (it may have been answered, abandoned or rung out meanwhile).
      */
     settle(device: string, now: number): CallRecord[] {
         const ended = this.orphans.filter((entry) => entry.device === device);
@@ -104,7 +104,8 @@ export class CallBook {
             record.call = {
                 ...call,
                 state: 'cleared',
-                endReason: call.endReason ?? endReason(call, call.state, 'cleared', undefined)
+                endReason: call.endReason ?? endReason(call, call.state, 'snapshot', undefined),
+                endUnseen: true
             };
             this.end(record, now);
             return record;

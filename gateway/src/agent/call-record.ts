@@ -160,6 +160,7 @@ export function toCallView(record: CallRecord, context: ViewContext): CallView {
     if (record.endedAt !== undefined) view.endedAt = record.endedAt;
     if (heldSince !== undefined) view.heldSince = heldSince;
     if (ended) view.endReason = call.endReason ?? 'completed';
+    if (ended && call.endUnseen === true) view.endUnseen = true;
     if (cause !== undefined) view.cause = cause;
     if (call.consultation !== undefined && context.peerId !== undefined)
         view.consultation = { role: call.consultation.role, peerId: context.peerId };

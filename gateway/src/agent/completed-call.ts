@@ -22,6 +22,7 @@ export function completedCall(record: CallRecord, view: CallView, now: number): 
         otherParty: view.otherParty,
         ivrDigits: view.ivrDigits,
         answeredAt: view.answeredAt,
+        endUnseen: view.endUnseen,
         disposition: view.disposition,
         whoId: view.whoId,
         whatId: view.whatId

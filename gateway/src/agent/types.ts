@@ -56,6 +56,8 @@ export interface CompletedCall {
     answeredAt?: number;
     endedAt: number;
     endReason: CallEndReasonView;
+    /** The call ended while the gateway or its CTI link was down: the end time is when that was found. */
+    endUnseen?: true;
     notes: string;
     disposition?: string;
     /** The agent's pick in wrap-up (or the proposal): wins over the call log's own proposal. '' = none. */

@@ -7,7 +7,11 @@
  * (from/to/with), {otherParty}, {callerNumber}, {calledNumber}, {queue}, {outcome} (missed, abandoned, busy,
  * …, or empty for answered calls), {Outcome} (capitalised, with a trailing space when set) and {disposition}.
  * The default reads "Inbound call from +4930123456", "Missed call from +4930123456", "Outbound call to 4711
- * (no answer)".
+ * (no answer)", "Inbound call from +4930123456 (outcome unknown)".
+ *
+ * Description: the agent's notes; for a call that ended unseen (the gateway or its CTI link was down), followed
+ * by a paragraph that says so, since its duration (and, for `unknown`, whether it was answered) is then only
+ * what the gateway could know.
  */
 import type { TaskFields } from './salesforce-client.js';
 import type { CallLogInput, CallEndReason } from './types.js';
@@ -52,7 +56,8 @@ const OUTCOME: Record<CallEndReason, string> = {
     diverted: 'diverted',
     completed: '',
     transferred: '',
-    conferenced: ''
+    conferenced: '',
+    unknown: 'outcome unknown'
 };
 
 const DISPOSITION: Record<CallEndReason, string> = {
@@ -66,7 +71,8 @@ const DISPOSITION: Record<CallEndReason, string> = {
     diverted: 'Diverted',
     completed: 'Connected',
     transferred: 'Transferred',
-    conferenced: 'Conferenced'
+    conferenced: 'Conferenced',
+    unknown: 'Unknown'
 };
 
 export const MAX_SUBJECT = 255;
@@ -85,6 +91,23 @@ export function localDate(at: number, timeZone?: string): string {
 }
 
 const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max - 1) + '…' : text);
+
+/** The paragraph the Description ends with when the call ended unseen. */
+function unseenEndNote(log: CallLogInput): string {
+    const seen = 'Switchboard did not see this call end: the gateway or its CTI link was down when it ended.';
+    if (log.endReason === 'unknown')
+        return `${seen} It had not been answered when the gateway last saw it; whether it was answered later is unknown.`;
+    if (log.answeredAt !== undefined)
+        return `${seen} Its duration runs to when the gateway found the call gone, so it may be too long.`;
+    return seen;
+}
+
+function description(log: CallLogInput): string {
+    if (log.endUnseen !== true) return clip(log.notes, MAX_DESCRIPTION);
+    const note = unseenEndNote(log);
+    const notes = log.notes.trim() === '' ? '' : clip(log.notes, MAX_DESCRIPTION - note.length - 2) + '\n\n';
+    return notes + note;
+}
 
 export function otherPartyOf(log: CallLogInput): string {
     const number = log.direction === 'inbound' ? log.callerNumber : log.calledNumber;
@@ -143,7 +166,7 @@ export function buildTask(log: CallLogInput, options: BuildTaskOptions = {}): Bu
     const callType = CALL_TYPE[log.direction];
     const fields: TaskFields = {
         Subject: buildSubject(log, options.subjectTemplate),
-        Description: clip(log.notes, MAX_DESCRIPTION),
+        Description: description(log),
         Status: 'Completed',
         ActivityDate: localDate(log.startedAt, options.timeZone),
         CallDurationInSeconds: duration,

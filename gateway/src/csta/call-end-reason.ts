@@ -25,7 +25,8 @@ export function causeReason(cause: string | undefined): CallEndReason | undefine
  * Why a call ended. Answered calls: completed (or transferred / conferenced). Never answered, inbound:
  * missed (rang out, or cleared without a reason), abandoned (the caller hung up), rejected (we cleared it),
  * diverted. Never answered, outbound: busy / noAnswer / failed from the failure cause, cancelled (we hung up),
- * rejected (the far end did).
+ * rejected (the far end did). A call a snapshot no longer had (trigger `snapshot`) ended unseen: it may have
+ * been answered, abandoned or rung out meanwhile, so unless it was answered or had failed it ended `unknown`.
  */
 export function endReason(
     call: Call,
@@ -39,6 +40,7 @@ export function endReason(
     if (call.answered) return 'completed';
     const failure = causeReason(call.failureCause);
     const last = causeReason(call.cause);
+    if (trigger === 'snapshot' && from !== 'failed' && failure === undefined) return 'unknown';
     if (call.origin === 'remote') {
         if (last === 'noAnswer' || failure === 'noAnswer') return 'missed';
         if (last === 'diverted') return 'diverted';

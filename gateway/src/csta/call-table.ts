@@ -255,6 +255,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         this.stamp(call, to);
         if (to === 'cleared') {
             call.endReason = endReason(call, from, trigger, call.releasedBy ?? step.releasedBy);
+            if (trigger === 'snapshot') call.endUnseen = true;
             this.forget(call, changes.length);
         }
         changes.push({ type: 'state', call: copyCall(call), from, to, trigger });

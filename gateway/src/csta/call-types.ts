@@ -13,7 +13,10 @@ export type CallOrigin = 'local' | 'remote' | 'unknown';
 /** Whose connection cleared first: our side hung up, or the far end did. */
 export type CallReleasedBy = 'local' | 'remote';
 
-/** Why a call ended. The first five are for calls that were never answered. */
+/**
+ * Why a call ended. The first five are for calls that were never answered; `unknown` for a call that was not
+ * answered as far as the table saw, and ended out of its sight (see `Call.endUnseen`), so it may have been.
+ */
 export type CallEndReason =
     | 'missed'
     | 'abandoned'
@@ -25,7 +28,8 @@ export type CallEndReason =
     | 'diverted'
     | 'completed'
     | 'transferred'
-    | 'conferenced';
+    | 'conferenced'
+    | 'unknown';
 
 export interface CallTimestamps {
     created: number;
@@ -69,6 +73,12 @@ export interface Call {
     /** The cause of the FailedEvent, when the call failed (busy, callNotAnswered, destNotObtainable…). */
     failureCause?: string | undefined;
     endReason?: CallEndReason | undefined;
+    /**
+     * The call ended out of sight: a snapshot (after the CTI link or the gateway was down) no longer had it, so
+     * no event said how or when it ended. Its end time is when that was found, and `endReason` is what the
+     * table knew of it (`unknown` if it was not answered yet).
+     */
+    endUnseen?: true | undefined;
     timestamps: CallTimestamps;
 }
 

@@ -60,7 +60,8 @@ export const CALL_END_REASONS = [
     'diverted',
     'completed',
     'transferred',
-    'conferenced'
+    'conferenced',
+    'unknown'
 ] as const;
 export const callEndReasonSchema = z.enum(CALL_END_REASONS);
 
@@ -133,7 +134,16 @@ export const callViewSchema = z
         answeredAt: z.number().int().optional(),
         endedAt: z.number().int().optional(),
         heldSince: z.number().int().optional(),
+        /**
+         * Why it ended. `unknown`: it ended unseen (`endUnseen`) before it was known to be answered, so it may
+         * have been answered, abandoned or rung out meanwhile.
+         */
         endReason: callEndReasonSchema.optional(),
+        /**
+         * The call ended while the gateway or its CTI link was down: no event said how or when. `endedAt` is
+         * when the gateway found it gone, so the talk time may be too long.
+         */
+        endUnseen: z.literal(true).optional(),
         /** The PBX's cause text for a failure (busy, callNotAnswered…), cleaned. */
         cause: z.string().optional(),
         /** A consultation pair: this call's role and the other call's id. */

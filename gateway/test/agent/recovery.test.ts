@@ -80,6 +80,44 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         assert.equal(ended.answeredAt, undefined);
     });
 
+    it('calls that end inside a link drop end unseen: answered completed, ringing unknown, and the log says so', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001', {
+            reconnect: { baseDelayMs: 50, maxDelayMs: 50, random: () => 0.99 }
+        });
+        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
+        const talked = await desk.callWhere((c) => c.state === 'ringing');
+        await desk.agent.answer({});
+        await desk.callWhere((c) => c.id === talked.id && c.state === 'connected');
+        sim.placeInboundCall({ from: '+4940111', to: '4001' });
+        const rang = await desk.callWhere((c) => c.otherParty === '+4940111' && c.state === 'ringing');
+
+        const before = desk.frames.length;
+        sim.dropLinks();
+        // Both callers hang up while the gateway cannot see: no ConnectionCleared reaches it.
+        sim.hangup(CUSTOMER);
+        sim.hangup('+4940111');
+        await desk.next((f) => f.event.type === 'link.state' && f.event.links.cti === 'up', before);
+        await new Promise((resolve) => setImmediate(resolve));
+
+        const ended = new Map(desk.calls().map((c) => [c.id, [c.state, c.endReason, c.endUnseen]]));
+        assert.deepEqual(ended.get(talked.id), ['ended', 'completed', true]);
+        assert.deepEqual(
+            ended.get(rang.id),
+            ['ended', 'unknown', true],
+            'it may have been answered meanwhile'
+        );
+        desk.agent.wrapUp({ callId: rang.id });
+        desk.agent.wrapUp({ callId: talked.id });
+        assert.deepEqual(
+            desk.logged.map((l) => [l.key, l.endReason, l.endUnseen]),
+            [
+                [rang.id, 'unknown', true],
+                [talked.id, 'completed', true]
+            ]
+        );
+    });
+
     it("a call dialled at the desk phone before login comes up ringing at the far end, as the agent's own", async (t) => {
         const sim = await pbx(t);
         sim.placeInboundCall({ from: '4001', to: '4002' });
@@ -224,7 +262,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         );
     });
 
-    it('calls that ended while the gateway was away end as the journal last knew them: missed, busy', async (t) => {
+    it('calls that ended while the gateway was away end unseen: a ringing one unknown, a busy one busy', async (t) => {
         const sim = await pbx(t);
         const lives = gatewayLives(t, sim);
         const first = await lives.loggedIn();
@@ -234,13 +272,19 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         await first.agent.makeCall({ to: '0401234567' });
         const failed = await first.callWhere((c) => c.state === 'failed');
         await first.agent.close();
-        // Nobody answered the caller, who gave up; the agent hung up the busy call at the phone.
+        // Nobody answered the caller, who gave up; the agent hung up the busy call at the phone. The gateway saw
+        // neither: the ringing call may as well have been answered, so it does not say missed.
         sim.hangup(CUSTOMER);
         sim.hangup('4001');
 
         const second = await lives.loggedIn();
-        const endReasons = new Map(second.calls().map((c) => [c.id, [c.state, c.endReason]]));
-        assert.deepEqual(endReasons.get(ringing.id), ['ended', 'missed']);
-        assert.deepEqual(endReasons.get(failed.id), ['ended', 'busy']);
+        const endReasons = new Map(second.calls().map((c) => [c.id, [c.state, c.endReason, c.endUnseen]]));
+        assert.deepEqual(endReasons.get(ringing.id), ['ended', 'unknown', true]);
+        assert.deepEqual(endReasons.get(failed.id), ['ended', 'busy', true]);
+        second.agent.wrapUp({ callId: ringing.id });
+        assert.deepEqual(
+            second.logged.map((l) => [l.key, l.endReason, l.endUnseen]),
+            [[ringing.id, 'unknown', true]]
+        );
     });
 });

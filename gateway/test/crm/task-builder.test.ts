@@ -78,6 +78,50 @@ describe('buildTask', () => {
         assert.equal(buildTask(missedLog).fields['Status'], 'Completed');
     });
 
+    it('logs a call that ended unseen as such: no guessed outcome, and a Description that says why', () => {
+        const ringing = callLog({ endReason: 'unknown', endUnseen: true, notes: '' });
+        delete ringing.answeredAt;
+        const task = buildTask(ringing);
+        assert.equal(task.fields['Subject'], 'Inbound call from +4930123456 (outcome unknown)');
+        assert.equal(task.fields['CallDisposition'], 'Unknown');
+        assert.equal(task.fields['CallDurationInSeconds'], 0);
+        assert.match(
+            String(task.fields['Description']),
+            /^Switchboard did not see this call end: .*whether it was answered later is unknown\.$/
+        );
+
+        const talked = buildTask(callLog({ endUnseen: true }));
+        assert.equal(talked.fields['Subject'], 'Inbound call from +4930123456');
+        assert.equal(talked.fields['CallDisposition'], 'Connected');
+        assert.match(
+            String(talked.fields['Description']),
+            /^Customer asked about the invoice\.\n\nSwitchboard did not see this call end: .*may be too long\.$/
+        );
+
+        const busy = {
+            ...ringing,
+            direction: 'outbound' as const,
+            endReason: 'busy' as const,
+            notes: 'x'.repeat(40_000)
+        };
+        const description = String(buildTask(busy).fields['Description']);
+        assert.equal(
+            description.length,
+            32_000,
+            'the notes give way to the paragraph, not the other way round'
+        );
+        assert.match(
+            description,
+            /x…\n\nSwitchboard did not see this call end: the gateway or its CTI link was down when it ended\.$/
+        );
+
+        assert.equal(
+            buildTask(callLog()).fields['Description'],
+            'Customer asked about the invoice.',
+            'seen: notes only'
+        );
+    });
+
     it('honours a subject template and clips to Salesforce limits', () => {
         const log = callLog({ queue: 'Support', notes: 'x'.repeat(40_000) });
         assert.equal(

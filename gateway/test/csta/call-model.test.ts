@@ -629,7 +629,15 @@ describe('CallTable: illegal transitions and reconciliation', () => {
             'state:alerting->cleared',
             'created:connected'
         ]);
-        assert.equal(changes[1]?.call.endReason, 'missed');
+        // B rang when the table last saw it: it may have been answered, abandoned or rung out since.
+        assert.deepEqual(
+            changes.map((c) => [c.call.callID, c.call.endReason, c.call.endUnseen]),
+            [
+                ['A', undefined, undefined],
+                ['B', 'unknown', true],
+                ['Z', undefined, undefined]
+            ]
+        );
         const created = calls.get('Z');
         assert.equal(created?.state, 'connected');
         assert.equal(created.answered, true);
@@ -642,6 +650,32 @@ describe('CallTable: illegal transitions and reconciliation', () => {
             ]
         );
         assert.deepEqual(calls.reconcile(snapshot), [], 'a second identical snapshot changes nothing');
+    });
+
+    it('a call a snapshot no longer has ended unseen: answered stays completed, failed keeps its cause', () => {
+        const { calls } = table();
+        run(
+            calls,
+            ev.delivered('IN', ME, CUSTOMER),
+            ev.established('IN', ME, CUSTOMER),
+            ev.serviceInitiated('BUSY'),
+            ev.originated('BUSY', '+4940111'),
+            ev.failed('BUSY', '+4940111', 'busy'),
+            ev.serviceInitiated('OUT'),
+            ev.originated('OUT', '+4940222')
+        );
+        const changes = calls.reconcile({
+            kind: 'SnapshotDeviceResponse',
+            crossRefIDorSnapshotData: { snapshotData: [] }
+        });
+        assert.deepEqual(
+            changes.map((c) => [c.call.callID, c.call.endReason, c.call.endUnseen]),
+            [
+                ['IN', 'completed', true],
+                ['BUSY', 'busy', true],
+                ['OUT', 'unknown', true]
+            ]
+        );
     });
 
     it('a call taken from a snapshot after a restart takes back what was known of it before', () => {

@@ -453,16 +453,21 @@ describe('fault soak', () => {
         const stuckAtPbx = sim.calls();
 
         // How the calls ended, as the Tasks say (Connected, Transferred, Missed, Busy, No answer…), and which of the
-        // calls no outage or kill touched ended otherwise than their scenario.
+        // calls no outage or kill touched ended otherwise than their scenario, or say their end was not seen.
         const dispositions: Record<string, number> = {};
         const wrongOutcome: string[] = [];
-        let afterFault = 0;
+        const afterFault: Record<string, number> = {};
         for (const task of tasks) {
             const disposition = String(task['CallDisposition']);
             dispositions[disposition] = (dispositions[disposition] ?? 0) + 1;
             const expected = due.get(String(task['CallObject']));
-            if (expected === undefined || expected.disposition === disposition) continue;
-            if (touched.has(expected.call)) afterFault += 1;
+            if (expected === undefined) continue;
+            const unseen = String(task['Description']).includes('did not see this call end');
+            if (unseen && !touched.has(expected.call))
+                wrongOutcome.push(`call ${expected.call}: end not seen`);
+            if (expected.disposition === disposition) continue;
+            const change = `${expected.disposition} → ${disposition}`;
+            if (touched.has(expected.call)) afterFault[change] = (afterFault[change] ?? 0) + 1;
             else wrongOutcome.push(`call ${expected.call}: ${disposition}, not ${expected.disposition}`);
         }
         const report = {
@@ -488,7 +493,7 @@ describe('fault soak', () => {
         assert.deepEqual(duplicated, [], 'duplicated Tasks');
         assert.equal(tasks.length, callIds.length, 'one Task per PBX call, consultations included');
         assert.equal(keys.size, tasks.length, 'one Cti_Call_Key__c per Task');
-        assert.deepEqual(wrongOutcome, [], 'every call no fault touched ends as its scenario does');
+        assert.deepEqual(wrongOutcome, [], 'every call no fault touched ends as its scenario does, seen');
         assert.deepEqual(stuckAtGateway, []);
         assert.deepEqual(stuckAtPbx, []);
         // Every fault reached the agent: CTI drops as a CTI link that is not up, Salesforce trouble as a

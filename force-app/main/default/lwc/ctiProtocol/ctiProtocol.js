@@ -533,7 +533,8 @@ export const END_REASON_LABELS = Object.freeze({
     diverted: 'Diverted',
     completed: 'Completed',
     transferred: 'Transferred',
-    conferenced: 'Conferenced'
+    conferenced: 'Conferenced',
+    unknown: 'Outcome unknown'
 });
 
 // ---------------------------------------------------------------------------------------------------------

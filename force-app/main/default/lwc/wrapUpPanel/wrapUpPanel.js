@@ -55,6 +55,15 @@ export default class WrapUpPanel extends LightningElement {
         return `${party} · ${reason}${talk}`;
     }
 
+    /** A call that ended while the phone link was down: the agent knows what happened, the gateway does not. */
+    get unseenText() {
+        const call = this.call || {};
+        if (!call.endUnseen) return '';
+        return call.endReason === 'unknown'
+            ? 'This call ended while the phone link was down, before it was answered as far as Switchboard saw. Pick the disposition that says what happened.'
+            : 'This call ended while the phone link was down, so the talk time runs to when Switchboard found it gone.';
+    }
+
     get dispositionOptions() {
         const current = this.call && this.call.disposition;
         return (this.dispositions || []).map((d) => ({ value: d, selected: d === current }));

@@ -120,6 +120,26 @@ describe('c-wrap-up-panel', () => {
         expect(element.shadowRoot.querySelector('[data-id="log"]').textContent).toBe('Saving the call log…');
     });
 
+    it('says when the call ended while the phone link was down, and what that leaves open', async () => {
+        const unseen = (element) => element.shadowRoot.querySelector('[data-id="unseen"]');
+        const seen = mount();
+        await Promise.resolve();
+        expect(unseen(seen)).toBeNull();
+
+        const ringing = mount({
+            call: endedCall({ endReason: 'unknown', endUnseen: true, answeredAt: undefined })
+        });
+        await Promise.resolve();
+        expect(ringing.shadowRoot.querySelector('[data-id="summary"]').textContent).toBe(
+            '+4930123456 · Outcome unknown'
+        );
+        expect(unseen(ringing).textContent).toMatch(/phone link was down.*Pick the disposition/);
+
+        const talking = mount({ call: endedCall({ endUnseen: true }) });
+        await Promise.resolve();
+        expect(unseen(talking).textContent).toMatch(/talk time runs to when Switchboard found it gone/);
+    });
+
     it('keeps the agent edits across re-renders of the same call', async () => {
         const element = mount();
         await Promise.resolve();
