@@ -17,7 +17,8 @@ import { snapshotSchema } from './views.js';
 export const REQUEST_DOCS: Record<RequestType, string> = {
     hello: 'First frame of every connection: identifies the client, presents the pairing token of this page and, optionally, the Salesforce session to log calls with.',
     snapshot: 'Asks for the whole state again (after a gap in `seq`). The result is `{ seq, snapshot }`.',
-    salesforceSession: 'A fresh Salesforce session, after `salesforce.sessionNeeded`.',
+    salesforceSession:
+        'The Salesforce session for call logging: once paired on each connection, and a fresh one after `salesforce.sessionNeeded`. A session the gateway cannot take fails with its `SALESFORCE_*` error and binds nothing.',
     login: 'Logs the agent in to a configured CTI server (StartApplicationSession, MonitorStart, SnapshotDevice and SnapshotCall, SetAgentState when `agentId` is given). Another server means logout first and the password again.',
     logout: 'MonitorStop and StopApplicationSession. Calls in wrap-up stay.',
     setAgentState: 'Ready, Not Ready (with a configured reason code) or Wrap-up (work after call).',
@@ -103,7 +104,7 @@ export function renderProtocolDoc(): string {
         '## Connecting',
         '',
         '1. The browser opens the socket. The gateway checks the page’s `Origin` against its exact allowlist **before the handshake**: any other page gets HTTP 403 `ORIGIN_NOT_ALLOWED` and no socket.',
-        '2. The client sends `hello`. A page paired before presents its token and gets `paired: true`; a new page gets `paired: false` and a six-digit `pairing.code`, which the agent types on the gateway’s settings page. Then the gateway sends `paired` with the token to keep (per gateway URL) and send in every later hello. A `salesforce` session the gateway cannot take (Salesforce refused it, or could not be reached) fails the hello with that `SALESFORCE_*` error and binds nothing; the softphone then says hello again at once without it, so the phone never waits for Salesforce, and renews the session on its own (call-logging.md).',
+        '2. The client sends `hello`. A page paired before presents its token and gets `paired: true`; a new page gets `paired: false` and a six-digit `pairing.code`, which the agent types on the gateway’s settings page. Then the gateway sends `paired` with the token to keep (per gateway URL) and send in every later hello. Once paired, the softphone hands over its Salesforce session in a `salesforceSession` request of its own, so the phone never waits for Salesforce: a session the gateway cannot take (Salesforce refused it, or could not be reached) fails only that request, and the softphone renews the session on its own (call-logging.md). `hello` still accepts a `salesforce` session for older softphones; one the gateway cannot take fails that hello with its `SALESFORCE_*` error.',
         '3. Once paired, the gateway sends a `snapshot` (the whole state with the `seq` it is current to), then `event` frames with `seq` increasing by one across the whole gateway. Every tab sees every event.',
         '4. A client that sees a gap in `seq`, or reconnects, sends `snapshot`. After the CTI link recovered, the gateway sends every tab a fresh `snapshot` by itself.',
         '',

@@ -54,12 +54,15 @@ export const requestSchemas = {
         client: z.object({ name: z.string().max(64), version: z.string().max(32) }).strict(),
         /** The pairing token this origin was given earlier. */
         token: z.string().max(128).optional(),
-        /** The Visualforce API session, so the gateway can log calls as this user. */
+        /**
+         * The Visualforce API session, so the gateway can log calls as this user. Older softphones send it here;
+         * the softphone now sends it with `salesforceSession` once paired, so that hello never waits for Salesforce.
+         */
         salesforce: salesforceSessionSchema.optional()
     }),
     /** Asks for a fresh snapshot (the answer's result is the snapshot). */
     snapshot: request('snapshot', {}),
-    /** A fresh Salesforce session after the gateway reported the old one expired. */
+    /** The Salesforce session, once paired on each connection, and a fresh one after `salesforce.sessionNeeded`. */
     salesforceSession: request('salesforceSession', { salesforce: salesforceSessionSchema }),
     login: request('login', {
         serverId: z.string().min(1).max(64).optional(),

@@ -10,9 +10,10 @@
  *   client.connect();
  *   await client.request('makeCall', { to: '+4930123456' });   // resolves with the result, rejects with {code, message}
  *
- * Lifecycle: open → hello (with the pairing token stored for this gateway URL and the Salesforce session) →
- * result. Unpaired: 'pairing' until a `paired {token}` frame, whose token is stored. Then the gateway sends a
- * snapshot frame; if none comes within the request timeout the client asks for one. Events carry an increasing
+ * Lifecycle: open → hello (with the pairing token stored for this gateway URL) → result. Unpaired: 'pairing'
+ * until a `paired {token}` frame, whose token is stored. Once paired, the Salesforce session goes over in a
+ * `salesforceSession` request of its own, so the phone never waits for Salesforce: a session the gateway cannot
+ * take is dropped and reported as 'salesforceRefused' { error, salesforce }. The gateway sends a snapshot frame; if none comes within the request timeout the client asks for one. Events carry an increasing
  * `seq`: a gap (or a snapshot that is overdue) makes the client request a snapshot and drop events until it
  * arrives. A closed socket rejects every pending request with DISCONNECTED and reconnects with jittered
  * exponential backoff; ORIGIN_NOT_ALLOWED, UNSUPPORTED_VERSION and PROTOCOL_MISMATCH stop it (they cannot heal by retrying).
@@ -73,6 +74,7 @@ export class GatewayClient {
         this.snapshotTimer = null;
         this.stopped = false;
         this.helloDone = false;
+        this.paired = false;
     }
 
     on(name, listener) {
@@ -138,6 +140,7 @@ export class GatewayClient {
         }
         this.socket = socket;
         this.helloDone = false;
+        this.paired = false;
         this.synced = false;
         this.lastSeq = null;
         this.resyncing = false;
@@ -168,10 +171,13 @@ export class GatewayClient {
         this.setStatus('closed');
     }
 
-    /** Updates the Salesforce session used in hello; sends it now when connected. */
+    /**
+     * Updates the Salesforce session handed to the gateway on every connection; sends it now when paired, and
+     * resolves or rejects with the gateway's answer.
+     */
     setSalesforceSession(salesforce) {
         this.salesforce = salesforce || null;
-        if (this.salesforce && this.helloDone) {
+        if (this.salesforce && this.paired) {
             return this.request('salesforceSession', this.salesforce);
         }
         return Promise.resolve(null);
@@ -180,9 +186,29 @@ export class GatewayClient {
     handleOpen(socket) {
         if (socket !== this.socket) return;
         const token = this.token;
-        this.send('hello', { token: token || undefined, salesforce: this.salesforce || undefined }, true)
+        this.send('hello', { token: token || undefined }, true)
             .then((result) => this.handleHello(socket, result, Boolean(token)))
             .catch((error) => this.handleHelloError(socket, error, Boolean(token)));
+    }
+
+    /** Paired on this connection: the snapshot is coming, and the gateway gets the Salesforce session. */
+    handlePaired(socket) {
+        this.paired = true;
+        if (!this.synced) this.awaitSnapshot();
+        const salesforce = this.salesforce;
+        if (!salesforce) return;
+        this.request('salesforceSession', salesforce).catch((error) => {
+            if (socket !== this.socket || this.salesforce !== salesforce) return;
+            if (typeof error.code === 'string' && error.code.startsWith('SALESFORCE_')) {
+                // The gateway could not take it (refused, unreachable): not offered again on reconnects; the
+                // softphone decides what to do about the session.
+                this.salesforce = null;
+                this.emit('salesforceRefused', { error, salesforce });
+            } else if (error.code !== 'DISCONNECTED' && error.code !== 'TIMEOUT') {
+                // A timeout is no verdict: the gateway goes on and reports the Salesforce link in link.state.
+                this.emit('error', error);
+            }
+        });
     }
 
     handleHello(socket, result, sentToken) {
@@ -198,7 +224,7 @@ export class GatewayClient {
             if (result.pairing) this.emit('pairing', result.pairing);
             return;
         }
-        if (!this.synced) this.awaitSnapshot();
+        this.handlePaired(socket);
     }
 
     handleHelloError(socket, error, sentToken) {
@@ -212,16 +238,6 @@ export class GatewayClient {
         }
         if (FATAL_CODES.includes(error.code)) {
             this.fail(error);
-            return;
-        }
-        if (this.salesforce && typeof error.code === 'string' && error.code.startsWith('SALESFORCE_')) {
-            // The gateway could not take the Salesforce session (refused, unreachable): the phone does not wait
-            // for Salesforce. Hello again at once without it; the softphone decides what to do about the session.
-            const salesforce = this.salesforce;
-            this.salesforce = null;
-            this.emit('salesforceRefused', { error, salesforce });
-            this.dropSocket();
-            this.scheduleReconnect(0);
             return;
         }
         this.emit('error', error);
@@ -252,7 +268,7 @@ export class GatewayClient {
             case 'paired':
                 this.token = message.token;
                 this.emit('paired');
-                if (!this.synced) this.awaitSnapshot();
+                this.handlePaired(socket);
                 break;
             case 'snapshot':
                 this.acceptSnapshot(message.snapshot, message.seq);

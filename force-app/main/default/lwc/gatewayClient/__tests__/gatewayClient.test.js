@@ -61,7 +61,7 @@ afterEach(() => {
 });
 
 describe('c-gateway-client', () => {
-    it('sends hello first with the stored token and the Salesforce session, then takes the snapshot', async () => {
+    it('sends hello first with the stored token, then the Salesforce session on its own, and takes the snapshot', async () => {
         const storage = memoryStorage({ [tokenKey(URL)]: 'tok-1' });
         const salesforce = {
             instanceUrl: 'https://acme.my.salesforce.com',
@@ -74,7 +74,12 @@ describe('c-gateway-client', () => {
             id: socket.sent[0].id,
             type: 'hello',
             client: { name: 'switchboard-softphone', version: '0.1.0' },
-            token: 'tok-1',
+            token: 'tok-1'
+        });
+        expect(socket.sent[1]).toEqual({
+            v: 1,
+            id: socket.sent[1].id,
+            type: 'salesforceSession',
             salesforce
         });
         expect(seen.status).toEqual(['connecting', 'syncing', 'open']);
@@ -94,6 +99,8 @@ describe('c-gateway-client', () => {
         expect(seen.pairing).toEqual([PAIRING]);
         socket.receive({ v: 1, type: 'paired', token: 'new-token' });
         expect(storage.getItem(tokenKey(URL))).toBe('new-token');
+        // No Salesforce session to hand over.
+        expect(socket.sent.map((m) => m.type)).toEqual(['hello']);
         socket.receive({ v: 1, type: 'snapshot', seq: 1, snapshot: fx.snapshot() });
         expect(client.status).toBe('open');
     });
@@ -290,40 +297,63 @@ describe('c-gateway-client', () => {
         await expect(done).resolves.toEqual({});
     });
 
-    it('says hello again without a Salesforce session the gateway could not take, and reports it', async () => {
+    it('hands the Salesforce session over once paired, and drops one the gateway could not take', async () => {
         const session = { instanceUrl: 'https://acme.my.salesforce.com', sessionId: '00D0000000000AB!old' };
         const { client, seen } = makeClient({ salesforce: session });
         const refused = [];
         client.on('salesforceRefused', (r) => refused.push(r));
         client.connect();
-        FakeWebSocket.last.open();
-        expect(FakeWebSocket.last.sent[0].salesforce).toEqual(session);
-        FakeWebSocket.last.fail('hello', 'SALESFORCE_AUTH');
+        const socket = FakeWebSocket.last;
+        socket.open();
+        socket.reply('hello', { ...HELLO_PAIRED, paired: false, pairing: PAIRING });
+        await flush();
+        // Not before the page is paired.
+        expect(socket.sent.map((m) => m.type)).toEqual(['hello']);
+        socket.receive({ v: 1, type: 'paired', token: 'new-token' });
+        expect(socket.lastSent('salesforceSession').salesforce).toEqual(session);
+
+        // The phone does not wait for Salesforce: the snapshot opens it while the session is checked.
+        socket.receive({ v: 1, type: 'snapshot', seq: 5, snapshot: fx.snapshot() });
+        expect(client.status).toBe('open');
+        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
         await flush();
         expect(refused).toEqual([
             { error: expect.objectContaining({ code: 'SALESFORCE_AUTH' }), salesforce: session }
         ]);
         expect(seen.errors).toEqual([]);
-        jest.advanceTimersByTime(0);
-        expect(FakeWebSocket.instances).toHaveLength(2);
-        FakeWebSocket.last.open();
-        expect(FakeWebSocket.last.sent[0].type).toBe('hello');
-        expect(FakeWebSocket.last.sent[0].salesforce).toBeUndefined();
-        FakeWebSocket.last.reply('hello', HELLO_PAIRED);
-        await flush();
-        FakeWebSocket.last.receive({ v: 1, type: 'snapshot', seq: 5, snapshot: fx.snapshot() });
-        expect(seen.status[seen.status.length - 1]).toBe('open');
+        // The same connection goes on.
+        expect(client.status).toBe('open');
+        expect(FakeWebSocket.instances).toHaveLength(1);
 
-        // Any other hello failure keeps the session and retries with backoff, as before.
-        const other = makeClient({ salesforce: session });
-        other.client.connect();
-        FakeWebSocket.last.open();
-        FakeWebSocket.last.fail('hello', 'INTERNAL');
-        await flush();
-        expect(other.seen.errors).toEqual(['INTERNAL']);
+        // Not offered again on the next connection.
+        socket.drop();
         jest.advanceTimersByTime(1000);
         FakeWebSocket.last.open();
-        expect(FakeWebSocket.last.sent[0].salesforce).toEqual(session);
+        FakeWebSocket.last.reply('hello', HELLO_PAIRED);
+        await flush();
+        expect(FakeWebSocket.last.sent.map((m) => m.type)).toEqual(['hello']);
+    });
+
+    it('keeps the session through other failures: a lost connection offers it again, an error is shown', async () => {
+        const session = { instanceUrl: 'https://acme.my.salesforce.com', sessionId: '00D0000000000AB!s' };
+        const { client, seen } = makeClient({ salesforce: session });
+        const refused = [];
+        client.on('salesforceRefused', (r) => refused.push(r));
+        const first = await openPaired(client);
+        expect(first.lastSent('salesforceSession').salesforce).toEqual(session);
+        first.drop();
+        await flush();
+        jest.advanceTimersByTime(1000);
+        const second = FakeWebSocket.last;
+        second.open();
+        second.reply('hello', HELLO_PAIRED);
+        await flush();
+        expect(second.lastSent('salesforceSession').salesforce).toEqual(session);
+        second.fail('salesforceSession', 'INTERNAL');
+        await flush();
+        expect(seen.errors).toEqual(['INTERNAL']);
+        expect(refused).toEqual([]);
+        expect(client.salesforce).toEqual(session);
     });
 
     it('fails without a WebSocket implementation', () => {

@@ -41,13 +41,15 @@ const errorText = (element) => {
     return el ? el.textContent : null;
 };
 
-async function connect(element, snapshot = fx.snapshot(), seq = 10) {
+async function connect(element, snapshot = fx.snapshot(), seq = 10, { takeSession = true } = {}) {
     const socket = FakeWebSocket.last;
     socket.open();
     await flush();
     socket.reply('hello', { protocol: 1, gateway: { version: '0.1.0' }, paired: true });
     await flush();
     socket.receive({ v: 1, type: 'snapshot', seq, snapshot });
+    if (takeSession && socket.lastSent('salesforceSession'))
+        socket.reply('salesforceSession', { accepted: true });
     await flush();
     return socket;
 }
@@ -89,18 +91,19 @@ afterEach(() => {
 });
 
 describe('c-softphone connection', () => {
-    it('connects to the gateway URL and sends hello with the Visualforce session', async () => {
+    it('connects to the gateway URL, says hello, then hands over the Visualforce session', async () => {
         const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
         expect(FakeWebSocket.last.url).toBe(GATEWAY_URL);
         expect($(element, '[data-id="connecting"]').textContent).toContain('Connecting');
-        FakeWebSocket.last.open();
-        await flush();
-        const hello = FakeWebSocket.last.lastSent('hello');
-        expect(hello.salesforce).toEqual({
+        const socket = await connect(element);
+        const hello = socket.lastSent('hello');
+        expect(hello.client.name).toBe('switchboard-softphone');
+        expect(hello.salesforce).toBeUndefined();
+        expect(socket.lastSent('salesforceSession').salesforce).toEqual({
             instanceUrl: 'https://acme.my.salesforce.com',
             sessionId: SESSION_ID
         });
-        expect(hello.client.name).toBe('switchboard-softphone');
+        expect(errorText(element)).toBeNull();
         await expect(element).toBeAccessible();
     });
 
@@ -210,21 +213,14 @@ describe('c-softphone connection', () => {
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(1);
     });
 
-    it('reloads for a session the gateway refused in hello, after connecting without it', async () => {
+    it('reloads for a session the gateway refused as the softphone connected, on the same connection', async () => {
         const element = mount({ sessionId: SESSION_ID, partnerServerUrl: PARTNER_URL });
-        const first = FakeWebSocket.last;
-        first.open();
-        await flush();
-        expect(first.lastSent('hello').salesforce.sessionId).toBe(SESSION_ID);
-        first.fail('hello', 'SALESFORCE_AUTH');
-        await flush();
-        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        const second = FakeWebSocket.last;
-        expect(second).not.toBe(first);
-        await connect(element);
-        expect(second.lastSent('hello').salesforce).toBeUndefined();
+        const socket = await connect(element, fx.snapshot(), 10, { takeSession: false });
         expect($(element, '[data-id="connecting"]')).toBeNull();
+        expect(socket.lastSent('salesforceSession').salesforce.sessionId).toBe(SESSION_ID);
+        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+        await flush();
+        expect(FakeWebSocket.instances).toHaveLength(1);
         expect(bridgeCalls('reloadSoftphone')).toEqual([{}]);
     });
 
