@@ -310,7 +310,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 });
         }
         await login.session.stop();
-        this.persist();
+        this.letGo(login);
         this.setCti('down');
         this.setAgent({ state: 'loggedOut' });
         this.logger.info({ device: login.device }, 'agent logged out');
@@ -587,9 +587,9 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         if (change.to === 'closed' && this.login_ === login) {
             // The session gave up (credentials refused on reconnect, attempts exhausted): the agent is out.
             this.login_ = undefined;
+            this.letGo(login);
             this.setCti('down', detail);
             this.setAgent({ state: 'loggedOut' });
-            this.persist();
             return;
         }
         if (this.login_ !== login || this.agent.state === 'loggingIn') return;
@@ -717,6 +717,16 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         }
         this.seq += 1;
         this.emit('event', { seq: this.seq, at: this.now(), event });
+    }
+
+    /**
+     * The login ended: its live calls go on at the PBX unwatched, so they leave the book for the journal's orphans
+     * (the next login adopts or settles them, as after a restart) and the softphones.
+     */
+    private letGo(login: Login): void {
+        this.book.orphanLive(login.device);
+        this.persist();
+        this.emit('resync');
     }
 
     private persist(): void {

@@ -112,6 +112,17 @@ export class CallBook {
         });
     }
 
+    /**
+     * Nobody watches `device` any more (logout, a session that gave up): its live calls wait as orphans, as after a
+     * restart, until the next login there adopts the ones the PBX still has and settles the rest.
+     */
+    orphanLive(device: string): void {
+        for (const record of [...this.byPhase.live.values()]) {
+            this.forget(record);
+            this.orphans.push({ device, phase: 'live', record });
+        }
+    }
+
     /** The call left the PBX: it waits for wrap-up. */
     end(record: CallRecord, at: number): void {
         record.endedAt = at;

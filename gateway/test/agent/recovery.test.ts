@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { fileJournal } from '../../src/agent/index.js';
+import { fileJournal, memoryJournal } from '../../src/agent/index.js';
 import { GatewayError } from '../../src/errors.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { CUSTOMER, agentService, loggedIn, pbx, type AgentDesk } from './harness.js';
@@ -115,6 +115,91 @@ describe('agent service: CTI link loss and gateway restarts', () => {
                 [rang.id, 'unknown', true],
                 [talked.id, 'completed', true]
             ]
+        );
+    });
+
+    it('a logout and a login again in the same gateway: a call still up keeps its key, one that ended is logged once', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001');
+        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
+        const staying = await desk.callWhere((c) => c.state === 'ringing');
+        await desk.agent.answer({});
+        await desk.callWhere((c) => c.id === staying.id && c.state === 'connected');
+        desk.agent.setNotes({ callId: staying.id, text: 'before the logout' });
+        sim.placeInboundCall({ from: '+4940111', to: '4001' });
+        const leaving = await desk.callWhere((c) => c.otherParty === '+4940111' && c.state === 'ringing');
+
+        await desk.agent.logout();
+        assert.deepEqual(
+            desk.calls(),
+            [],
+            'calls nobody watches wait for the next login, as after a restart'
+        );
+        sim.hangup('+4940111');
+        await desk.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+
+        const calls = desk.calls();
+        assert.deepEqual(
+            calls.map((c) => [c.id, c.state, c.endReason, c.endUnseen, c.notes]),
+            [
+                [staying.id, 'connected', undefined, undefined, 'before the logout'],
+                [leaving.id, 'ended', 'unknown', true, '']
+            ]
+        );
+        desk.agent.wrapUp({ callId: leaving.id });
+        sim.hangup(CUSTOMER);
+        const ended = await desk.callWhere((c) => c.id === staying.id && c.state === 'ended');
+        assert.equal(ended.endReason, 'completed');
+        assert.equal(ended.endUnseen, undefined, 'its end was seen');
+        desk.agent.wrapUp({ callId: staying.id });
+        assert.deepEqual(
+            desk.logged.map((l) => [l.key, l.endReason]),
+            [
+                [leaving.id, 'unknown'],
+                [staying.id, 'completed']
+            ]
+        );
+    });
+
+    it('a CTI session that gives up lets its calls go to the journal; the next login settles the ones gone', async (t) => {
+        const sim = await pbx(t);
+        const journal = memoryJournal();
+        const desk = await loggedIn(t, sim, 'agent1', '4001', {
+            journal,
+            reconnect: { baseDelayMs: 5, maxDelayMs: 5, random: () => 0, maxAttempts: 1 }
+        });
+        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
+        const ringing = await desk.callWhere((c) => c.state === 'ringing');
+        await desk.agent.answer({});
+        await desk.callWhere((c) => c.id === ringing.id && c.state === 'connected');
+
+        await sim.close();
+        await desk.next((f) => f.event.type === 'agent.state' && f.event.agent.state === 'loggedOut');
+        assert.deepEqual(desk.calls(), [], 'nobody watches the call any more');
+        assert.deepEqual(
+            journal.entries.map((e) => [e.record.id, e.phase]),
+            [[ringing.id, 'live']]
+        );
+
+        // Another PBX (the first one is gone, and its calls with it): the call ended unseen, and is logged.
+        const other = await pbx(t);
+        desk.agent.reconfigure({
+            servers: [
+                {
+                    id: 'sim',
+                    name: 'Other',
+                    host: '127.0.0.1',
+                    port: other.port,
+                    profile: 'standard',
+                    canAnswer: true
+                }
+            ]
+        });
+        await desk.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const [ended] = desk.calls();
+        assert.deepEqual(
+            [ended?.id, ended?.state, ended?.endReason, ended?.endUnseen],
+            [ringing.id, 'ended', 'completed', true]
         );
     });
 
