@@ -57,6 +57,7 @@ export {
     buildSubject,
     localDate,
     DEFAULT_SUBJECT_TEMPLATE,
+    UNSEEN_END_NOTE,
     type BuildTaskOptions,
     type BuiltTask
 } from './task-builder.js';

@@ -92,15 +92,27 @@ export function localDate(at: number, timeZone?: string): string {
 
 const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max - 1) + '…' : text);
 
+/** How the paragraph of a call that ended unseen begins (reports can search Descriptions for it). */
+export const UNSEEN_END_NOTE = 'Switchboard did not see how this call ended';
+
 /** The paragraph the Description ends with when the call ended unseen. */
 function unseenEndNote(log: CallLogInput): string {
-    const seen = 'Switchboard did not see this call end: the gateway or its CTI link was down when it ended.';
-    if (log.endReason === 'unknown')
-        return `${seen} It had not been answered when the gateway last saw it; whether it was answered later is unknown.`;
+    const seen =
+        `${UNSEEN_END_NOTE}: it was gone when the gateway next asked the phone system ` +
+        '(the gateway or its CTI link had been down, or an event was lost).';
+    if (log.endReason === 'unknown') {
+        const verdict = pickedDisposition(log)
+            ? 'the disposition is the agent’s.'
+            : 'whether it was answered later is unknown.';
+        return `${seen} It had not been answered when the gateway last saw it; ${verdict}`;
+    }
     if (log.answeredAt !== undefined)
         return `${seen} Its duration runs to when the gateway found the call gone, so it may be too long.`;
     return seen;
 }
+
+const pickedDisposition = (log: CallLogInput): boolean =>
+    log.disposition !== undefined && log.disposition !== '';
 
 function description(log: CallLogInput): string {
     if (log.endUnseen !== true) return clip(log.notes, MAX_DESCRIPTION);
@@ -119,8 +131,12 @@ export function wasAnswered(log: CallLogInput): boolean {
 }
 
 export function buildSubject(log: CallLogInput, template = DEFAULT_SUBJECT_TEMPLATE): string {
+    // An outcome the gateway could not see says so, unless the agent said what it was.
+    const unknownButPicked = log.endReason === 'unknown' && pickedDisposition(log);
     const outcome =
-        log.answeredAt === undefined || OUTCOME[log.endReason] !== '' ? OUTCOME[log.endReason] : '';
+        (log.answeredAt === undefined || OUTCOME[log.endReason] !== '') && !unknownButPicked
+            ? OUTCOME[log.endReason]
+            : '';
     const prefixed = outcome === 'missed' || outcome === 'abandoned';
     const values: Record<string, string> = {
         direction: prefixed ? DIRECTION_WORD[log.direction].toLowerCase() : DIRECTION_WORD[log.direction],

@@ -44,6 +44,8 @@ export function endReason(
     if (call.origin === 'remote') {
         if (last === 'noAnswer' || failure === 'noAnswer') return 'missed';
         if (last === 'diverted') return 'diverted';
+        // Failed, and gone without a word of who hung up: failed by its cause, not a guess at missed.
+        if (trigger === 'snapshot') return failure ?? last ?? 'failed';
         if (releasedBy === 'remote') return 'abandoned';
         if (releasedBy === 'local') return 'rejected';
         return 'missed';

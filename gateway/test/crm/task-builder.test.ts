@@ -87,15 +87,20 @@ describe('buildTask', () => {
         assert.equal(task.fields['CallDurationInSeconds'], 0);
         assert.match(
             String(task.fields['Description']),
-            /^Switchboard did not see this call end: .*whether it was answered later is unknown\.$/
+            /^Switchboard did not see how this call ended: .*whether it was answered later is unknown\.$/
         );
+        // The agent said what happened: the disposition is theirs, and the subject no longer says unknown.
+        const picked = buildTask({ ...ringing, disposition: 'Resolved' });
+        assert.equal(picked.fields['Subject'], 'Inbound call from +4930123456');
+        assert.equal(picked.fields['CallDisposition'], 'Resolved');
+        assert.match(String(picked.fields['Description']), /the disposition is the agent’s\.$/);
 
         const talked = buildTask(callLog({ endUnseen: true }));
         assert.equal(talked.fields['Subject'], 'Inbound call from +4930123456');
         assert.equal(talked.fields['CallDisposition'], 'Connected');
         assert.match(
             String(talked.fields['Description']),
-            /^Customer asked about the invoice\.\n\nSwitchboard did not see this call end: .*may be too long\.$/
+            /^Customer asked about the invoice\.\n\nSwitchboard did not see how this call ended: .*may be too long\.$/
         );
 
         const busy = {
@@ -112,7 +117,7 @@ describe('buildTask', () => {
         );
         assert.match(
             description,
-            /x…\n\nSwitchboard did not see this call end: the gateway or its CTI link was down when it ended\.$/
+            /x…\n\nSwitchboard did not see how this call ended: [^.]*, or an event was lost\)\.$/
         );
 
         assert.equal(

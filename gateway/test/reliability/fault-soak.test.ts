@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { UNSEEN_END_NOTE } from '../../src/crm/index.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../../src/sfstandin/index.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { SeededRandom } from '../../src/simulator/random.js';
@@ -462,7 +463,7 @@ describe('fault soak', () => {
             dispositions[disposition] = (dispositions[disposition] ?? 0) + 1;
             const expected = due.get(String(task['CallObject']));
             if (expected === undefined) continue;
-            const unseen = String(task['Description']).includes('did not see this call end');
+            const unseen = String(task['Description']).includes(UNSEEN_END_NOTE);
             if (unseen && !touched.has(expected.call))
                 wrongOutcome.push(`call ${expected.call}: end not seen`);
             if (expected.disposition === disposition) continue;

@@ -55,13 +55,16 @@ export default class WrapUpPanel extends LightningElement {
         return `${party} · ${reason}${talk}`;
     }
 
-    /** A call that ended while the phone link was down: the agent knows what happened, the gateway does not. */
+    /** A call whose end the gateway did not see (the phone link was down): the agent knows what happened. */
     get unseenText() {
         const call = this.call || {};
         if (!call.endUnseen) return '';
-        return call.endReason === 'unknown'
-            ? 'This call ended while the phone link was down, before it was answered as far as Switchboard saw. Pick the disposition that says what happened.'
-            : 'This call ended while the phone link was down, so the talk time runs to when Switchboard found it gone.';
+        const unseen =
+            'Switchboard did not see how this call ended (the phone link was down, or an event was lost)';
+        if (call.endReason === 'unknown')
+            return `${unseen}, and it had not been answered when last seen. Pick the disposition that says what happened.`;
+        if (call.answeredAt) return `${unseen}: the talk time runs to when it found the call gone.`;
+        return `${unseen}.`;
     }
 
     get dispositionOptions() {

@@ -137,7 +137,18 @@ describe('c-wrap-up-panel', () => {
 
         const talking = mount({ call: endedCall({ endUnseen: true }) });
         await Promise.resolve();
-        expect(unseen(talking).textContent).toMatch(/talk time runs to when Switchboard found it gone/);
+        expect(unseen(talking).textContent).toMatch(
+            /did not see how.*talk time runs to when it found the call gone/
+        );
+
+        // Busy: never answered, and nothing left open.
+        const busy = mount({
+            call: endedCall({ endReason: 'busy', endUnseen: true, answeredAt: undefined })
+        });
+        await Promise.resolve();
+        expect(unseen(busy).textContent.trim()).toBe(
+            'Switchboard did not see how this call ended (the phone link was down, or an event was lost).'
+        );
     });
 
     it('keeps the agent edits across re-renders of the same call', async () => {
