@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { CallTable, type CallChange } from '../csta/call-model.js';
+import { CallTable, snapshotCallIds, type CallChange } from '../csta/call-model.js';
 import { createVendorProfile } from '../csta/vendor-profiles.js';
 import { CstaSession, type CstaEvent, type StatusChange } from '../csta/session.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -295,6 +295,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             ...(args.agentId === undefined ? {} : { agentId: args.agentId })
         });
         this.logger.info({ device, server: server.id, username: args.username }, 'agent logged in');
+        void this.settleOrphansElsewhere(login);
         return { agent: { ...this.agent } };
     }
 
@@ -524,10 +525,32 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         }
     }
 
+    /**
+     * Journal calls left at other devices (the agent logged out there, or the gateway stopped, and logged in at
+     * another phone): those the PBX no longer has there ended unseen and go to wrap-up, so they are logged even if
+     * the agent never logs in at that phone again. One SnapshotDevice per device, after the login; a device the
+     * server will not snapshot keeps its calls waiting.
+     */
+    private async settleOrphansElsewhere(login: Login): Promise<void> {
+        for (const device of this.book.orphanDevices()) {
+            if (device === login.device) continue;
+            try {
+                const snapshot = await login.session.snapshot(device);
+                if (this.login_ !== login) return;
+                this.settleOrphans(device, snapshotCallIds(snapshot.response));
+            } catch (error) {
+                this.logger.warn(
+                    { err: error, device },
+                    'could not check the calls left at another phone; they wait for a later login'
+                );
+            }
+        }
+    }
+
     /** Journal calls the PBX no longer has at login ended while the gateway was away: they go to wrap-up. */
-    private settleOrphans(device: string): void {
+    private settleOrphans(device: string, stillThere?: ReadonlySet<string>): void {
         const now = this.now();
-        const ended = this.book.settle(device, now);
+        const ended = this.book.settle(device, now, stillThere);
         for (const record of ended) {
             this.scheduleWrapUp(record);
             this.publish({ type: 'call.cleared', call: this.view(record, now) });

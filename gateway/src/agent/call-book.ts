@@ -91,14 +91,21 @@ export class CallBook {
         return { record, adopted: entry?.record.call };
     }
 
+    /** The devices journal calls wait at. */
+    orphanDevices(): string[] {
+        return [...new Set(this.orphans.map((entry) => entry.device))];
+    }
+
     /**
-     * Journal calls of `device` the PBX no longer has: they ended while the gateway was away, unseen, and end as
+     * Journal calls of `device` the PBX no longer has (none of their callIDs in `stillThere`): they ended while the gateway was away, unseen, and end as
      * the call model ends a call a snapshot no longer has: answered → completed, a failed call by its cause
      * (busy…), any other → unknown (it may have been answered, abandoned or rung out meanwhile).
      */
-    settle(device: string, now: number): CallRecord[] {
-        const ended = this.orphans.filter((entry) => entry.device === device);
-        this.orphans = this.orphans.filter((entry) => entry.device !== device);
+    settle(device: string, now: number, stillThere: ReadonlySet<string> = new Set()): CallRecord[] {
+        const gone = (entry: JournalEntry): boolean =>
+            entry.device === device && !callIdsOf(entry.record.call).some((id) => stillThere.has(id));
+        const ended = this.orphans.filter(gone);
+        this.orphans = this.orphans.filter((entry) => !gone(entry));
         return ended.map(({ record }) => {
             const { call } = record;
             record.call = {

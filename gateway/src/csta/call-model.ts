@@ -22,6 +22,7 @@ export type {
     CallTimestamps
 } from './call-types.js';
 export type { SnapshotInput } from './call-snapshot.js';
+export { snapshotCallIds } from './call-snapshot.js';
 export type { CallState, CallTrigger } from './call-transitions.js';
 /** The transition table, re-exported for documentation and tests. */
 export { CALL_TRANSITIONS } from './call-transitions.js';

@@ -61,6 +61,16 @@ const SNAPSHOT_STATE: Readonly<Record<LocalConnectionState, CallState | undefine
     fail: 'failed'
 };
 
+/** The callIDs of the calls a SnapshotDevice answer reports (entries in state `null` left out). */
+export function snapshotCallIds(response: MessageOf<'SnapshotDeviceResponse'>): Set<string> {
+    const ids = new Set<string>();
+    for (const entry of response.crossRefIDorSnapshotData.snapshotData ?? []) {
+        const state = entry.localCallState === undefined ? 'connected' : SNAPSHOT_STATE[entry.localCallState];
+        if (state !== undefined) ids.add(entry.connectionIdentifier.callID);
+    }
+    return ids;
+}
+
 /**
  * The calls a snapshot reports, by their current callID (`resolveCallId` follows renames). An entry without a
  * local call state counts as connected; entries in state `null` are left out.

@@ -161,6 +161,40 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         );
     });
 
+    it('a login at another phone settles the calls left at the first that ended, and leaves the others waiting', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001');
+        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
+        const staying = await desk.callWhere((c) => c.state === 'ringing');
+        await desk.agent.answer({});
+        await desk.callWhere((c) => c.id === staying.id && c.state === 'connected');
+        sim.placeInboundCall({ from: '+4940111', to: '4001' });
+        const leaving = await desk.callWhere((c) => c.otherParty === '+4940111' && c.state === 'ringing');
+        await desk.agent.logout();
+        sim.hangup('+4940111');
+
+        // The agent moves to 4002 (a hot desk): the call that ended at 4001 is logged without a login there.
+        await desk.agent.login({ username: 'agent2', password: 'demo', device: '4002' });
+        const settled = await desk.callWhere((c) => c.id === leaving.id && c.state === 'ended');
+        assert.deepEqual([settled.endReason, settled.endUnseen], ['unknown', true]);
+        desk.agent.wrapUp({ callId: leaving.id });
+        assert.deepEqual(
+            desk.logged.map((l) => l.key),
+            [leaving.id]
+        );
+        assert.equal(
+            desk.calls().some((c) => c.id === staying.id),
+            false,
+            "the call still up at 4001 is not 4002's"
+        );
+
+        // Back at 4001: the call still up comes back under its key.
+        await desk.agent.logout();
+        await desk.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const [back] = desk.calls();
+        assert.deepEqual([back?.id, back?.state], [staying.id, 'connected']);
+    });
+
     it('a CTI session that gives up lets its calls go to the journal; the next login settles the ones gone', async (t) => {
         const sim = await pbx(t);
         const journal = memoryJournal();
