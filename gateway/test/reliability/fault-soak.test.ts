@@ -2,7 +2,8 @@
  * Fault soak: many simulated calls through the real gateway (a child process running startGateway, call
  * logging into the Salesforce stand-in over HTTP, a real SQLite outbox and call journal) while faults hit
  * every part: CTI link drops, far-end hang-ups in every state, Salesforce 503s, lost acknowledgements and
- * expired sessions, and `kill -9` of the gateway with a restart on the same config directory. Afterwards:
+ * expired sessions, the agent logging out and in again mid-call, and `kill -9` of the gateway with a restart on
+ * the same config directory. Afterwards:
  * exactly one Task per call (read from the stand-in's Task store by CallObject = the PBX callID, and
  * Cti_Call_Key__c unique), no call left in a non-final state at the PBX or the gateway, and every fault seen
  * by the agent's tab. Default 60 calls (part of npm test); SOAK_CALLS=10000 for the long run
@@ -42,8 +43,11 @@ async function until(check: () => boolean | Promise<boolean>, what: string, limi
     }
 }
 
-type Fault = 'ctiDrop' | 'sf503' | 'sfLostAck' | 'sfExpired' | 'kill';
-const FAULTS: Fault[] = ['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired', 'kill'];
+type Fault = 'ctiDrop' | 'sf503' | 'sfLostAck' | 'sfExpired' | 'logout' | 'kill';
+const FAULTS: Fault[] = ['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired', 'logout', 'kill'];
+/** The faults drawn at random after a step (kills come at fixed points). */
+const RANDOM_FAULTS = ['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired', 'logout'] as const;
+const LOGIN = { username: 'agent1', password: 'demo', device: DEVICE, agentId: '1001' };
 /**
  * Inbound: the caller hangs up while it rings (abandoned), it is not answered, or it is answered and then the
  * agent, the caller, or the caller while on hold hangs up. Outbound (the tab's makeCall): the far end answers and
@@ -71,7 +75,8 @@ type Scenario = (typeof SCENARIOS)[number];
 const COLLEAGUE = '4002';
 /**
  * The Task's CallDisposition each scenario should give (the consultation's own leg second), unless a CTI outage or
- * a kill -9 fell in the middle of the call: what the PBX did meanwhile cannot always be known (docs/reliability.md).
+ * a kill -9 or a logout fell in the middle of the call: what the PBX did meanwhile cannot always be known
+ * (docs/reliability.md).
  */
 const DISPOSITION: Readonly<Record<Scenario, readonly [call: string, consultation?: string]>> = {
     agentHangsUp: ['Connected'],
@@ -96,7 +101,7 @@ class Soak {
         calls: 0,
         scenarios: Object.fromEntries(SCENARIOS.map((s) => [s, 0])) as Record<Scenario, number>,
         faults: Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>,
-        seen: { ctiNotUp: 0, salesforceDown: 0, sessionNeeded: 0, tabDisconnected: 0 },
+        seen: { ctiNotUp: 0, salesforceDown: 0, sessionNeeded: 0, loggedOut: 0, tabDisconnected: 0 },
         stepsRefused: 0,
         /** Calls the scenario could not start (the tab's makeCall refused while the CTI link was down). */
         notPlaced: 0
@@ -135,7 +140,7 @@ class Soak {
         this.watch(tab);
         const hello = await tab.hello();
         assert.equal(hello.type, 'result');
-        await tab.ok('login', { username: 'agent1', password: 'demo', device: DEVICE, agentId: '1001' });
+        await tab.ok('login', LOGIN);
     }
 
     /** The agent's view of the faults: what the tab is told. */
@@ -145,7 +150,11 @@ class Soak {
         tab.socket.on('message', (data: Buffer) => {
             const frame = JSON.parse(data.toString('utf8')) as {
                 type: string;
-                event?: { type: string; links?: { cti: string; salesforce: string } };
+                event?: {
+                    type: string;
+                    links?: { cti: string; salesforce: string };
+                    agent?: { state: string };
+                };
             };
             if (frame.type !== 'event' || frame.event === undefined) return;
             const { event } = frame;
@@ -156,6 +165,8 @@ class Soak {
                 this.cti = event.links.cti;
                 salesforce = event.links.salesforce;
             }
+            if (event.type === 'agent.state' && event.agent?.state === 'loggedOut')
+                this.counts.seen.loggedOut += 1;
             if (event.type === 'salesforce.sessionNeeded') {
                 this.counts.seen.sessionNeeded += 1;
                 // The softphone's answer: a fresh session from the page.
@@ -191,7 +202,26 @@ class Soak {
         return answer;
     }
 
+    /**
+     * The agent logs out, and in again at the same phone a moment later; the call goes on at the PBX meanwhile
+     * (the tab's next request waits for the login, as after a kill).
+     */
+    async logout(pauseMs: number): Promise<void> {
+        await this.up();
+        const tab = this.tab;
+        if (tab === undefined) return;
+        const answer = await tab.request('logout');
+        if (answer.type !== 'result') {
+            this.counts.stepsRefused += 1;
+            return;
+        }
+        this.starting = sleep(pauseMs).then(async () => {
+            await tab.ok('login', LOGIN);
+        });
+    }
+
     async kill(): Promise<void> {
+        await this.up();
         const child = this.child;
         if (child === undefined) return;
         // The call journal is written at most every 200 ms: a kill lands on a call that has lasted that long.
@@ -257,7 +287,7 @@ describe('fault soak', () => {
             const disposition = DISPOSITION[scenario][leg];
             if (disposition !== undefined) due.set(callID, { disposition, call: i });
         };
-        /** Calls a CTI outage or a kill fell in the middle of. */
+        /** Calls a CTI outage, a logout or a kill fell in the middle of. */
         const touched = new Set<number>();
         const fault = async (i: number, step: number): Promise<void> => {
             const roll = random.int(100);
@@ -268,8 +298,7 @@ describe('fault soak', () => {
                 return;
             }
             if (roll >= faultPct) return;
-            const kind =
-                (['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired'] as const)[random.int(4)] ?? 'ctiDrop';
+            const kind = RANDOM_FAULTS[random.int(RANDOM_FAULTS.length)] ?? 'ctiDrop';
             const only = process.env['SOAK_FAULTS'];
             if (only !== undefined && !only.split(',').includes(kind)) return;
             soak.counts.faults[kind] += 1;
@@ -285,7 +314,12 @@ describe('fault soak', () => {
                 await until(() => soak.counts.seen.ctiNotUp > seen && soak.cti === 'up', 'CTI link back up');
             } else if (kind === 'sf503') sf.faults.failNext(1 + random.int(4), 'unavailable');
             else if (kind === 'sfLostAck') sf.faults.failNext(1, 'dropAfterApply');
-            else sf.expireSessions();
+            else if (kind === 'sfExpired') sf.expireSessions();
+            else {
+                // Nobody watches the call until the login: its end may be unseen, as in an outage.
+                touched.add(i);
+                await soak.logout(5 + random.int(40));
+            }
         };
 
         const caller = (i: number): string => `+49301${String(100000 + (i % 800000)).padStart(6, '0')}`;
@@ -502,5 +536,6 @@ describe('fault soak', () => {
         if (soak.counts.faults.ctiDrop > 0) assert.ok(soak.counts.seen.ctiNotUp > 0);
         if (soak.counts.faults.sfExpired > 0) assert.ok(soak.counts.seen.sessionNeeded > 0);
         assert.ok(soak.counts.seen.tabDisconnected >= soak.counts.faults.kill);
+        assert.ok(soak.counts.seen.loggedOut >= soak.counts.faults.logout);
     });
 });
