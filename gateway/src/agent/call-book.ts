@@ -97,9 +97,10 @@ export class CallBook {
     }
 
     /**
-     * Journal calls of `device` the PBX no longer has (none of their callIDs in `stillThere`): they ended while the gateway was away, unseen, and end as
-     * the call model ends a call a snapshot no longer has: answered → completed, a failed call by its cause
-     * (busy…), any other → unknown (it may have been answered, abandoned or rung out meanwhile).
+     * Journal calls of `device` the PBX no longer has (none of their callIDs in `stillThere`): they ended while
+     * nobody watched, unseen, and end as the call model ends a call a snapshot no longer has: answered →
+     * completed, a failed call by its cause (busy…), any other → unknown (it may have been answered, abandoned or
+     * rung out meanwhile).
      */
     settle(device: string, now: number, stillThere: ReadonlySet<string> = new Set()): CallRecord[] {
         const gone = (entry: JournalEntry): boolean =>

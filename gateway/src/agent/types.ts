@@ -56,7 +56,7 @@ export interface CompletedCall {
     answeredAt?: number;
     endedAt: number;
     endReason: CallEndReasonView;
-    /** The call ended while the gateway or its CTI link was down: the end time is when that was found. */
+    /** The call ended out of the gateway's sight (see CallView.endUnseen): the end time is when that was found. */
     endUnseen?: true;
     notes: string;
     disposition?: string;

@@ -9,9 +9,8 @@
  * The default reads "Inbound call from +4930123456", "Missed call from +4930123456", "Outbound call to 4711
  * (no answer)", "Inbound call from +4930123456 (outcome unknown)".
  *
- * Description: the agent's notes; for a call that ended unseen (the gateway or its CTI link was down), followed
- * by a paragraph that says so, since its duration (and, for `unknown`, whether it was answered) is then only
- * what the gateway could know.
+ * Description: the agent's notes; for a call that ended unseen (`endUnseen`), followed by a paragraph that says
+ * so, since its duration (and, for `unknown`, whether it was answered) is then only what the gateway could know.
  */
 import type { TaskFields } from './salesforce-client.js';
 import type { CallLogInput, CallEndReason } from './types.js';
@@ -99,7 +98,7 @@ export const UNSEEN_END_NOTE = 'Switchboard did not see how this call ended';
 function unseenEndNote(log: CallLogInput): string {
     const seen =
         `${UNSEEN_END_NOTE}: it was gone when the gateway next asked the phone system ` +
-        '(the gateway or its CTI link had been down, or an event was lost).';
+        '(the gateway or its CTI link had been down, the agent logged out, or an event was lost).';
     if (log.endReason === 'unknown') {
         const verdict = pickedDisposition(log)
             ? 'the disposition is the agent’s.'

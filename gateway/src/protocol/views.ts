@@ -140,8 +140,9 @@ export const callViewSchema = z
          */
         endReason: callEndReasonSchema.optional(),
         /**
-         * The call ended while the gateway or its CTI link was down: no event said how or when. `endedAt` is
-         * when the gateway found it gone, so the talk time may be too long.
+         * The call ended out of the gateway's sight (its CTI link or the gateway was down, the agent was logged
+         * out, or an event was lost): no event said how or when. `endedAt` is when the gateway found it gone,
+         * so the talk time may be too long.
          */
         endUnseen: z.literal(true).optional(),
         /** The PBX's cause text for a failure (busy, callNotAnswered…), cleaned. */

@@ -13,7 +13,8 @@
  * Lifecycle: open → hello (with the pairing token stored for this gateway URL) → result. Unpaired: 'pairing'
  * until a `paired {token}` frame, whose token is stored. Once paired, the Salesforce session goes over in a
  * `salesforceSession` request of its own, so the phone never waits for Salesforce: a session the gateway cannot
- * take is dropped and reported as 'salesforceRefused' { error, salesforce }. The gateway sends a snapshot frame; if none comes within the request timeout the client asks for one. Events carry an increasing
+ * take is dropped and reported as 'salesforceRefused' { error, salesforce }. The gateway sends a snapshot frame;
+ * if none comes within the request timeout the client asks for one. Events carry an increasing
  * `seq`: a gap (or a snapshot that is overdue) makes the client request a snapshot and drop events until it
  * arrives. A closed socket rejects every pending request with DISCONNECTED and reconnects with jittered
  * exponential backoff; ORIGIN_NOT_ALLOWED, UNSUPPORTED_VERSION and PROTOCOL_MISMATCH stop it (they cannot heal by retrying).

@@ -55,12 +55,12 @@ export default class WrapUpPanel extends LightningElement {
         return `${party} · ${reason}${talk}`;
     }
 
-    /** A call whose end the gateway did not see (the phone link was down): the agent knows what happened. */
+    /** A call whose end the gateway did not see: the agent knows what happened. */
     get unseenText() {
         const call = this.call || {};
         if (!call.endUnseen) return '';
         const unseen =
-            'Switchboard did not see how this call ended (the phone link was down, or an event was lost)';
+            'Switchboard did not see how this call ended (you were logged out, the phone link was down, or an event was lost)';
         if (call.endReason === 'unknown')
             return `${unseen}, and it had not been answered when last seen. Pick the disposition that says what happened.`;
         if (call.answeredAt) return `${unseen}: the talk time runs to when it found the call gone.`;

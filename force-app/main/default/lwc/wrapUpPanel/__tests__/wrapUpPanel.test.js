@@ -147,7 +147,7 @@ describe('c-wrap-up-panel', () => {
         });
         await Promise.resolve();
         expect(unseen(busy).textContent.trim()).toBe(
-            'Switchboard did not see how this call ended (the phone link was down, or an event was lost).'
+            'Switchboard did not see how this call ended (you were logged out, the phone link was down, or an event was lost).'
         );
     });
 
