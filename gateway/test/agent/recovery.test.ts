@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { fileJournal, memoryJournal } from '../../src/agent/index.js';
 import { GatewayError } from '../../src/errors.js';
+import type { CallView } from '../../src/protocol/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { CUSTOMER, agentService, loggedIn, pbx, type AgentDesk } from './harness.js';
 
@@ -21,6 +22,19 @@ function gatewayLives(t: TestContext, sim: Simulator) {
         return desk;
     };
     return { start, loggedIn };
+}
+
+/** A caller rings 4001: the call's view once it rings. */
+function rings(desk: AgentDesk, sim: Simulator, from = CUSTOMER): Promise<CallView> {
+    sim.placeInboundCall({ from, to: '4001' });
+    return desk.callWhere((c) => c.otherParty === from && c.state === 'ringing');
+}
+
+/** A caller rings 4001 and the agent answers from the softphone: the call's view once connected. */
+async function answered(desk: AgentDesk, sim: Simulator, from = CUSTOMER): Promise<CallView> {
+    const ringing = await rings(desk, sim, from);
+    await desk.agent.answer({});
+    return desk.callWhere((c) => c.id === ringing.id && c.state === 'connected');
 }
 
 describe('agent service: CTI link loss and gateway restarts', () => {
@@ -85,12 +99,8 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         const desk = await loggedIn(t, sim, 'agent1', '4001', {
             reconnect: { baseDelayMs: 50, maxDelayMs: 50, random: () => 0.99 }
         });
-        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
-        const talked = await desk.callWhere((c) => c.state === 'ringing');
-        await desk.agent.answer({});
-        await desk.callWhere((c) => c.id === talked.id && c.state === 'connected');
-        sim.placeInboundCall({ from: '+4940111', to: '4001' });
-        const rang = await desk.callWhere((c) => c.otherParty === '+4940111' && c.state === 'ringing');
+        const talked = await answered(desk, sim);
+        const rang = await rings(desk, sim, '+4940111');
 
         const before = desk.frames.length;
         sim.dropLinks();
@@ -121,13 +131,9 @@ describe('agent service: CTI link loss and gateway restarts', () => {
     it('a logout and a login again in the same gateway: a call still up keeps its key, one that ended is logged once', async (t) => {
         const sim = await pbx(t);
         const desk = await loggedIn(t, sim, 'agent1', '4001');
-        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
-        const staying = await desk.callWhere((c) => c.state === 'ringing');
-        await desk.agent.answer({});
-        await desk.callWhere((c) => c.id === staying.id && c.state === 'connected');
+        const staying = await answered(desk, sim);
         desk.agent.setNotes({ callId: staying.id, text: 'before the logout' });
-        sim.placeInboundCall({ from: '+4940111', to: '4001' });
-        const leaving = await desk.callWhere((c) => c.otherParty === '+4940111' && c.state === 'ringing');
+        const leaving = await rings(desk, sim, '+4940111');
 
         await desk.agent.logout();
         assert.deepEqual(
@@ -164,12 +170,8 @@ describe('agent service: CTI link loss and gateway restarts', () => {
     it('a login at another phone settles the calls left at the first that ended, and leaves the others waiting', async (t) => {
         const sim = await pbx(t);
         const desk = await loggedIn(t, sim, 'agent1', '4001');
-        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
-        const staying = await desk.callWhere((c) => c.state === 'ringing');
-        await desk.agent.answer({});
-        await desk.callWhere((c) => c.id === staying.id && c.state === 'connected');
-        sim.placeInboundCall({ from: '+4940111', to: '4001' });
-        const leaving = await desk.callWhere((c) => c.otherParty === '+4940111' && c.state === 'ringing');
+        const staying = await answered(desk, sim);
+        const leaving = await rings(desk, sim, '+4940111');
         await desk.agent.logout();
         sim.hangup('+4940111');
 
@@ -202,17 +204,14 @@ describe('agent service: CTI link loss and gateway restarts', () => {
             journal,
             reconnect: { baseDelayMs: 5, maxDelayMs: 5, random: () => 0, maxAttempts: 1 }
         });
-        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
-        const ringing = await desk.callWhere((c) => c.state === 'ringing');
-        await desk.agent.answer({});
-        await desk.callWhere((c) => c.id === ringing.id && c.state === 'connected');
+        const talking = await answered(desk, sim);
 
         await sim.close();
         await desk.next((f) => f.event.type === 'agent.state' && f.event.agent.state === 'loggedOut');
         assert.deepEqual(desk.calls(), [], 'nobody watches the call any more');
         assert.deepEqual(
             journal.entries.map((e) => [e.record.id, e.phase]),
-            [[ringing.id, 'live']]
+            [[talking.id, 'live']]
         );
 
         // Another PBX (the first one is gone, and its calls with it): the call ended unseen, and is logged.
@@ -233,7 +232,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         const [ended] = desk.calls();
         assert.deepEqual(
             [ended?.id, ended?.state, ended?.endReason, ended?.endUnseen],
-            [ringing.id, 'ended', 'completed', true]
+            [talking.id, 'ended', 'completed', true]
         );
     });
 
