@@ -35,7 +35,7 @@ import type {
 } from '../protocol/index.js';
 import { allowedActions } from './call-actions.js';
 import { eventTypeOf } from './call-event-type.js';
-import { CallBook, type Phase } from './call-book.js';
+import { CallBook, type CallPlace, type Phase } from './call-book.js';
 import { memoryJournal } from './call-journal.js';
 import { completedCall } from './completed-call.js';
 import { CallControl } from './call-control.js';
@@ -48,6 +48,9 @@ import type { AgentServiceOptions, CtiServerOption, Login, SessionInit } from '.
 
 /** What a call with no record visited proposes: nothing (a proposal is made from the records visited). */
 const NO_PROPOSAL: Readonly<{ whoId?: string; whatId?: string }> = Object.freeze({});
+
+/** Where a login watches its calls. */
+const placeOf = (login: Login): CallPlace => ({ device: login.device, server: login.server.id });
 
 export interface EventFrame {
     seq: number;
@@ -102,6 +105,10 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     private readonly localDay = new LocalDay();
     /** Events of calls whose caller is being looked up, by call key (see lookup). */
     private readonly held = new Map<string, AgentEvent[]>();
+    /** Where the live calls in the book are watched (the login's device and server), for the journal. */
+    private watching: CallPlace | undefined;
+    /** A logout on its way: a login waits for it (its calls must leave the book before the new ones come). */
+    private loggingOut: Promise<unknown> | undefined;
     private closed = false;
 
     constructor(options: AgentServiceOptions) {
@@ -216,6 +223,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
 
     async login(args: ArgsOf<'login'>): Promise<{ agent: AgentView }> {
         if (this.closed) throw fail('CTI_UNAVAILABLE', 'the gateway is shutting down');
+        if (this.loggingOut !== undefined) await this.loggingOut.catch(() => undefined);
         if (this.login_ !== undefined || this.agent.state === 'loggingIn') {
             throw fail(
                 'ALREADY_LOGGED_IN',
@@ -267,6 +275,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         try {
             await session.start();
             this.login_ = login;
+            this.watching = placeOf(login);
             await session.monitorStart(device, {
                 onEvent: (event) => {
                     this.onCstaEvent(login, event);
@@ -274,14 +283,17 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             });
             await session.snapshot(device, (snapshot) => {
                 this.reconcile(login, () => table.reconcile(snapshot));
-                this.settleOrphans(device);
+                this.settleOrphans(placeOf(login));
             });
             if (args.agentId !== undefined) {
                 await session.setAgentState(device, 'loggedOn', { agentID: args.agentId });
             }
         } catch (error) {
+            const watched = this.login_ === login;
             this.login_ = undefined;
             await session.stop();
+            // Calls the snapshot brought before the login failed wait for the next one, unwatched.
+            if (watched) this.letGo(login);
             this.setAgent({ state: 'loggedOut' });
             this.setCti('down', error instanceof Error ? error.message : undefined);
             throw error;
@@ -303,6 +315,16 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         const login = this.login_;
         if (login === undefined) throw fail('NOT_LOGGED_IN', 'not logged in');
         this.login_ = undefined;
+        const done = this.logOut(login);
+        this.loggingOut = done;
+        try {
+            return await done;
+        } finally {
+            if (this.loggingOut === done) this.loggingOut = undefined;
+        }
+    }
+
+    private async logOut(login: Login): Promise<{ agent: AgentView }> {
         if (login.agentId !== undefined && login.session.isReady) {
             await login.session
                 .setAgentState(login.device, 'loggedOff', { agentID: login.agentId })
@@ -490,7 +512,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         let record = this.book.byCall(change.type === 'renamed' ? change.from : change.call.callID);
         let call = change.call;
         if (change.type === 'created' || record === undefined) {
-            const opened = this.book.open(login.device, change.call);
+            const opened = this.book.open(placeOf(login), change.call);
             record = opened.record;
             if (opened.adopted !== undefined) {
                 // A snapshot cannot tell who called whom, nor why a call failed: the journal can.
@@ -532,12 +554,14 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
      * server will not snapshot keeps its calls waiting.
      */
     private async settleOrphansElsewhere(login: Login): Promise<void> {
-        for (const device of this.book.orphanDevices()) {
+        for (const device of this.book.orphanDevices(login.server.id)) {
             if (device === login.device) continue;
             try {
                 const snapshot = await login.session.snapshot(device);
+                const stillThere = snapshotCallIds(snapshot.response);
                 if (this.login_ !== login) return;
-                this.settleOrphans(device, snapshotCallIds(snapshot.response));
+                if (stillThere === undefined) continue;
+                this.settleOrphans({ device, server: login.server.id }, stillThere);
             } catch (error) {
                 this.logger.warn(
                     { err: error, device },
@@ -548,9 +572,9 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     /** Journal calls the PBX no longer has at login ended while the gateway was away: they go to wrap-up. */
-    private settleOrphans(device: string, stillThere?: ReadonlySet<string>): void {
+    private settleOrphans(at: CallPlace, stillThere?: ReadonlySet<string>): void {
         const now = this.now();
-        const ended = this.book.settle(device, now, stillThere);
+        const ended = this.book.settle(at, now, stillThere);
         for (const record of ended) {
             this.scheduleWrapUp(record);
             this.publish({ type: 'call.cleared', call: this.view(record, now) });
@@ -747,12 +771,14 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
      * (the next login adopts or settles them, as after a restart) and the softphones.
      */
     private letGo(login: Login): void {
-        this.book.orphanLive(login.device);
+        // Their held events (a caller lookup) would show calls nobody watches: the fresh snapshot replaces them.
+        for (const record of this.book.orphanLive(placeOf(login))) this.held.delete(record.id);
+        this.watching = undefined;
         this.persist();
         this.emit('resync');
     }
 
     private persist(): void {
-        this.book.persist(this.login_?.device ?? this.agent.device ?? '');
+        this.book.persist(this.watching);
     }
 }

@@ -11,6 +11,17 @@ import type { CallRecord } from './call-record.js';
 
 export type Phase = JournalEntry['phase'];
 
+/** Where a live call is watched: a device at a CTI server (by its configured id). */
+export interface CallPlace {
+    device: string;
+    server: string;
+}
+
+/** An orphan waits at this place (an entry of an older journal, without a server, at any server). */
+function waitsAt(entry: JournalEntry, at: CallPlace): boolean {
+    return entry.device === at.device && (entry.server === undefined || entry.server === at.server);
+}
+
 function callIdsOf(call: Call): string[] {
     return [call.callID, ...call.previousCallIDs];
 }
@@ -69,10 +80,10 @@ export class CallBook {
      * A new live call: the journal's record of it after a restart (`adopted`: the call as the journal knew it), or a
      * fresh record under a new key.
      */
-    open(device: string, call: Call): { record: CallRecord; adopted: Call | undefined } {
+    open(at: CallPlace, call: Call): { record: CallRecord; adopted: Call | undefined } {
         const ids = new Set(callIdsOf(call));
         const index = this.orphans.findIndex(
-            (entry) => entry.device === device && callIdsOf(entry.record.call).some((id) => ids.has(id))
+            (entry) => waitsAt(entry, at) && callIdsOf(entry.record.call).some((id) => ids.has(id))
         );
         const entry = index < 0 ? undefined : this.orphans.splice(index, 1)[0];
         const record: CallRecord =
@@ -91,20 +102,21 @@ export class CallBook {
         return { record, adopted: entry?.record.call };
     }
 
-    /** The devices journal calls wait at. */
-    orphanDevices(): string[] {
-        return [...new Set(this.orphans.map((entry) => entry.device))];
+    /** The devices journal calls wait at on `server`. */
+    orphanDevices(server: string): string[] {
+        const devices = this.orphans.filter((entry) => entry.server === undefined || entry.server === server);
+        return [...new Set(devices.map((entry) => entry.device))];
     }
 
     /**
-     * Journal calls of `device` the PBX no longer has (none of their callIDs in `stillThere`): they ended while
+     * Journal calls waiting at `at` the PBX no longer has (none of their callIDs in `stillThere`): they ended while
      * nobody watched, unseen, and end as the call model ends a call a snapshot no longer has: answered →
      * completed, a failed call by its cause (busy…), any other → unknown (it may have been answered, abandoned or
      * rung out meanwhile).
      */
-    settle(device: string, now: number, stillThere: ReadonlySet<string> = new Set()): CallRecord[] {
+    settle(at: CallPlace, now: number, stillThere: ReadonlySet<string> = new Set()): CallRecord[] {
         const gone = (entry: JournalEntry): boolean =>
-            entry.device === device && !callIdsOf(entry.record.call).some((id) => stillThere.has(id));
+            waitsAt(entry, at) && !callIdsOf(entry.record.call).some((id) => stillThere.has(id));
         const ended = this.orphans.filter(gone);
         this.orphans = this.orphans.filter((entry) => !gone(entry));
         return ended.map(({ record }) => {
@@ -121,14 +133,16 @@ export class CallBook {
     }
 
     /**
-     * Nobody watches `device` any more (logout, a session that gave up): its live calls wait as orphans, as after a
-     * restart, until the next login there adopts the ones the PBX still has and settles the rest.
+     * Nobody watches `at` any more (logout, a session that gave up): its live calls wait as orphans, as after a
+     * restart, until the next login there adopts the ones the PBX still has and settles the rest. Returns them.
      */
-    orphanLive(device: string): void {
-        for (const record of [...this.byPhase.live.values()]) {
+    orphanLive(at: CallPlace): CallRecord[] {
+        const records = [...this.byPhase.live.values()];
+        for (const record of records) {
             this.forget(record);
-            this.orphans.push({ device, phase: 'live', record });
+            this.orphans.push({ device: at.device, server: at.server, phase: 'live', record });
         }
+        return records;
     }
 
     /** The call left the PBX: it waits for wrap-up. */
@@ -165,11 +179,15 @@ export class CallBook {
         return peer !== undefined && this.byPhase.live.has(peer.id) ? peer : undefined;
     }
 
-    /** Writes the book (and the orphans still waiting) to the journal, when the journal next writes. */
-    persist(device: string): void {
+    /**
+     * Writes the book (and the orphans still waiting) to the journal, when the journal next writes. `at`: where
+     * the live calls are watched (there are none without a login).
+     */
+    persist(at: CallPlace | undefined): void {
+        const { device, server } = at ?? { device: '', server: undefined };
         this.journal.save(() => [
             ...PHASES.flatMap((phase) =>
-                [...this.byPhase[phase].values()].map((record) => ({ device, record, phase }))
+                [...this.byPhase[phase].values()].map((record) => ({ device, server, record, phase }))
             ),
             ...this.orphans
         ]);

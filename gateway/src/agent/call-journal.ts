@@ -17,6 +17,8 @@ import type { CallRecord } from './call-record.js';
 export interface JournalEntry {
     /** The monitored device the call was at. */
     device: string;
+    /** The CTI server (its configured id) the call was at; entries of older journals have none. */
+    server?: string | undefined;
     /** live: at the PBX; wrapUp: ended, waiting for the agent; recent: wrapped up today. */
     phase: 'live' | 'wrapUp' | 'recent';
     record: CallRecord;

@@ -61,10 +61,15 @@ const SNAPSHOT_STATE: Readonly<Record<LocalConnectionState, CallState | undefine
     fail: 'failed'
 };
 
-/** The callIDs of the calls a SnapshotDevice answer reports (entries in state `null` left out). */
-export function snapshotCallIds(response: MessageOf<'SnapshotDeviceResponse'>): Set<string> {
+/**
+ * The callIDs of the calls a SnapshotDevice answer reports (entries in state `null` left out); undefined when the
+ * answer carries no snapshot data (only a cross-reference for data sent apart): then it says nothing about calls.
+ */
+export function snapshotCallIds(response: MessageOf<'SnapshotDeviceResponse'>): Set<string> | undefined {
+    const data = response.crossRefIDorSnapshotData.snapshotData;
+    if (data === undefined) return undefined;
     const ids = new Set<string>();
-    for (const entry of response.crossRefIDorSnapshotData.snapshotData ?? []) {
+    for (const entry of data) {
         const state = entry.localCallState === undefined ? 'connected' : SNAPSHOT_STATE[entry.localCallState];
         if (state !== undefined) ids.add(entry.connectionIdentifier.callID);
     }

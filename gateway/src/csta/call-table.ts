@@ -171,8 +171,12 @@ export class CallTable extends EventEmitter<CallTableEvents> {
      * Reconciles with a snapshot: calls the server no longer has are cleared, calls it has that the table does
      * not know are added in the reported state, and known calls take the reported state. A call we are
      * connected to whose far end SnapshotCall shows still ringing or queued stays unanswered (call-snapshot.ts).
+     * An answer without snapshot data (only a cross-reference: the data comes apart, as SnapshotDeviceData
+     * events, which this table does not read) changes nothing: it does not say the device has no calls.
      */
     reconcile(snapshot: SnapshotInput): CallChange[] {
+        const response = 'response' in snapshot ? snapshot.response : snapshot;
+        if (response.crossRefIDorSnapshotData.snapshotData === undefined) return [];
         const reported = reportedCalls(snapshot, (callID) => this.ids.resolve(callID), this.context);
         const targetOf = (call: Call): CallState => {
             const report = reported.get(call.callID);

@@ -9,6 +9,7 @@ import { memoryJournal, type CallJournal, type JournalEntry } from '../../src/ag
 import type { Call } from '../../src/csta/call-model.js';
 
 const DEVICE = { raw: '4001', number: '4001' };
+const AT = { device: '4001', server: 'pbx-a' };
 
 function call(callID: string, extra: Partial<Call> = {}): Call {
     return {
@@ -34,9 +35,9 @@ function book(journal: CallJournal = memoryJournal()): CallBook {
 describe('the call book', () => {
     it('keeps each phase in the order its calls entered it, and finds a call by key or by any callID', () => {
         const calls = book();
-        const a = calls.open('4001', call('A')).record;
-        const b = calls.open('4001', call('B')).record;
-        const c = calls.open('4001', call('C')).record;
+        const a = calls.open(AT, call('A')).record;
+        const b = calls.open(AT, call('B')).record;
+        const c = calls.open(AT, call('C')).record;
         calls.end(c, 10);
         calls.end(a, 20);
         assert.deepEqual(
@@ -56,7 +57,7 @@ describe('the call book', () => {
 
     it('moves a call saved again to the end of the recent list and forgets what falls off it', () => {
         const calls = book();
-        const [a, b, c] = ['A', 'B', 'C'].map((id) => calls.open('4001', call(id)).record);
+        const [a, b, c] = ['A', 'B', 'C'].map((id) => calls.open(AT, call(id)).record);
         for (const record of [a, b, c]) {
             assert.ok(record !== undefined);
             calls.end(record, 100);
@@ -80,7 +81,7 @@ describe('the call book', () => {
         const journal = memoryJournal();
         const calls = book(journal);
         const wrap = (callID: string, endedAt: number, since: number) => {
-            const record = calls.open('4001', call(callID)).record;
+            const record = calls.open(AT, call(callID)).record;
             calls.end(record, endedAt);
             calls.toRecent(record, 10, since);
             return record;
@@ -99,9 +100,9 @@ describe('the call book', () => {
         wrap('TUE-2', 7_000, 5_000);
         assert.deepEqual(ids(), ['TUE-1', 'TUE-2']);
         // After a restart the book comes from the journal: the first wrap-up looks at every call again.
-        calls.persist('4001');
+        calls.persist(AT);
         const restarted = book(journal);
-        const record = restarted.open('4001', call('WED-1')).record;
+        const record = restarted.open(AT, call('WED-1')).record;
         restarted.end(record, 9_000);
         restarted.toRecent(record, 10, 8_000);
         assert.deepEqual(
@@ -110,13 +111,47 @@ describe('the call book', () => {
         );
     });
 
+    it('keeps orphans to their phone and CTI server: another server neither adopts nor settles them', () => {
+        const journal = memoryJournal();
+        const first = book(journal);
+        const a = first.open(AT, call('A')).record;
+        first.open(AT, call('B'));
+        assert.deepEqual(
+            first.orphanLive(AT).map((r) => r.call.callID),
+            ['A', 'B']
+        );
+        first.persist(undefined);
+        // An entry of a journal written before servers were kept: it waits at its device on any server.
+        journal.entries.push({
+            device: '4001',
+            phase: 'live',
+            record: { ...a, id: 'old', call: call('OLD') }
+        });
+
+        const calls = book(journal);
+        const other = { device: '4001', server: 'pbx-b' };
+        assert.deepEqual(calls.orphanDevices('pbx-b'), ['4001'], 'the old entry');
+        assert.equal(calls.open(other, call('A')).adopted, undefined, 'A at pbx-b is another call');
+        assert.deepEqual(
+            calls.settle(other, 50).map((r) => [r.id, r.call.endReason, r.call.endUnseen]),
+            [['old', 'completed', true]]
+        );
+        assert.deepEqual(calls.orphanDevices('pbx-b'), []);
+        assert.deepEqual(calls.orphanDevices('pbx-a'), ['4001']);
+        const back = calls.open(AT, call('A'));
+        assert.equal(back.adopted?.callID, 'A', 'A comes back from the journal at its own server');
+        assert.equal(back.record.id, a.id);
+        assert.deepEqual(
+            calls.settle(AT, 60, new Set(['A'])).map((r) => r.call.callID),
+            ['B'],
+            'B is gone from pbx-a; A is still there'
+        );
+    });
+
     it('finds the peer of a consultation pair only while it is live', () => {
         const calls = book();
-        const held = calls.open(
-            '4001',
-            call('P', { consultation: { role: 'primary', peerCallID: 'Q' } })
-        ).record;
-        const consult = calls.open('4001', call('Q')).record;
+        const held = calls.open(AT, call('P', { consultation: { role: 'primary', peerCallID: 'Q' } })).record;
+        const consult = calls.open(AT, call('Q')).record;
         assert.equal(calls.peerOf(held), consult);
         calls.end(consult, 5);
         assert.equal(calls.peerOf(held), undefined);
@@ -132,8 +167,8 @@ describe('the call book', () => {
             flush: () => Promise.resolve()
         };
         const calls = book(journal);
-        const a = calls.open('4001', call('A')).record;
-        calls.persist('4001');
+        const a = calls.open(AT, call('A')).record;
+        calls.persist(AT);
         calls.end(a, 9);
         assert.ok(read !== undefined);
         assert.deepEqual(

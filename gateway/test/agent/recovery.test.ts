@@ -167,6 +167,57 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         );
     });
 
+    it('a logout while a caller is looked up: the call nobody watches is not published late', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001', {
+            lookupWaitMs: 200,
+            lookupCaller: () => new Promise(() => undefined)
+        });
+        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
+        // The call is in the book, its ringing event held while the caller is looked up.
+        while (desk.calls().length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+        const before = desk.frames.length;
+        await desk.agent.logout();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.deepEqual(
+            desk.frames.slice(before).filter((f) => f.event.type.startsWith('call.')),
+            [],
+            'the lookup wait ended after the logout: nothing of a call nobody watches goes out'
+        );
+
+        await desk.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const [call] = desk.calls();
+        assert.equal(call?.state, 'ringing');
+        sim.hangup(CUSTOMER);
+        const ended = await desk.callWhere((c) => c.id === call.id && c.state === 'ended');
+        assert.equal(ended.endReason, 'abandoned', 'its events reach the softphone, the end seen');
+    });
+
+    it('a login that comes while a logout is on its way waits for it, and keeps its own calls', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001');
+        const first = await answered(desk, sim);
+        const before = desk.frames.length;
+        const loggingOut = desk.agent.logout();
+        const loggingIn = desk.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        await loggingOut;
+        await loggingIn;
+        const states = desk.frames
+            .slice(before)
+            .flatMap((f) => (f.event.type === 'agent.state' ? [f.event.agent.state] : []));
+        assert.deepEqual(
+            states,
+            ['loggedOut', 'loggingIn', 'ready'],
+            'the logout ends before the login begins'
+        );
+        assert.deepEqual(
+            desk.calls().map((c) => [c.id, c.state]),
+            [[first.id, 'connected']],
+            'the call is taken up again by the new login, not left to the old one'
+        );
+        assert.equal(desk.agent.snapshot().snapshot.agent.state, 'ready');
+    });
+
     it('a login at another phone settles the calls left at the first that ended, and leaves the others waiting', async (t) => {
         const sim = await pbx(t);
         const desk = await loggedIn(t, sim, 'agent1', '4001');

@@ -4,7 +4,7 @@ import { InvalidTransitionError } from '../../src/errors.js';
 import { deviceId } from '../../src/csta/codec/device-id.js';
 import type { ConnectionId, LocalConnectionState } from '../../src/csta/codec/fields.js';
 import type { MessageOf } from '../../src/csta/codec/messages.js';
-import { CallTable, type Call, type CallChange } from '../../src/csta/call-model.js';
+import { CallTable, snapshotCallIds, type Call, type CallChange } from '../../src/csta/call-model.js';
 import type { CstaEvent } from '../../src/csta/session-types.js';
 
 const ME = '4001';
@@ -680,6 +680,35 @@ describe('CallTable: illegal transitions and reconciliation', () => {
                 ['INF', 'failed', true]
             ]
         );
+    });
+
+    it('reads which calls a SnapshotDevice answer has, and nothing from an answer without its data', () => {
+        const answer = (data: MessageOf<'SnapshotDeviceResponse'>['crossRefIDorSnapshotData']) =>
+            snapshotCallIds({ kind: 'SnapshotDeviceResponse', crossRefIDorSnapshotData: data });
+        assert.deepEqual(
+            answer({
+                snapshotData: [
+                    { connectionIdentifier: conn('A', ME), localCallState: 'alerting' },
+                    { connectionIdentifier: conn('B', ME) },
+                    { connectionIdentifier: conn('GONE', ME), localCallState: 'null' }
+                ]
+            }),
+            new Set(['A', 'B'])
+        );
+        assert.deepEqual(answer({ snapshotData: [] }), new Set());
+        // The data comes apart (SnapshotDeviceData events): this answer says nothing about the calls.
+        assert.equal(answer({ serviceCrossRefID: '7' }), undefined);
+        const { calls } = table();
+        run(calls, ev.delivered('A', ME, CUSTOMER));
+        assert.deepEqual(
+            calls.reconcile({
+                kind: 'SnapshotDeviceResponse',
+                crossRefIDorSnapshotData: { serviceCrossRefID: '7' }
+            }),
+            [],
+            'nor does the call table clear its calls on it'
+        );
+        assert.equal(calls.calls().length, 1);
     });
 
     it('a call taken from a snapshot after a restart takes back what was known of it before', () => {
