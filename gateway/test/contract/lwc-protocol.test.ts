@@ -48,11 +48,7 @@ const SESSION = { instanceUrl: 'https://acme.my.salesforce.com', sessionId: '00D
 
 /** For each request type: argument sets a softphone can produce, from minimal to everything. */
 const SAMPLES: Record<string, Record<string, unknown>[]> = {
-    hello: [
-        {},
-        { token: 'tok-1', salesforce: SESSION },
-        { token: '', salesforce: { instanceUrl: 'http://x' } }
-    ],
+    hello: [{}, { token: 'tok-1' }, { token: '' }],
     snapshot: [{}],
     salesforceSession: [SESSION, { ...SESSION, instanceUrl: 'https://acme.my.salesforce.com/' }],
     login: [

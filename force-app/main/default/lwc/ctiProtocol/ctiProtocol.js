@@ -176,12 +176,12 @@ function salesforceSession(session) {
 // Request builders: each returns the body `{ type, ...args }`; `frame()` adds the envelope
 
 export const requests = Object.freeze({
-    hello({ token, salesforce, client = CLIENT_INFO } = {}) {
+    /** The Salesforce session goes in `salesforceSession` once paired, never in hello (it would wait for it). */
+    hello({ token, client = CLIENT_INFO } = {}) {
         return compact({
             type: 'hello',
             client: { name: String(client.name).slice(0, 64), version: String(client.version).slice(0, 32) },
-            token: typeof token === 'string' && token.length > 0 ? token.slice(0, 128) : undefined,
-            salesforce: salesforceSession(salesforce)
+            token: typeof token === 'string' && token.length > 0 ? token.slice(0, 128) : undefined
         });
     },
     snapshot() {

@@ -19,13 +19,22 @@
  * arrives. A closed socket rejects every pending request with DISCONNECTED and reconnects with jittered
  * exponential backoff; ORIGIN_NOT_ALLOWED, UNSUPPORTED_VERSION and PROTOCOL_MISMATCH stop it (they cannot heal by retrying).
  */
-import { PROTOCOL_VERSION, buildRequest, isHelloResult, isSnapshot, parseServerFrame } from 'c/ctiProtocol';
+import {
+    PROTOCOL_VERSION,
+    ProtocolInputError,
+    buildRequest,
+    isHelloResult,
+    isSnapshot,
+    parseServerFrame
+} from 'c/ctiProtocol';
 
 const TOKEN_KEY_PREFIX = 'switchboard.pairingToken:';
 const FATAL_CODES = ['ORIGIN_NOT_ALLOWED', 'PROTOCOL_MISMATCH', 'UNSUPPORTED_VERSION'];
 
 export const DEFAULT_OPTIONS = Object.freeze({
     requestTimeoutMs: 10000,
+    // The gateway checks a session with Salesforce with its own 60 s limit: its verdict must find the request.
+    sessionTimeoutMs: 70000,
     backoffInitialMs: 500,
     backoffMaxMs: 30000
 });
@@ -179,9 +188,14 @@ export class GatewayClient {
     setSalesforceSession(salesforce) {
         this.salesforce = salesforce || null;
         if (this.salesforce && this.paired) {
-            return this.request('salesforceSession', this.salesforce);
+            return this.sendSalesforceSession(this.salesforce);
         }
         return Promise.resolve(null);
+    }
+
+    sendSalesforceSession(salesforce) {
+        if (!this.helloDone) return Promise.reject(clientError('DISCONNECTED'));
+        return this.send('salesforceSession', salesforce, false, this.options.sessionTimeoutMs);
     }
 
     handleOpen(socket) {
@@ -198,9 +212,14 @@ export class GatewayClient {
         if (!this.synced) this.awaitSnapshot();
         const salesforce = this.salesforce;
         if (!salesforce) return;
-        this.request('salesforceSession', salesforce).catch((error) => {
+        this.sendSalesforceSession(salesforce).catch((error) => {
             if (socket !== this.socket || this.salesforce !== salesforce) return;
-            if (typeof error.code === 'string' && error.code.startsWith('SALESFORCE_')) {
+            if (error instanceof ProtocolInputError) {
+                // The page's session is not one the gateway could take (the softphone page lacks it): no use
+                // offering it again, and no use reloading for it.
+                this.salesforce = null;
+                this.emit('error', error);
+            } else if (typeof error.code === 'string' && error.code.startsWith('SALESFORCE_')) {
                 // The gateway could not take it (refused, unreachable): not offered again on reconnects; the
                 // softphone decides what to do about the session.
                 this.salesforce = null;
@@ -378,7 +397,7 @@ export class GatewayClient {
         return this.send(type, args, false);
     }
 
-    send(type, args, allowBeforeHello) {
+    send(type, args, allowBeforeHello, timeoutMs = this.options.requestTimeoutMs) {
         let message;
         const id = `r${this.nextId++}`;
         try {
@@ -395,7 +414,7 @@ export class GatewayClient {
             const timer = setTimeout(() => {
                 this.pending.delete(id);
                 reject(clientError('TIMEOUT'));
-            }, this.options.requestTimeoutMs);
+            }, timeoutMs);
             this.pending.set(id, { resolve, reject, timer });
             try {
                 socket.send(JSON.stringify(message));

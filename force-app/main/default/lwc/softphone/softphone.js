@@ -340,8 +340,8 @@ export default class Softphone extends LightningElement {
 
     /**
      * The gateway needs a fresh Salesforce session. The page's own goes first; when Salesforce refuses that one
-     * too (here, or in hello after a reload), the page reloads: Visualforce renders a current $Api.Session_ID for
-     * as long as the agent's Salesforce login lasts. See sessionRefused().
+     * too (here, or as the softphone connected after a reload), the page reloads: Visualforce renders a current
+     * $Api.Session_ID for as long as the agent's Salesforce login lasts. See sessionRefused().
      */
     renewSalesforceSession() {
         const session = this.session;

@@ -334,6 +334,41 @@ describe('c-gateway-client', () => {
         expect(FakeWebSocket.last.sent.map((m) => m.type)).toEqual(['hello']);
     });
 
+    it("waits for the gateway's verdict on a session past the usual request timeout", async () => {
+        const session = { instanceUrl: 'https://acme.my.salesforce.com', sessionId: '00D0000000000AB!slow' };
+        const { client, seen } = makeClient({
+            salesforce: session,
+            options: {
+                requestTimeoutMs: 1000,
+                sessionTimeoutMs: 5000,
+                backoffInitialMs: 100,
+                backoffMaxMs: 1000
+            }
+        });
+        const refused = [];
+        client.on('salesforceRefused', (r) => refused.push(r));
+        const socket = await openPaired(client);
+        jest.advanceTimersByTime(3000);
+        socket.fail('salesforceSession', 'SALESFORCE_AUTH');
+        await flush();
+        expect(refused).toHaveLength(1);
+        expect(seen.errors).toEqual([]);
+    });
+
+    it('does not send a session the page cannot give, nor take it for a refusal', async () => {
+        const { client, seen } = makeClient({
+            salesforce: { instanceUrl: 'http://acme.example', sessionId: 'x' }
+        });
+        const refused = [];
+        client.on('salesforceRefused', (r) => refused.push(r));
+        const socket = await openPaired(client);
+        await flush();
+        expect(socket.sent.map((m) => m.type)).toEqual(['hello']);
+        expect(refused).toEqual([]);
+        expect(seen.errors).toEqual(['SALESFORCE_AUTH']);
+        expect(client.salesforce).toBeNull();
+    });
+
     it('keeps the session through other failures: a lost connection offers it again, an error is shown', async () => {
         const session = { instanceUrl: 'https://acme.my.salesforce.com', sessionId: '00D0000000000AB!s' };
         const { client, seen } = makeClient({ salesforce: session });
