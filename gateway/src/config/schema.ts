@@ -5,6 +5,7 @@
  * selection naming existing entries, pairing off only in demo mode) are checked here too.
  */
 import { z } from 'zod';
+import { DEFAULT_SUBJECT_TEMPLATE } from '../crm/task-builder.js';
 import { parseOrigin } from './origin.js';
 
 const PORT_MESSAGE = 'must be 1-65535';
@@ -112,8 +113,11 @@ export const CallLoggingSchema = z.strictObject({
     enabled: z.boolean().default(true),
     /** Seconds after a call ends before its Task is saved automatically (0: at once). */
     wrapUpSeconds: intRange(0, 3600).default(60),
-    /** Task Subject template, e.g. '{direction} call {otherParty}'. */
-    subjectTemplate: text.default('{direction} call {otherParty}'),
+    /**
+     * Task Subject template (crm/task-builder.ts): by default "Inbound call from +4930123456", "Missed call from …",
+     * "Outbound call to 4711 (no answer)".
+     */
+    subjectTemplate: text.default(DEFAULT_SUBJECT_TEMPLATE),
     /** The org's My Domain URL for the OAuth login, e.g. https://acme.my.salesforce.com. */
     instanceUrl: z
         .url({ protocol: /^https?$/, error: 'must be an https URL such as https://acme.my.salesforce.com' })

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultConfig, demoConfig, parseConfig, safeParseConfig } from '../../src/config/index.js';
+import { buildSubject } from '../../src/crm/index.js';
 import { ConfigError, ErrorCodes } from '../../src/errors.js';
 
 function problemsOf(input: unknown): string[] {
@@ -42,6 +43,33 @@ describe('config schema', () => {
         assert.equal(config.demo, false);
         assert.ok(config.dispositions.length > 0);
         assert.ok(config.notReadyReasons.length > 0);
+    });
+
+    it('logs Task subjects that name the outcome by default: missed, no answer, unknown', () => {
+        const template = defaultConfig().callLogging.subjectTemplate;
+        const log = {
+            key: 'k',
+            direction: 'inbound' as const,
+            callerNumber: '+4930123456',
+            pbxCallId: 'C1',
+            startedAt: 0,
+            endedAt: 1,
+            notes: '',
+            related: [],
+            transfers: []
+        };
+        assert.equal(buildSubject({ ...log, endReason: 'missed' }, template), 'Missed call from +4930123456');
+        assert.equal(
+            buildSubject({ ...log, endReason: 'unknown' }, template),
+            'Inbound call from +4930123456 (outcome unknown)'
+        );
+        assert.equal(
+            buildSubject(
+                { ...log, direction: 'outbound', calledNumber: '4711', endReason: 'noAnswer' },
+                template
+            ),
+            'Outbound call to 4711 (no answer)'
+        );
     });
 
     it('fills nested defaults for a partial file and keeps what it says', () => {
