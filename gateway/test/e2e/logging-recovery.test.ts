@@ -174,6 +174,40 @@ browserSuite('demo console e2e: call logging, reloads, restarts, link loss, orig
         assert.equal(stack.demo.standin.tasks().length, 1);
     });
 
+    it('a call that ends while the gateway restarts: the wrap-up says it was not seen, the agent says what happened', async (t) => {
+        const stack = await startStack(t);
+        const c = await openConsole(t, stack);
+        await openPhonePanel(c);
+        await login(c);
+        stack.demo.simulator.placeInboundCall({ from: '+14155550101', to: '4001' });
+        await callState(c, 'Incoming call');
+        await stack.demo.restartGateway();
+        // Answered at the desk phone and over before the gateway is back: nothing told it so.
+        stack.demo.simulator.answer('4001');
+        stack.demo.simulator.hangup('4001');
+        await c.phone.locator('[data-field="username"]').waitFor();
+        await login(c);
+        await c.phone.locator('h2', { hasText: 'Wrap-up' }).waitFor();
+        assert.match(String(await c.phone.locator('[data-id="summary"]').textContent()), /Outcome unknown/);
+        assert.match(
+            String(await c.phone.locator('[data-id="unseen"]').textContent()),
+            /did not see how this call ended.*Pick the disposition/
+        );
+        await c.phone.locator('[data-field="disposition"]').selectOption('Resolved');
+        await c.phone.locator('[data-id="save"]').click();
+        const task = await until('the Task', () => stack.demo.standin.tasks()[0]);
+        assert.equal(task['CallDisposition'], 'Resolved');
+        assert.equal(
+            task['Subject'],
+            'Inbound call from +14155550101',
+            'not "Missed", nor unknown once the agent said'
+        );
+        assert.match(
+            String(task['Description']),
+            /did not see how this call ended.*the disposition is the agent’s\.$/
+        );
+    });
+
     it('a CTI link drop: the session recovers by itself and the call is still controllable', async (t) => {
         const { stack, c } = await onCall(t);
         const sessions = () => stack.received().filter((k) => k === 'StartApplicationSession').length;
