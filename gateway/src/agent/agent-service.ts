@@ -109,6 +109,10 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     private watching: CallPlace | undefined;
     /** A logout on its way: a login waits for it (its calls must leave the book before the new ones come). */
     private loggingOut: Promise<unknown> | undefined;
+    /** When the CTI link last stopped being up (undefined while it is up): live calls were last seen then. */
+    private ctiLostAt: number | undefined;
+    /** Writes the journal now and then while calls are live (journalHeartbeatMs). */
+    private readonly heartbeat: NodeJS.Timeout;
     private closed = false;
 
     constructor(options: AgentServiceOptions) {
@@ -132,6 +136,10 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             }
         });
         for (const record of this.book.inPhase('wrapUp')) this.scheduleWrapUp(record);
+        this.heartbeat = setInterval(() => {
+            if (this.book.hasLive() && this.links.cti === 'up') this.persist();
+        }, options.journalHeartbeatMs ?? 30_000);
+        this.heartbeat.unref();
     }
 
     // -----------------------------------------------------------------------------------------------------
@@ -458,6 +466,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     /** Logs out, wraps up nothing (wrap-up survives in the journal), writes the journal. */
     async close(): Promise<void> {
         this.closed = true;
+        clearInterval(this.heartbeat);
         for (const id of [...this.held.keys()]) this.release(id);
         for (const timer of this.wrapUpTimers.values()) clearTimeout(timer);
         this.wrapUpTimers.clear();
@@ -532,7 +541,12 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             if (change.from === 'held') record.heldSince = undefined;
             if (change.to === 'cleared') {
                 // Dwell time keeps counting through wrap-up: agents look at the record while writing notes.
-                this.book.end(record, call.timestamps.cleared ?? now);
+                // A call a snapshot after an outage no longer has ended while the link was down, unseen.
+                const unseenSince = call.endUnseen === true ? this.ctiLostAt : undefined;
+                this.book.end(
+                    record,
+                    Math.max(unseenSince ?? call.timestamps.cleared ?? now, record.startedAt)
+                );
                 this.scheduleWrapUp(record);
             }
         }
@@ -752,6 +766,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         else next.ctiDetail = detail;
         if (next.cti === this.links.cti && next.ctiDetail === this.links.ctiDetail) return;
         if (cti === 'recovering' && this.links.cti !== 'recovering') this.counters.reconnects += 1;
+        if (cti !== 'up' && this.links.cti === 'up') this.ctiLostAt = this.now();
+        if (cti === 'up') this.ctiLostAt = undefined;
         this.links = next;
         this.publish({ type: 'link.state', links: { ...next } });
     }
@@ -772,13 +788,18 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
      */
     private letGo(login: Login): void {
         // Their held events (a caller lookup) would show calls nobody watches: the fresh snapshot replaces them.
-        for (const record of this.book.orphanLive(placeOf(login))) this.held.delete(record.id);
+        for (const record of this.book.orphanLive(placeOf(login), this.seenAt())) this.held.delete(record.id);
         this.watching = undefined;
         this.persist();
         this.emit('resync');
     }
 
+    /** The last moment the live calls were known up: now while the CTI link is up, else when it stopped being. */
+    private seenAt(): number | undefined {
+        return this.links.cti === 'up' ? this.now() : this.ctiLostAt;
+    }
+
     private persist(): void {
-        this.book.persist(this.watching);
+        this.book.persist(this.watching, () => this.seenAt());
     }
 }

@@ -119,7 +119,7 @@ export class CallBook {
             waitsAt(entry, at) && !callIdsOf(entry.record.call).some((id) => stillThere.has(id));
         const ended = this.orphans.filter(gone);
         this.orphans = this.orphans.filter((entry) => !gone(entry));
-        return ended.map(({ record }) => {
+        return ended.map(({ record, lastSeenAt }) => {
             const { call } = record;
             record.call = {
                 ...call,
@@ -127,7 +127,9 @@ export class CallBook {
                 endReason: call.endReason ?? endReason(call, call.state, 'snapshot', undefined),
                 endUnseen: true
             };
-            this.end(record, now);
+            // It ended between the last moment it was known up and now: the earlier bound, never before it began.
+            const lastKnownUp = lastSeenAt ?? now;
+            this.end(record, Math.max(lastKnownUp, record.answeredAt ?? record.startedAt));
             return record;
         });
     }
@@ -136,13 +138,17 @@ export class CallBook {
      * Nobody watches `at` any more (logout, a session that gave up): its live calls wait as orphans, as after a
      * restart, until the next login there adopts the ones the PBX still has and settles the rest. Returns them.
      */
-    orphanLive(at: CallPlace): CallRecord[] {
+    orphanLive(at: CallPlace, lastSeenAt: number | undefined): CallRecord[] {
         const records = [...this.byPhase.live.values()];
         for (const record of records) {
             this.forget(record);
-            this.orphans.push({ device: at.device, server: at.server, phase: 'live', record });
+            this.orphans.push({ device: at.device, server: at.server, phase: 'live', record, lastSeenAt });
         }
         return records;
+    }
+
+    hasLive(): boolean {
+        return this.byPhase.live.size > 0;
     }
 
     /** The call left the PBX: it waits for wrap-up. */
@@ -181,16 +187,24 @@ export class CallBook {
 
     /**
      * Writes the book (and the orphans still waiting) to the journal, when the journal next writes. `at`: where
-     * the live calls are watched (there are none without a login).
+     * the live calls are watched (there are none without a login); `seenAt`: the last moment they were known up,
+     * asked when the journal writes.
      */
-    persist(at: CallPlace | undefined): void {
+    persist(at: CallPlace | undefined, seenAt: () => number | undefined = () => undefined): void {
         const { device, server } = at ?? { device: '', server: undefined };
-        this.journal.save(() => [
-            ...PHASES.flatMap((phase) =>
-                [...this.byPhase[phase].values()].map((record) => ({ device, server, record, phase }))
-            ),
-            ...this.orphans
-        ]);
+        this.journal.save(() => {
+            const lastSeenAt = seenAt();
+            return [
+                ...PHASES.flatMap((phase) =>
+                    [...this.byPhase[phase].values()].map((record) =>
+                        phase === 'live'
+                            ? { device, server, record, phase, lastSeenAt }
+                            : { device, server, record, phase }
+                    )
+                ),
+                ...this.orphans
+            ];
+        });
     }
 
     flush(): Promise<void> {

@@ -19,6 +19,11 @@ export interface JournalEntry {
     device: string;
     /** The CTI server (its configured id) the call was at; entries of older journals have none. */
     server?: string | undefined;
+    /**
+     * A live call: the last moment the gateway knew it was up (watching it with the CTI link up). A call that
+     * ends unseen ends then, not when the gateway next looks. Unknown in entries of older journals.
+     */
+    lastSeenAt?: number | undefined;
     /** live: at the PBX; wrapUp: ended, waiting for the agent; recent: wrapped up today. */
     phase: 'live' | 'wrapUp' | 'recent';
     record: CallRecord;

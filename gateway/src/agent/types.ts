@@ -56,7 +56,7 @@ export interface CompletedCall {
     answeredAt?: number;
     endedAt: number;
     endReason: CallEndReasonView;
-    /** The call ended out of the gateway's sight (see CallView.endUnseen): the end time is when that was found. */
+    /** The call ended out of the gateway's sight (see CallView.endUnseen): `endedAt` is when it was last known up. */
     endUnseen?: true;
     notes: string;
     disposition?: string;
@@ -102,6 +102,11 @@ export interface AgentServiceOptions {
     lookupCaller?: (number: string) => Promise<CallerMatch[]>;
     /** How long a new call's events wait for the caller lookup, so the ringing event carries the match. Default 300. */
     lookupWaitMs?: number;
+    /**
+     * While calls are live and the CTI link is up, the journal is written at least this often (default 30 s), so
+     * that a call that ends while the gateway is down ends, in its log, at most this long after it was last seen.
+     */
+    journalHeartbeatMs?: number;
     /**
      * What wrap-up proposes as Who/What from the records visited (the call log's rules). Default: nothing. Called
      * only for calls with at least one record visited: with none, there is nothing to propose.

@@ -106,7 +106,7 @@ function unseenEndNote(log: CallLogInput): string {
         return `${seen} It had not been answered when the gateway last saw it; ${verdict}`;
     }
     if (log.answeredAt !== undefined)
-        return `${seen} Its duration runs to when the gateway found the call gone, so it may be too long.`;
+        return `${seen} Its duration runs to the last moment the gateway knew the call was up, so it may be short by up to the time the gateway could not see.`;
     return seen;
 }
 

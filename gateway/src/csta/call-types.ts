@@ -75,9 +75,9 @@ export interface Call {
     endReason?: CallEndReason | undefined;
     /**
      * The call ended out of sight: a snapshot (after the CTI link or the gateway was down, the agent logged out, or
-     * an event the table could not place) no longer had it, so no event said how or when it ended. Its end time
-     * is when that was found, and `endReason` is what the table knew of it (`unknown` if it was not answered
-     * yet, nor failed).
+     * an event the table could not place) no longer had it, so no event said how or when it ended. Its
+     * `timestamps.cleared` is when that was found (the agent service ends its record when the link went), and
+     * `endReason` is what the table knew of it (`unknown` if it was not answered yet, nor failed).
      */
     endUnseen?: true | undefined;
     timestamps: CallTimestamps;

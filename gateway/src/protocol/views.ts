@@ -141,8 +141,9 @@ export const callViewSchema = z
         endReason: callEndReasonSchema.optional(),
         /**
          * The call ended out of the gateway's sight (its CTI link or the gateway was down, the agent was logged
-         * out, or an event was lost): no event said how or when. `endedAt` is when the gateway found it gone,
-         * so the talk time may be too long.
+         * out, or an event was lost): no event said how or when. `endedAt` is the last moment the gateway knew
+         * the call was up (when the link or the gateway went, or the agent logged out; with an event lost, when
+         * it found the call gone), so the talk time is only as exact as that.
          */
         endUnseen: z.literal(true).optional(),
         /** The PBX's cause text for a failure (busy, callNotAnswered…), cleaned. */

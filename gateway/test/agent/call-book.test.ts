@@ -117,7 +117,7 @@ describe('the call book', () => {
         const a = first.open(AT, call('A')).record;
         first.open(AT, call('B'));
         assert.deepEqual(
-            first.orphanLive(AT).map((r) => r.call.callID),
+            first.orphanLive(AT, 40).map((r) => r.call.callID),
             ['A', 'B']
         );
         first.persist(undefined);
@@ -133,8 +133,9 @@ describe('the call book', () => {
         assert.deepEqual(calls.orphanDevices('pbx-b'), ['4001'], 'the old entry');
         assert.equal(calls.open(other, call('A')).adopted, undefined, 'A at pbx-b is another call');
         assert.deepEqual(
-            calls.settle(other, 50).map((r) => [r.id, r.call.endReason, r.call.endUnseen]),
-            [['old', 'completed', true]]
+            calls.settle(other, 50).map((r) => [r.id, r.call.endReason, r.call.endUnseen, r.endedAt]),
+            [['old', 'completed', true, 50]],
+            'not known when it was last seen up: it ends when found gone'
         );
         assert.deepEqual(calls.orphanDevices('pbx-b'), []);
         assert.deepEqual(calls.orphanDevices('pbx-a'), ['4001']);
@@ -142,9 +143,9 @@ describe('the call book', () => {
         assert.equal(back.adopted?.callID, 'A', 'A comes back from the journal at its own server');
         assert.equal(back.record.id, a.id);
         assert.deepEqual(
-            calls.settle(AT, 60, new Set(['A'])).map((r) => r.call.callID),
-            ['B'],
-            'B is gone from pbx-a; A is still there'
+            calls.settle(AT, 60, new Set(['A'])).map((r) => [r.call.callID, r.endedAt]),
+            [['B', 40]],
+            'B is gone from pbx-a, and ends when it was last seen up; A is still there'
         );
     });
 

@@ -112,6 +112,14 @@ describe('agent service: CTI link loss and gateway restarts', () => {
 
         const ended = new Map(desk.calls().map((c) => [c.id, [c.state, c.endReason, c.endUnseen]]));
         assert.deepEqual(ended.get(talked.id), ['ended', 'completed', true]);
+        // It ended while the link was down: its log ends when the link went, not when the gateway looked again.
+        const linkAt = (state: string): number =>
+            desk.frames.find(
+                (f, i) => i >= before && f.event.type === 'link.state' && f.event.links.cti === state
+            )?.at ?? NaN;
+        const talkedEnd = desk.calls().find((c) => c.id === talked.id)?.endedAt ?? NaN;
+        assert.ok(talkedEnd <= linkAt('recovering'), 'ends by the moment the link was lost');
+        assert.ok(talkedEnd < linkAt('up'));
         assert.deepEqual(
             ended.get(rang.id),
             ['ended', 'unknown', true],
@@ -397,6 +405,37 @@ describe('agent service: CTI link loss and gateway restarts', () => {
             third.logged.map((l) => [l.key, l.notes]),
             [[ringing.id, 'typed before the crash']]
         );
+    });
+
+    it('a call that ends while the gateway is down ends, in its log, when the gateway last saw it up', async (t) => {
+        const sim = await pbx(t);
+        const lives = gatewayLives(t, sim);
+        const first = await lives.loggedIn();
+        const call = await answered(first, sim);
+        await first.agent.close();
+        const stoppedAt = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        sim.hangup(CUSTOMER);
+
+        const second = await lives.loggedIn();
+        const [ended] = second.calls();
+        assert.deepEqual([ended?.id, ended?.endReason, ended?.endUnseen], [call.id, 'completed', true]);
+        assert.ok((ended?.endedAt ?? NaN) <= stoppedAt, 'not the 300 ms the gateway was away');
+        assert.ok((ended?.endedAt ?? NaN) >= (call.answeredAt ?? NaN));
+    });
+
+    it('the journal is written now and then while a call is live, so it knows when the call was last seen up', async (t) => {
+        const sim = await pbx(t);
+        const journal = memoryJournal();
+        const desk = await loggedIn(t, sim, 'agent1', '4001', { journal, journalHeartbeatMs: 20 });
+        await answered(desk, sim);
+        const seen = (): number => journal.entries.find((e) => e.phase === 'live')?.lastSeenAt ?? NaN;
+        const first = seen();
+        assert.ok(Number.isFinite(first));
+        // No call changes from here on: only the heartbeat writes.
+        const later = Date.now() + 100;
+        while (Date.now() < later) await new Promise((resolve) => setTimeout(resolve, 10));
+        assert.ok(seen() > first, 'the live call was seen up again since');
     });
 
     it('a restart while a call is in a state only the journal can explain: the call keeps what the journal knew', async (t) => {

@@ -100,7 +100,7 @@ describe('buildTask', () => {
         assert.equal(talked.fields['CallDisposition'], 'Connected');
         assert.match(
             String(talked.fields['Description']),
-            /^Customer asked about the invoice\.\n\nSwitchboard did not see how this call ended: .*may be too long\.$/
+            /^Customer asked about the invoice\.\n\nSwitchboard did not see how this call ended: .*may be short by up to the time the gateway could not see\.$/
         );
 
         const busy = {

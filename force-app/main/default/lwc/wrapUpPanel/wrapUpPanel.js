@@ -63,7 +63,8 @@ export default class WrapUpPanel extends LightningElement {
             'Switchboard did not see how this call ended (you were logged out, the phone link was down, or an event was lost)';
         if (call.endReason === 'unknown')
             return `${unseen}, and it had not been answered when last seen. Pick the disposition that says what happened.`;
-        if (call.answeredAt) return `${unseen}: the talk time runs to when it found the call gone.`;
+        if (call.answeredAt)
+            return `${unseen}: the talk time runs to the last moment it knew the call was up.`;
         return `${unseen}.`;
     }
 

@@ -138,7 +138,7 @@ describe('c-wrap-up-panel', () => {
         const talking = mount({ call: endedCall({ endUnseen: true }) });
         await Promise.resolve();
         expect(unseen(talking).textContent).toMatch(
-            /did not see how.*talk time runs to when it found the call gone/
+            /did not see how.*talk time runs to the last moment it knew the call was up/
         );
 
         // Busy: never answered, and nothing left open.
