@@ -543,10 +543,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 // Dwell time keeps counting through wrap-up: agents look at the record while writing notes.
                 // A call a snapshot after an outage no longer has ended while the link was down, unseen.
                 const unseenSince = call.endUnseen === true ? this.ctiLostAt : undefined;
-                this.book.end(
-                    record,
-                    Math.max(unseenSince ?? call.timestamps.cleared ?? now, record.startedAt)
-                );
+                const endedAt = unseenSince ?? call.timestamps.cleared ?? now;
+                this.book.end(record, Math.max(endedAt, record.answeredAt ?? record.startedAt));
                 this.scheduleWrapUp(record);
             }
         }
