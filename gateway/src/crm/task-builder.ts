@@ -94,6 +94,9 @@ const clip = (text: string, max: number): string => (text.length > max ? text.sl
 /** How the paragraph of a call that ended unseen begins (reports can search Descriptions for it). */
 export const UNSEEN_END_NOTE = 'Switchboard did not see how this call ended';
 
+const pickedDisposition = (log: CallLogInput): boolean =>
+    log.disposition !== undefined && log.disposition !== '';
+
 /** The paragraph the Description ends with when the call ended unseen. */
 function unseenEndNote(log: CallLogInput): string {
     const seen =
@@ -106,12 +109,12 @@ function unseenEndNote(log: CallLogInput): string {
         return `${seen} It had not been answered when the gateway last saw it; ${verdict}`;
     }
     if (log.answeredAt !== undefined)
-        return `${seen} Its duration runs to the last moment the gateway knew the call was up, so it may be short by up to the time the gateway could not see.`;
+        return (
+            `${seen} Its duration runs to the last moment the gateway knew the call was up, ` +
+            'so it may be short by up to the time the gateway could not see.'
+        );
     return seen;
 }
-
-const pickedDisposition = (log: CallLogInput): boolean =>
-    log.disposition !== undefined && log.disposition !== '';
 
 function description(log: CallLogInput): string {
     if (log.endUnseen !== true) return clip(log.notes, MAX_DESCRIPTION);

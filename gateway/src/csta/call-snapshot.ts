@@ -61,6 +61,11 @@ const SNAPSHOT_STATE: Readonly<Record<LocalConnectionState, CallState | undefine
     fail: 'failed'
 };
 
+/** The state of one SnapshotDevice entry: none given counts as connected; `null` (left the call) is none. */
+function entryState(entry: { localCallState?: LocalConnectionState | undefined }): CallState | undefined {
+    return entry.localCallState === undefined ? 'connected' : SNAPSHOT_STATE[entry.localCallState];
+}
+
 /**
  * The callIDs of the calls a SnapshotDevice answer reports (entries in state `null` left out); undefined when the
  * answer carries no snapshot data (only a cross-reference for data sent apart): then it says nothing about calls.
@@ -70,8 +75,7 @@ export function snapshotCallIds(response: MessageOf<'SnapshotDeviceResponse'>): 
     if (data === undefined) return undefined;
     const ids = new Set<string>();
     for (const entry of data) {
-        const state = entry.localCallState === undefined ? 'connected' : SNAPSHOT_STATE[entry.localCallState];
-        if (state !== undefined) ids.add(entry.connectionIdentifier.callID);
+        if (entryState(entry) !== undefined) ids.add(entry.connectionIdentifier.callID);
     }
     return ids;
 }
@@ -90,7 +94,7 @@ export function reportedCalls(
     const ended = 'response' in snapshot ? snapshot.ended : undefined;
     const reported = new Map<string, ReportedCall>();
     for (const entry of response.crossRefIDorSnapshotData.snapshotData ?? []) {
-        const state = entry.localCallState === undefined ? 'connected' : SNAPSHOT_STATE[entry.localCallState];
+        const state = entryState(entry);
         if (state === undefined) continue;
         const { callID } = entry.connectionIdentifier;
         const report: ReportedCall = { state, entry, gone: ended?.has(callID) ?? false, otherParties: [] };
