@@ -49,6 +49,9 @@ import type { AgentServiceOptions, CtiServerOption, Login, SessionInit } from '.
 /** What a call with no record visited proposes: nothing (a proposal is made from the records visited). */
 const NO_PROPOSAL: Readonly<{ whoId?: string; whatId?: string }> = Object.freeze({});
 
+/** How long a journal call nobody can check with the PBX waits before it is logged as ended unseen: 12 hours. */
+export const DEFAULT_UNWATCHED_CALL_MS = 12 * 3_600_000;
+
 /** Where a login watches its calls. */
 const placeOf = (login: Login): CallPlace => ({ device: login.device, server: login.server.id });
 
@@ -136,8 +139,10 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             }
         });
         for (const record of this.book.inPhase('wrapUp')) this.scheduleWrapUp(record);
+        this.expireOrphans();
         this.heartbeat = setInterval(() => {
             if (this.book.hasLive() && this.links.cti === 'up') this.persist();
+            this.expireOrphans();
         }, options.journalHeartbeatMs ?? 30_000);
         this.heartbeat.unref();
     }
@@ -201,6 +206,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         patch: Partial<Omit<AgentServiceOptions, 'journal' | 'callLog' | 'createSession' | 'logger'>>
     ): void {
         this.options = { ...this.options, ...patch };
+        this.expireOrphans();
         this.emit('resync');
     }
 
@@ -586,7 +592,34 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     /** Journal calls the PBX no longer has at login ended while the gateway was away: they go to wrap-up. */
     private settleOrphans(at: CallPlace, stillThere?: ReadonlySet<string>): void {
         const now = this.now();
-        const ended = this.book.settle(at, now, stillThere);
+        this.toWrapUp(this.book.settle(at, now, stillThere), now);
+    }
+
+    /**
+     * Journal calls nobody can ask the PBX about any more (their server left the settings, or no login there asked
+     * for `unwatchedCallMs`) end unseen and go to wrap-up, so they are logged all the same. Not during a login: it
+     * is about to adopt or settle the calls at its own phone.
+     */
+    private expireOrphans(): void {
+        if (this.agent.state === 'loggingIn') return;
+        const now = this.now();
+        const servers = new Set(this.options.servers.map((server) => server.id));
+        const ended = this.book.expire(
+            now,
+            servers,
+            this.options.unwatchedCallMs ?? DEFAULT_UNWATCHED_CALL_MS
+        );
+        for (const record of ended) {
+            this.logger.warn(
+                { callId: record.id, why: record.endNotChecked },
+                'a call nobody could check with the CTI server is logged as ended unseen'
+            );
+        }
+        this.toWrapUp(ended, now);
+    }
+
+    /** Calls that ended unseen, out of the call table's sight, go to wrap-up. */
+    private toWrapUp(ended: readonly CallRecord[], now: number): void {
         for (const record of ended) {
             this.scheduleWrapUp(record);
             this.publish({ type: 'call.cleared', call: this.view(record, now) });

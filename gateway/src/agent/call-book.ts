@@ -3,11 +3,11 @@
  * `wrapUp` (ended, waiting for the agent) and `recent` (wrapped up today, newest last) — with lookups by the
  * stable key and by any PBX callID the call ever had, and the call journal behind it: calls that were live
  * when the gateway stopped wait as orphans until the PBX reports them again (adopt) or no longer has them
- * (settle).
+ * (settle), or until nobody can ask the PBX about them any more (expire).
  */
 import { endReason, type Call } from '../csta/call-model.js';
 import type { CallJournal, JournalEntry } from './call-journal.js';
-import type { CallRecord } from './call-record.js';
+import type { CallRecord, EndNotChecked } from './call-record.js';
 
 export type Phase = JournalEntry['phase'];
 
@@ -20,6 +20,11 @@ export interface CallPlace {
 /** An orphan waits at this place (an entry of an older journal, without a server, at any server). */
 function waitsAt(entry: JournalEntry, at: CallPlace): boolean {
     return entry.device === at.device && (entry.server === undefined || entry.server === at.server);
+}
+
+/** The last moment an orphan was known up; for entries of older journals, when it was answered or began. */
+function lastKnownUp(entry: JournalEntry): number {
+    return entry.lastSeenAt ?? entry.record.answeredAt ?? entry.record.startedAt;
 }
 
 function callIdsOf(call: Call): string[] {
@@ -117,9 +122,36 @@ export class CallBook {
     settle(at: CallPlace, now: number, stillThere: ReadonlySet<string> = new Set()): CallRecord[] {
         const gone = (entry: JournalEntry): boolean =>
             waitsAt(entry, at) && !callIdsOf(entry.record.call).some((id) => stillThere.has(id));
+        // It ended between the last moment it was known up and now: the earlier bound.
+        return this.endOrphans(gone, (entry) => entry.lastSeenAt ?? now).map((entry) => entry.record);
+    }
+
+    /**
+     * Journal calls nobody can ask the PBX about any more: at a CTI server no longer in `servers`, or waiting longer
+     * than `maxWaitMs` since they were last known up (no login at their server asked since: the phone they were
+     * at is not used, or the server is never logged in to again). They end unseen as `settle` ends them, at the
+     * last moment they were known up, marked `endNotChecked`; without a journal of that moment, when they began.
+     */
+    expire(now: number, servers: ReadonlySet<string>, maxWaitMs: number): CallRecord[] {
+        const why = (entry: JournalEntry): EndNotChecked | undefined => {
+            if (entry.server !== undefined && !servers.has(entry.server)) return 'serverRemoved';
+            return now - lastKnownUp(entry) >= maxWaitMs ? 'timedOut' : undefined;
+        };
+        return this.endOrphans((entry) => why(entry) !== undefined, lastKnownUp).map((entry) => {
+            entry.record.endNotChecked = why(entry);
+            return entry.record;
+        });
+    }
+
+    /** Orphans `gone` ended unseen (see `settle`) at `endedAt`, never before they began or were answered. */
+    private endOrphans(
+        gone: (entry: JournalEntry) => boolean,
+        endedAt: (entry: JournalEntry) => number
+    ): JournalEntry[] {
         const ended = this.orphans.filter(gone);
         this.orphans = this.orphans.filter((entry) => !gone(entry));
-        return ended.map(({ record, lastSeenAt }) => {
+        return ended.map((entry) => {
+            const { record } = entry;
             const { call } = record;
             record.call = {
                 ...call,
@@ -127,10 +159,8 @@ export class CallBook {
                 endReason: call.endReason ?? endReason(call, call.state, 'snapshot', undefined),
                 endUnseen: true
             };
-            // It ended between the last moment it was known up and now: the earlier bound, never before it began.
-            const lastKnownUp = lastSeenAt ?? now;
-            this.end(record, Math.max(lastKnownUp, record.answeredAt ?? record.startedAt));
-            return record;
+            this.end(record, Math.max(endedAt(entry), record.answeredAt ?? record.startedAt));
+            return entry;
         });
     }
 

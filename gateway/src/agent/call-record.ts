@@ -52,7 +52,15 @@ export interface CallRecord {
     log?: CallLogView | undefined;
     /** When our side put the call on hold (cleared on retrieve). */
     heldSince?: number | undefined;
+    /**
+     * The call ended unseen without the PBX being asked (CallBook.expire): its CTI server left the configuration,
+     * or no login there asked about it for `unwatchedCallHours`.
+     */
+    endNotChecked?: EndNotChecked | undefined;
 }
+
+/** Why a call that ended unseen was never checked with the PBX. */
+export type EndNotChecked = 'serverRemoved' | 'timedOut';
 
 const STATE_VIEW: Readonly<Record<CallState, CallStateView>> = {
     null: 'dialling',

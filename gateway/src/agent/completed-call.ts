@@ -23,6 +23,7 @@ export function completedCall(record: CallRecord, view: CallView, now: number): 
         ivrDigits: view.ivrDigits,
         answeredAt: view.answeredAt,
         endUnseen: view.endUnseen,
+        endNotChecked: record.endNotChecked,
         disposition: view.disposition,
         whoId: view.whoId,
         whatId: view.whatId

@@ -58,6 +58,8 @@ export interface CompletedCall {
     endReason: CallEndReasonView;
     /** The call ended out of the gateway's sight (see CallView.endUnseen): `endedAt` is when it was last known up. */
     endUnseen?: true;
+    /** It ended unseen and the PBX was never asked about it (see CallRecord.endNotChecked). */
+    endNotChecked?: 'serverRemoved' | 'timedOut';
     notes: string;
     disposition?: string;
     /** The agent's pick in wrap-up (or the proposal): wins over the call log's own proposal. '' = none. */
@@ -107,6 +109,12 @@ export interface AgentServiceOptions {
      * that a call that ends while the gateway is down ends, in its log, at most this long after it was last seen.
      */
     journalHeartbeatMs?: number;
+    /**
+     * A call left unwatched (the gateway stopped, the agent logged out) waits in the journal until a login at its CTI
+     * server asks the PBX about it. One not known up for this long (default 12 hours), or at a server no longer
+     * configured, is logged as ended unseen without asking.
+     */
+    unwatchedCallMs?: number;
     /**
      * What wrap-up proposes as Who/What from the records visited (the call log's rules). Default: nothing. Called
      * only for calls with at least one record visited: with none, there is nothing to propose.

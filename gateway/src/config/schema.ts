@@ -114,6 +114,12 @@ export const CallLoggingSchema = z.strictObject({
     /** Seconds after a call ends before its Task is saved automatically (0: at once). */
     wrapUpSeconds: intRange(0, 3600).default(60),
     /**
+     * A call left unwatched (the gateway stopped or the agent logged out mid-call) waits until a login at its CTI
+     * server asks the phone system about it; after this many hours without one, or at once when its server is
+     * removed from the settings, it is logged as ended unseen.
+     */
+    unwatchedCallHours: intRange(1, 720).default(12),
+    /**
      * Task Subject template (crm/task-builder.ts): by default "Inbound call from +4930123456", "Missed call from …",
      * "Outbound call to 4711 (no answer)".
      */

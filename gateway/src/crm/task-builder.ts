@@ -94,14 +94,26 @@ const clip = (text: string, max: number): string => (text.length > max ? text.sl
 /** How the paragraph of a call that ended unseen begins (reports can search Descriptions for it). */
 export const UNSEEN_END_NOTE = 'Switchboard did not see how this call ended';
 
+/** How the gateway came to log the call as ended without seeing its end. */
+const UNSEEN_BECAUSE: Readonly<Record<NonNullable<CallLogInput['endNotChecked']> | 'gone', string>> = {
+    gone:
+        'it was gone when the gateway next asked the phone system ' +
+        '(the gateway or its CTI link had been down, the agent logged out, or an event was lost).',
+    timedOut:
+        'the gateway lost sight of it (the gateway or its CTI link had been down, or the agent logged out), and for ' +
+        'hours after no login at its CTI server could ask the phone system about it, so the gateway logged it ' +
+        'without asking.',
+    serverRemoved:
+        'the gateway lost sight of it (the gateway or its CTI link had been down, or the agent logged out), and its ' +
+        'CTI server was then removed from the settings, so the gateway logged it without asking.'
+};
+
 const pickedDisposition = (log: CallLogInput): boolean =>
     log.disposition !== undefined && log.disposition !== '';
 
 /** The paragraph the Description ends with when the call ended unseen. */
 function unseenEndNote(log: CallLogInput): string {
-    const seen =
-        `${UNSEEN_END_NOTE}: it was gone when the gateway next asked the phone system ` +
-        '(the gateway or its CTI link had been down, the agent logged out, or an event was lost).';
+    const seen = `${UNSEEN_END_NOTE}: ${UNSEEN_BECAUSE[log.endNotChecked ?? 'gone']}`;
     if (log.endReason === 'unknown') {
         const verdict = pickedDisposition(log)
             ? 'the disposition is the agent’s.'

@@ -5,7 +5,7 @@
  * logout, outbox) and never throws.
  */
 import { join } from 'node:path';
-import { AgentService, fileJournal, type CtiServerOption } from '../agent/index.js';
+import { AgentService, fileJournal, type AgentServiceOptions, type CtiServerOption } from '../agent/index.js';
 import type { GatewayConfig, ServerConfig } from '../config/index.js';
 import {
     CallLogger,
@@ -80,6 +80,21 @@ function applicationIdOf(config: GatewayConfig): string {
     return config.clientIds.find((c) => c.id === config.active.clientId)?.applicationId ?? 'switchboard';
 }
 
+/** What the agent service takes from the configuration (at start, and again whenever the settings change). */
+function agentSettings(config: GatewayConfig) {
+    return {
+        servers: config.servers.map(serverOption),
+        activeServerId: config.active.serverId,
+        applicationId: applicationIdOf(config),
+        dialPlan: config.dialPlan,
+        wrapUpSeconds: config.callLogging.wrapUpSeconds,
+        unwatchedCallMs: config.callLogging.unwatchedCallHours * 3_600_000,
+        screenPop: config.screenPop.when,
+        dispositions: config.dispositions,
+        notReadyReasons: config.notReadyReasons
+    } satisfies Partial<AgentServiceOptions>;
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const { dir, logger } = options;
     const config = options.config.get();
@@ -105,14 +120,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         : undefined;
 
     const agent = new AgentService({
-        servers: config.servers.map(serverOption),
-        activeServerId: config.active.serverId,
-        applicationId: applicationIdOf(config),
-        dialPlan: config.dialPlan,
-        wrapUpSeconds: config.callLogging.wrapUpSeconds,
-        screenPop: config.screenPop.when,
-        dispositions: config.dispositions,
-        notReadyReasons: config.notReadyReasons,
+        ...agentSettings(config),
         journal: fileJournal(join(dir, 'calls.json'), { logger }),
         ...(callLogger === undefined
             ? {}
@@ -129,16 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     });
 
     const stopWatching = options.config.onChange((next) => {
-        agent.reconfigure({
-            servers: next.servers.map(serverOption),
-            activeServerId: next.active.serverId,
-            applicationId: applicationIdOf(next),
-            dialPlan: next.dialPlan,
-            wrapUpSeconds: next.callLogging.wrapUpSeconds,
-            screenPop: next.screenPop.when,
-            dispositions: next.dispositions,
-            notReadyReasons: next.notReadyReasons
-        });
+        agent.reconfigure(agentSettings(next));
     });
 
     if (callLogger !== undefined) {

@@ -149,6 +149,56 @@ describe('the call book', () => {
         );
     });
 
+    it('ends the orphans nobody can ask about: at a server no longer configured, or unseen for too long', () => {
+        const journal = memoryJournal();
+        const first = book(journal);
+        const answered = { answeredAt: 20 };
+        for (const [callID, at, lastSeenAt] of [
+            ['GONE-SERVER', { device: '4001', server: 'pbx-old' }, 500],
+            ['STALE', AT, 100],
+            ['FRESH', AT, 900]
+        ] as const) {
+            Object.assign(first.open(at, call(callID)).record, answered);
+            first.orphanLive(at, lastSeenAt);
+        }
+        first.persist(undefined);
+        // An entry of a journal written before servers and last-seen times were kept: its age counts from its answer.
+        journal.entries.push({
+            device: '4002',
+            phase: 'live',
+            record: {
+                id: 'old',
+                call: call('OLD'),
+                startedAt: 10,
+                answeredAt: 20,
+                notes: '',
+                visits: [],
+                transfers: []
+            }
+        });
+
+        const calls = book(journal);
+        const ended = (now: number) =>
+            calls
+                .expire(now, new Set(['pbx-a']), 1_000)
+                .map((r) => [r.call.callID, r.endNotChecked, r.endedAt, r.call.endReason, r.call.endUnseen]);
+        assert.deepEqual(
+            ended(1_000),
+            [['GONE-SERVER', 'serverRemoved', 500, 'completed', true]],
+            'its server is gone: it ends at once, when it was last seen up'
+        );
+        assert.deepEqual(ended(1_019), []);
+        assert.deepEqual(ended(1_020), [['OLD', 'timedOut', 20, 'completed', true]]);
+        assert.deepEqual(ended(1_100), [['STALE', 'timedOut', 100, 'completed', true]]);
+        assert.deepEqual(calls.orphanDevices('pbx-a'), ['4001'], 'FRESH still waits for a login to ask');
+        assert.deepEqual(
+            calls.inPhase('wrapUp').map((r) => r.call.callID),
+            ['GONE-SERVER', 'OLD', 'STALE']
+        );
+        assert.deepEqual(ended(1_899), []);
+        assert.deepEqual(ended(1_900), [['FRESH', 'timedOut', 900, 'completed', true]]);
+    });
+
     it('finds the peer of a consultation pair only while it is live', () => {
         const calls = book();
         const held = calls.open(AT, call('P', { consultation: { role: 'primary', peerCallID: 'Q' } })).record;

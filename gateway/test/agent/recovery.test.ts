@@ -295,6 +295,69 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         );
     });
 
+    it('a call left at a phone nobody logs in at again is logged after unwatchedCallMs, as ended unseen', async (t) => {
+        const sim = await pbx(t);
+        let later = 0;
+        const desk = await loggedIn(t, sim, 'agent1', '4001', {
+            now: () => Date.now() + later,
+            unwatchedCallMs: 3_600_000,
+            journalHeartbeatMs: 5
+        });
+        const talking = await answered(desk, sim);
+        await desk.agent.logout();
+        const loggedOutAt = Date.now();
+        const ticks = desk.frames.length;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.deepEqual(desk.frames.slice(ticks), [], 'it waits for a login to ask the phone system');
+
+        later = 3_600_000;
+        const ended = await desk.callWhere((c) => c.id === talking.id && c.state === 'ended');
+        assert.deepEqual([ended.endReason, ended.endUnseen], ['completed', true]);
+        assert.ok((ended.endedAt ?? NaN) <= loggedOutAt, 'it ends when it was last known up: at the logout');
+        desk.agent.wrapUp({ callId: talking.id });
+        assert.deepEqual(
+            desk.logged.map((l) => [l.key, l.endReason, l.endUnseen, l.endNotChecked]),
+            [[talking.id, 'completed', true, 'timedOut']]
+        );
+    });
+
+    it('a call left at a CTI server removed from the settings is logged at once, also after a restart', async (t) => {
+        const sim = await pbx(t);
+        const journal = memoryJournal();
+        const desk = await loggedIn(t, sim, 'agent1', '4001', { journal });
+        const talking = await answered(desk, sim);
+        const ringing = await rings(desk, sim, '+4940111');
+        await desk.agent.logout();
+        await desk.agent.close();
+
+        // The gateway starts again with only another server: nothing could ever ask about the calls at 'sim'.
+        const server = {
+            id: 'pbx-new',
+            name: 'New',
+            host: '127.0.0.1',
+            port: sim.port,
+            profile: 'standard'
+        } as const;
+        const restarted = agentService(t, sim, { journal, servers: [{ ...server, canAnswer: true }] });
+        assert.deepEqual(
+            restarted.calls().map((c) => [c.id, c.state, c.endReason, c.endUnseen]),
+            [
+                [talking.id, 'ended', 'completed', true],
+                [ringing.id, 'ended', 'unknown', true]
+            ]
+        );
+        assert.deepEqual(
+            journal.entries.filter((e) => e.phase === 'live'),
+            [],
+            'the journal no longer keeps them waiting'
+        );
+        for (const call of restarted.calls()) restarted.agent.wrapUp({ callId: call.id });
+        assert.deepEqual(
+            restarted.logged.map((l) => l.endNotChecked),
+            ['serverRemoved', 'serverRemoved']
+        );
+    });
+
     it("a call dialled at the desk phone before login comes up ringing at the far end, as the agent's own", async (t) => {
         const sim = await pbx(t);
         sim.placeInboundCall({ from: '4001', to: '4002' });

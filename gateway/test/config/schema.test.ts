@@ -84,6 +84,10 @@ describe('config schema', () => {
         assert.equal(config.dialPlan.nationalPrefix, '');
         assert.equal(config.dialPlan.internationalPrefix, '00');
         assert.deepEqual(config.dialPlan.internalExtensionLength, [4]);
+        assert.equal(config.callLogging.unwatchedCallHours, 12);
+        assert.deepEqual(problemsOf({ callLogging: { unwatchedCallHours: 0 } }), [
+            'callLogging.unwatchedCallHours: must be 1-720'
+        ]);
     });
 
     it('is stable: a parsed config parses to itself', () => {

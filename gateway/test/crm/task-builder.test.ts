@@ -127,6 +127,19 @@ describe('buildTask', () => {
         );
     });
 
+    it('says why a call that ended unseen was logged without asking the phone system', () => {
+        const description = (endNotChecked: 'timedOut' | 'serverRemoved'): string =>
+            String(buildTask(callLog({ endUnseen: true, endNotChecked, notes: '' })).fields['Description']);
+        assert.match(
+            description('timedOut'),
+            /^Switchboard did not see how this call ended: .* for hours after no login at its CTI server could ask the phone system about it, so the gateway logged it without asking\. Its duration runs to the last moment/
+        );
+        assert.match(
+            description('serverRemoved'),
+            /^Switchboard did not see how this call ended: .* its CTI server was then removed from the settings, so the gateway logged it without asking\. Its duration/
+        );
+    });
+
     it('honours a subject template and clips to Salesforce limits', () => {
         const log = callLog({ queue: 'Support', notes: 'x'.repeat(40_000) });
         assert.equal(
