@@ -112,8 +112,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     private watching: CallPlace | undefined;
     /** A logout on its way: a login waits for it (its calls must leave the book before the new ones come). */
     private loggingOut: Promise<unknown> | undefined;
-    /** When the CTI link last stopped being up (undefined while it is up): live calls were last seen then. */
-    private ctiLostAt: number | undefined;
+    /**
+     * While the CTI link is not up, the last moment the live calls were known up: when the link stopped being up,
+     * or a login's snapshot (undefined while the link is up, or before anything was seen).
+     */
+    private lastSeenUpAt: number | undefined;
     /** Writes the journal now and then while calls are live (journalHeartbeatMs). */
     private readonly heartbeat: NodeJS.Timeout;
     private closed = false;
@@ -296,6 +299,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 }
             });
             await session.snapshot(device, (snapshot) => {
+                this.lastSeenUpAt = this.now();
                 this.reconcile(login, () => table.reconcile(snapshot));
                 this.settleOrphans(placeOf(login));
             });
@@ -548,7 +552,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             if (change.to === 'cleared') {
                 // Dwell time keeps counting through wrap-up: agents look at the record while writing notes.
                 // A call a snapshot after an outage no longer has ended while the link was down, unseen.
-                const unseenSince = call.endUnseen === true ? this.ctiLostAt : undefined;
+                const unseenSince = call.endUnseen === true ? this.lastSeenUpAt : undefined;
                 const endedAt = unseenSince ?? call.timestamps.cleared ?? now;
                 this.book.end(record, Math.max(endedAt, record.answeredAt ?? record.startedAt));
                 this.scheduleWrapUp(record);
@@ -797,8 +801,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         else next.ctiDetail = detail;
         if (next.cti === this.links.cti && next.ctiDetail === this.links.ctiDetail) return;
         if (cti === 'recovering' && this.links.cti !== 'recovering') this.counters.reconnects += 1;
-        if (cti !== 'up' && this.links.cti === 'up') this.ctiLostAt = this.now();
-        if (cti === 'up') this.ctiLostAt = undefined;
+        if (cti !== 'up' && this.links.cti === 'up') this.lastSeenUpAt = this.now();
+        if (cti === 'up') this.lastSeenUpAt = undefined;
         this.links = next;
         this.publish({ type: 'link.state', links: { ...next } });
     }
@@ -827,7 +831,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
 
     /** The last moment the live calls were known up: now while the CTI link is up, else when it stopped being. */
     private seenAt(): number | undefined {
-        return this.links.cti === 'up' ? this.now() : this.ctiLostAt;
+        return this.links.cti === 'up' ? this.now() : this.lastSeenUpAt;
     }
 
     private persist(): void {

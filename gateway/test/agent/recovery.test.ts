@@ -295,6 +295,39 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         );
     });
 
+    it('a login refused after its snapshot lets the calls it took up wait again, seen up at that snapshot', async (t) => {
+        const sim = await pbx(t);
+        const journal = memoryJournal();
+        const desk = await loggedIn(t, sim, 'agent1', '4001', { journal });
+        const talking = await answered(desk, sim);
+        desk.agent.setNotes({ callId: talking.id, text: 'kept' });
+        await desk.agent.logout();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+
+        const beforeLogin = Date.now();
+        // The snapshot takes the call up again; then the ACD refuses the agent ID and the login fails.
+        await assert.rejects(
+            desk.agent.login({ username: 'agent1', password: 'demo', device: '4001', agentId: '9999' }),
+            GatewayError
+        );
+        assert.equal(desk.agent.snapshot().snapshot.agent.state, 'loggedOut');
+        assert.deepEqual(desk.calls(), [], 'nobody watches the call');
+        assert.deepEqual(
+            journal.entries.map((e) => [e.record.id, e.phase, e.record.notes]),
+            [[talking.id, 'live', 'kept']]
+        );
+        assert.ok(
+            (journal.entries[0]?.lastSeenAt ?? NaN) >= beforeLogin,
+            "known up at the failed login's snapshot, not only at the logout before"
+        );
+
+        await desk.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        assert.deepEqual(
+            desk.calls().map((c) => [c.id, c.state, c.notes]),
+            [[talking.id, 'connected', 'kept']]
+        );
+    });
+
     it('a call left at a phone nobody logs in at again is logged after unwatchedCallMs, as ended unseen', async (t) => {
         const sim = await pbx(t);
         let later = 0;
