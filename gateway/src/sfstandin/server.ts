@@ -43,6 +43,8 @@ export interface StandinOptions {
     now?: () => number;
     /** API versions listed at /services/data; default 60.0 … 67.0. */
     versions?: readonly string[];
+    /** Live access tokens kept; beyond it, the least recently used stops working. Default 256. */
+    maxSessions?: number;
 }
 
 export interface RequestLogEntry {
@@ -143,11 +145,18 @@ export async function startSalesforceStandin(options: StandinOptions = {}): Prom
     const store = new StandinStore(now, user.userId);
     store.seed(options.records ?? defaultSeed());
     const faults = new Faults(random);
+    // The live tokens, least recently used first: every page load issues one, so the oldest unused give way.
     const live = new Set<string>();
+    const maxSessions = options.maxSessions ?? 256;
     let loggedIn = true;
     const issueSession = (): string => {
         const token = `${user.orgId.slice(0, 15)}!AQ${random.hex(40)}`;
-        if (loggedIn) live.add(token);
+        if (!loggedIn) return token;
+        live.add(token);
+        for (const oldest of live) {
+            if (live.size <= maxSessions) break;
+            live.delete(oldest);
+        }
         return token;
     };
     const oauth = new StandinOAuth(options.clientIds ?? ['switchboard-standin'], random, issueSession);
@@ -187,7 +196,9 @@ export async function startSalesforceStandin(options: StandinOptions = {}): Prom
         const token = header.startsWith('Bearer ')
             ? header.slice(7)
             : (url.searchParams.get('oauth_token') ?? '');
-        return live.has(token);
+        if (!live.delete(token)) return false;
+        live.add(token);
+        return true;
     };
 
     const tokenResponse = (body: Record<string, string>): Record<string, string> => ({

@@ -80,6 +80,29 @@ describe('Salesforce stand-in over HTTP', () => {
         }
     });
 
+    it('keeps a bounded number of live tokens: a new one pushes out the least recently used', async () => {
+        const other = await startSalesforceStandin({ seed: 10, maxSessions: 3 });
+        try {
+            const status = async (token: string): Promise<number> =>
+                (
+                    await fetch(`${other.url}/services/data/v66.0/query?q=SELECT+Id+FROM+Task`, {
+                        headers: { authorization: `Bearer ${token}` }
+                    })
+                ).status;
+            // The start-up token, then two page loads: three live.
+            const [first, second] = [other.issueSession(), other.issueSession()];
+            assert.equal(await status(other.sessionId), 200, 'used: the start-up token is now the newest');
+            const third = other.issueSession();
+            assert.equal(await status(first), 401, 'the least recently used gave way');
+            assert.deepEqual(
+                await Promise.all([other.sessionId, second, third].map(status)),
+                [200, 200, 200]
+            );
+        } finally {
+            await other.close();
+        }
+    });
+
     it('upserts by external id: 201 created, then 200 updated, and enforces the Task rules', async () => {
         const first = await call('PATCH', '/sobjects/Task/Cti_Call_Key__c/k%2F1', {
             Subject: 'a',
