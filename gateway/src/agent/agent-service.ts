@@ -19,8 +19,15 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { CallTable, snapshotCallIds, type CallChange } from '../csta/call-model.js';
+import { CallAudit } from './call-audit.js';
 import { createVendorProfile } from '../csta/vendor-profiles.js';
-import { CstaSession, type CstaEvent, type StatusChange } from '../csta/session.js';
+import {
+    CstaSession,
+    isCallGone,
+    type CstaEvent,
+    type DeviceSnapshot,
+    type StatusChange
+} from '../csta/session.js';
 import { silentLogger, type Logger } from '../log.js';
 import type {
     AgentEvent,
@@ -51,6 +58,9 @@ const NO_PROPOSAL: Readonly<{ whoId?: string; whatId?: string }> = Object.freeze
 
 /** How long a journal call nobody can check with the PBX waits before it is logged as ended unseen: 12 hours. */
 export const DEFAULT_UNWATCHED_CALL_MS = 12 * 3_600_000;
+
+/** How often a login checks its calls with SnapshotDevice unless its server says otherwise (callAuditSec). */
+export const DEFAULT_CALL_AUDIT_SEC = 60;
 
 /** Where a login watches its calls. */
 const placeOf = (login: Login): CallPlace => ({ device: login.device, server: login.server.id });
@@ -117,6 +127,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
      * or a login's snapshot (undefined while the link is up, or before anything was seen).
      */
     private lastSeenUpAt: number | undefined;
+    /** While a snapshot is applied: calls it ends unseen ended after this (see applySnapshot). */
+    private unseenSince: number | undefined;
     /** Writes the journal now and then while calls are live (journalHeartbeatMs). */
     private readonly heartbeat: NodeJS.Timeout;
     private closed = false;
@@ -275,7 +287,16 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             table,
             device,
             username: args.username,
-            agentId: args.agentId
+            agentId: args.agentId,
+            audit: new CallAudit({
+                intervalMs: (server.callAuditSec ?? DEFAULT_CALL_AUDIT_SEC) * 1000,
+                snapshot: () =>
+                    session.snapshot(device, (snapshot) => {
+                        this.applySnapshot(login, snapshot);
+                    }),
+                ready: () => this.login_ === login && session.isReady,
+                logger: this.logger
+            })
         };
         table.on('change', (change) => {
             this.onCallChange(login, change);
@@ -284,7 +305,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             this.onSessionStatus(login, change);
         });
         session.on('snapshot', (snapshot) => {
-            this.reconcile(login, () => table.reconcile(snapshot));
+            this.applySnapshot(login, snapshot);
         });
         session.on('restored', () => {
             login.restored = true;
@@ -300,7 +321,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             });
             await session.snapshot(device, (snapshot) => {
                 this.lastSeenUpAt = this.now();
-                this.reconcile(login, () => table.reconcile(snapshot));
+                this.applySnapshot(login, snapshot);
                 this.settleOrphans(placeOf(login));
             });
             if (args.agentId !== undefined) {
@@ -309,6 +330,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         } catch (error) {
             const watched = this.login_ === login;
             this.login_ = undefined;
+            login.audit.stop();
             await session.stop();
             // Calls the snapshot brought before the login failed wait for the next one, unwatched.
             if (watched) this.letGo(login);
@@ -385,47 +407,60 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     answer(args: ArgsOf<'answer'>): ReturnType<CallControl['answer']> {
-        return this.control.answer(args);
+        return this.checked(this.control.answer(args));
     }
 
     hangup(args: ArgsOf<'hangup'>): ReturnType<CallControl['hangup']> {
-        return this.control.hangup(args);
+        return this.checked(this.control.hangup(args));
     }
 
     hold(args: ArgsOf<'hold'>): ReturnType<CallControl['hold']> {
-        return this.control.hold(args);
+        return this.checked(this.control.hold(args));
     }
 
     retrieve(args: ArgsOf<'retrieve'>): ReturnType<CallControl['retrieve']> {
-        return this.control.retrieve(args);
+        return this.checked(this.control.retrieve(args));
     }
 
     consult(args: ArgsOf<'consult'>): ReturnType<CallControl['consult']> {
-        return this.control.consult(args);
+        return this.checked(this.control.consult(args));
     }
 
     blindTransfer(args: ArgsOf<'blindTransfer'>): ReturnType<CallControl['blindTransfer']> {
-        return this.control.blindTransfer(args);
+        return this.checked(this.control.blindTransfer(args));
     }
 
     transfer(): ReturnType<CallControl['transfer']> {
-        return this.control.transfer();
+        return this.checked(this.control.transfer());
     }
 
     conference(): ReturnType<CallControl['conference']> {
-        return this.control.conference();
+        return this.checked(this.control.conference());
     }
 
     cancelConsult(): ReturnType<CallControl['cancelConsult']> {
-        return this.control.cancelConsult();
+        return this.checked(this.control.cancelConsult());
     }
 
     swap(): ReturnType<CallControl['swap']> {
-        return this.control.swap();
+        return this.checked(this.control.swap());
     }
 
     sendDigits(args: ArgsOf<'sendDigits'>): ReturnType<CallControl['sendDigits']> {
-        return this.control.sendDigits(args);
+        return this.checked(this.control.sendDigits(args));
+    }
+
+    /**
+     * A call command's outcome. The PBX refusing it because the call is gone means an event was lost: the calls are
+     * checked at once, so a call that ended unseen leaves the softphone (and is logged) instead of staying stuck.
+     */
+    private async checked<T>(command: Promise<T>): Promise<T> {
+        try {
+            return await command;
+        } catch (error) {
+            if (isCallGone(error)) this.login_?.audit.now('the CTI server says the call is gone');
+            throw error;
+        }
     }
 
     // -----------------------------------------------------------------------------------------------------
@@ -482,6 +517,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         this.wrapUpTimers.clear();
         const login = this.login_;
         this.login_ = undefined;
+        login?.audit.stop();
         if (login !== undefined) await login.session.stop();
         this.persist();
         await this.book.flush();
@@ -505,25 +541,29 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 { err: error, kind: event.kind },
                 'call event rejected by the call model; reconciling'
             );
-            void login.session
-                .snapshot(login.device, (snapshot) => {
-                    this.reconcile(login, () => login.table.reconcile(snapshot));
-                })
-                .catch((snapshotError: unknown) => {
-                    this.logger.warn({ err: snapshotError }, 'snapshot after a rejected event failed');
-                });
+            login.audit.now('an event the call model could not place');
         }
     }
 
-    private reconcile(login: Login, run: () => CallChange[]): void {
+    /**
+     * A snapshot of the login's device (login, recovery, audit): the call table follows it. A call it no longer has
+     * ended unseen after the last moment it was known up: when the CTI link went, else the snapshot before.
+     */
+    private applySnapshot(login: Login, snapshot: DeviceSnapshot): void {
+        const before = [this.lastSeenUpAt, login.snapshotAt].filter((at) => at !== undefined);
+        this.unseenSince = before.length === 0 ? undefined : Math.max(...before);
+        login.snapshotAt = this.now();
         try {
-            run();
+            login.table.reconcile(snapshot);
         } catch (error) {
             this.logger.error(
                 { err: error, device: login.device },
                 'could not reconcile the calls with a snapshot'
             );
+        } finally {
+            this.unseenSince = undefined;
         }
+        login.audit.done();
     }
 
     private onCallChange(login: Login, change: CallChange): void {
@@ -552,7 +592,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             if (change.to === 'cleared') {
                 // Dwell time keeps counting through wrap-up: agents look at the record while writing notes.
                 // A call a snapshot after an outage no longer has ended while the link was down, unseen.
-                const unseenSince = call.endUnseen === true ? this.lastSeenUpAt : undefined;
+                const unseenSince = call.endUnseen === true ? this.unseenSince : undefined;
                 const endedAt = unseenSince ?? call.timestamps.cleared ?? now;
                 this.book.end(record, Math.max(endedAt, record.answeredAt ?? record.startedAt));
                 this.scheduleWrapUp(record);
@@ -822,6 +862,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
      * (the next login adopts or settles them, as after a restart) and the softphones.
      */
     private letGo(login: Login): void {
+        login.audit.stop();
         // Their held events (a caller lookup) would show calls nobody watches: the fresh snapshot replaces them.
         for (const record of this.book.orphanLive(placeOf(login), this.seenAt())) this.held.delete(record.id);
         this.watching = undefined;

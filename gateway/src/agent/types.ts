@@ -7,6 +7,7 @@ import type { CallTable } from '../csta/call-model.js';
 import type { CstaSession, ReconnectOptions } from '../csta/session.js';
 import type { Logger } from '../log.js';
 import type { CallEndReasonView, CallerMatch, RelatedRecord, SettingsView } from '../protocol/index.js';
+import type { CallAudit } from './call-audit.js';
 import type { CallJournal } from './call-journal.js';
 import type { DialPlan } from './dial-plan.js';
 
@@ -23,6 +24,8 @@ export interface CtiServerOption {
     canAnswer: boolean;
     sessionDurationSec?: number;
     requestTimeoutMs?: number;
+    /** How often a login checks its calls with SnapshotDevice (default 60; 0: only when something looks wrong). */
+    callAuditSec?: number;
 }
 
 /** A logged-in agent: the CTI session, the call table of the monitored device, who logged in. */
@@ -35,6 +38,10 @@ export interface Login {
     agentId?: string | undefined;
     /** Set when the session restored its monitors after a link loss, until it is ready again. */
     restored?: boolean;
+    /** Checks the calls with SnapshotDevice now and then, and when something looks wrong. */
+    audit: CallAudit;
+    /** When the last snapshot of the device was applied. */
+    snapshotAt?: number;
 }
 
 /** A finished, wrapped-up call: everything the call log needs (crm's CallLogInput is this shape). */

@@ -56,7 +56,12 @@ export const ServerSchema = z.strictObject({
     /** Requested ECMA-354 session duration; the server's granted value is what counts. */
     sessionDurationSec: intRange(10, 86_400).optional(),
     /** Timeout of each CSTA request. */
-    requestTimeoutMs: intRange(100, 120_000).optional()
+    requestTimeoutMs: intRange(100, 120_000).optional(),
+    /**
+     * How often (seconds) a login checks its calls with SnapshotDevice, so a call whose end event the PBX lost does not
+     * stay on the softphone; default 60, 0: only when an event or a refusal says the calls may be wrong.
+     */
+    callAuditSec: intRange(0, 3600).optional()
 });
 
 /** An ECMA-354 applicationID the gateway presents when it starts an application session. */

@@ -49,6 +49,11 @@ function stopAsking(support: SnapshotCallSupport): boolean {
 /** Refusals that mean the call is gone, not that the service is missing. */
 const CALL_GONE = new Set(['invalidCallID', 'invalidConnectionID']);
 
+/** The CTI server refused a request because the call (or the device's connection to it) no longer exists. */
+export function isCallGone(error: unknown): boolean {
+    return error instanceof CstaNegativeAckError && CALL_GONE.has(error.value);
+}
+
 /**
  * Asks SnapshotCall for every call SnapshotDevice reports as connected (no state counts as connected), all at
  * once. A call that is gone goes to `ended`; another refusal, a timeout or an unreadable answer leaves the call
@@ -79,7 +84,7 @@ export async function snapshotConnectedCalls(
                 support.answered = true;
             } catch (error) {
                 if (error instanceof CtiUnavailableError) throw error;
-                if (error instanceof CstaNegativeAckError && CALL_GONE.has(error.value)) {
+                if (isCallGone(error)) {
                     ended.add(callID);
                     return;
                 }

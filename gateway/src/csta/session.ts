@@ -56,7 +56,7 @@ import { standardProfile } from './profiles/standard.js';
 import type { Credentials, VendorProfile } from './vendor-profile.js';
 
 export type { MonitorDelegate, MonitorInfo } from './monitors.js';
-export type { DeviceSnapshot } from './session-snapshot.js';
+export { isCallGone, type DeviceSnapshot } from './session-snapshot.js';
 export type { SessionStatus, StatusChange } from './session-status.js';
 export type { CstaEvent, CstaEventKind, RequestKind, ResponseOf } from './session-types.js';
 

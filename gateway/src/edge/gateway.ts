@@ -72,7 +72,8 @@ export function serverOption(server: ServerConfig): CtiServerOption {
         ...(server.loginElement === undefined ? {} : { loginElement: server.loginElement }),
         canAnswer: server.canAnswer,
         ...(server.sessionDurationSec === undefined ? {} : { sessionDurationSec: server.sessionDurationSec }),
-        ...(server.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: server.requestTimeoutMs })
+        ...(server.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: server.requestTimeoutMs }),
+        ...(server.callAuditSec === undefined ? {} : { callAuditSec: server.callAuditSec })
     };
 }
 

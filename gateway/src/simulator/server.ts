@@ -176,6 +176,8 @@ export class CtiServer {
     /** > 0 while a request is handled: events wait until its response is sent. */
     private deferDepth = 0;
     private deferred: SwitchEvent[] = [];
+    /** Events of these types still to be lost (loseEvents), with how many of each. */
+    private readonly losing = new Map<SwitchEvent['type'], number>();
     private readonly handlers: { [K in RequestKind]: Handler<K> };
 
     constructor(
@@ -227,6 +229,11 @@ export class CtiServer {
         const links = [...this.links.values()];
         for (const link of links) this.destroy(link, 'dropped');
         return links.length;
+    }
+
+    /** The next `count` switch events of `type` reach no monitor, as if the PBX never sent them. */
+    loseEvents(type: SwitchEvent['type'], count: number): void {
+        this.losing.set(type, (this.losing.get(type) ?? 0) + count);
     }
 
     /** Stops reading and sending on every link (data is held, not lost) for `ms`, or until resume(). */
@@ -502,6 +509,12 @@ export class CtiServer {
 
     /** Sends the event to every monitor on every party, each with its crossRefID and view. */
     private route(event: SwitchEvent): void {
+        const losing = this.losing.get(event.type) ?? 0;
+        if (losing > 0) {
+            this.losing.set(event.type, losing - 1);
+            this.logger.info({ type: event.type, parties: event.parties }, 'event lost on purpose');
+            return;
+        }
         for (const party of event.parties) {
             for (const crossRefID of this.byDevice.get(party) ?? []) {
                 const monitor = this.monitors.get(crossRefID);

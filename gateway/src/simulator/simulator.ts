@@ -158,6 +158,14 @@ export class Simulator extends EventEmitter<SimulatorEvents> implements ControlT
         return this.server.dropLinks();
     }
 
+    /**
+     * The next `count` (default 1) events of `type` (e.g. `connectionCleared`) are lost: no monitor gets them, as
+     * when a PBX drops an event. The calls themselves change as always.
+     */
+    loseEvents(type: SwitchEvent['type'], count = 1): void {
+        this.server.loseEvents(type, count);
+    }
+
     /** Stops reading requests and sending anything on every link, for `ms` or until resume(). Data is kept. */
     stall(ms?: number): void {
         this.server.stall(ms);

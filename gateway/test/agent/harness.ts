@@ -11,7 +11,7 @@ import {
     type CallJournal,
     type CompletedCall
 } from '../../src/agent/index.js';
-import type { AgentServiceOptions, EventFrame } from '../../src/agent/index.js';
+import type { AgentServiceOptions, CtiServerOption, EventFrame } from '../../src/agent/index.js';
 import { proposeFromTimeline } from '../../src/crm/index.js';
 import { agentEventSchema, type CallView } from '../../src/protocol/index.js';
 import type { SimulatorConfigInput } from '../../src/simulator/config.js';
@@ -39,6 +39,20 @@ export interface AgentDesk {
     calls(): CallView[];
 }
 
+/** The simulator as the CTI server 'sim', with `extra` settings. */
+export function simServer(sim: Simulator, extra: Partial<CtiServerOption> = {}): CtiServerOption {
+    return {
+        id: 'sim',
+        name: 'Simulator',
+        host: '127.0.0.1',
+        port: sim.port,
+        profile: 'standard',
+        canAnswer: true,
+        requestTimeoutMs: 2_000,
+        ...extra
+    };
+}
+
 export function agentService(
     t: TestContext,
     sim: Simulator,
@@ -46,17 +60,7 @@ export function agentService(
 ): AgentDesk {
     const logged: CompletedCall[] = [];
     const agent = new AgentService({
-        servers: [
-            {
-                id: 'sim',
-                name: 'Simulator',
-                host: '127.0.0.1',
-                port: sim.port,
-                profile: 'standard',
-                canAnswer: true,
-                requestTimeoutMs: 2_000
-            }
-        ],
+        servers: [simServer(sim)],
         activeServerId: 'sim',
         applicationId: 'switchboard-test',
         dialPlan: DEFAULT_DIAL_PLAN,

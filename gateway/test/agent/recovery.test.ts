@@ -7,7 +7,7 @@ import { fileJournal, memoryJournal } from '../../src/agent/index.js';
 import { GatewayError } from '../../src/errors.js';
 import type { CallView } from '../../src/protocol/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { CUSTOMER, agentService, loggedIn, pbx, type AgentDesk } from './harness.js';
+import { CUSTOMER, agentService, loggedIn, pbx, simServer, type AgentDesk } from './harness.js';
 
 /**
  * One gateway's lives: each call starts it (again) on the same call journal, as a restart after a crash would,
@@ -389,6 +389,68 @@ describe('agent service: CTI link loss and gateway restarts', () => {
             restarted.logged.map((l) => l.endNotChecked),
             ['serverRemoved', 'serverRemoved']
         );
+    });
+
+    it('a call whose end the PBX never reported leaves the softphone at the next check, ended unseen, and is logged', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001', {
+            servers: [simServer(sim, { callAuditSec: 0.1 })]
+        });
+        const talking = await answered(desk, sim);
+        // The PBX loses every event of the hang-up: both connections' ConnectionCleared and CallCleared.
+        sim.loseEvents('connectionCleared', 2);
+        sim.loseEvents('callCleared');
+        const hungUpAt = Date.now();
+        sim.hangup(CUSTOMER);
+
+        const ended = await desk.callWhere((c) => c.id === talking.id && c.state === 'ended');
+        assert.deepEqual([ended.endReason, ended.endUnseen], ['completed', true]);
+        assert.ok(
+            (ended.endedAt ?? NaN) <= hungUpAt,
+            'it ends at the check before, when it was last known up'
+        );
+        assert.ok((ended.endedAt ?? NaN) >= (talking.answeredAt ?? NaN));
+        desk.agent.wrapUp({ callId: talking.id });
+        assert.deepEqual(
+            desk.logged.map((l) => [l.key, l.endReason, l.endUnseen]),
+            [[talking.id, 'completed', true]]
+        );
+        // The agent can dial again: no connected call left to block it.
+        await desk.agent.makeCall({ to: '4002' });
+    });
+
+    it('a hang-up the PBX refuses because the call is gone checks the calls at once, even with no timer', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001', {
+            servers: [simServer(sim, { callAuditSec: 0 })]
+        });
+        const talking = await answered(desk, sim);
+        sim.loseEvents('connectionCleared', 2);
+        sim.loseEvents('callCleared');
+        sim.hangup(CUSTOMER);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(desk.calls()[0]?.state, 'connected', 'nothing told the gateway yet');
+
+        await assert.rejects(
+            desk.agent.hangup({ callId: talking.id }),
+            (error: unknown) => error instanceof GatewayError && error.code === 'CSTA_NEGATIVE_ACK'
+        );
+        const ended = await desk.callWhere((c) => c.id === talking.id && c.state === 'ended');
+        assert.deepEqual([ended.endReason, ended.endUnseen], ['completed', true]);
+    });
+
+    it('a call the PBX never announced comes up at the next check', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001', {
+            servers: [simServer(sim, { callAuditSec: 0.1 })]
+        });
+        sim.loseEvents('delivered');
+        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
+        // A snapshot of a ringing call does not say who calls; the EstablishedEvent of the answer does.
+        const ringing = await desk.callWhere((c) => c.state === 'ringing');
+        await desk.agent.answer({ callId: ringing.id });
+        const connected = await desk.callWhere((c) => c.id === ringing.id && c.state === 'connected');
+        assert.equal(connected.otherParty, CUSTOMER);
     });
 
     it("a call dialled at the desk phone before login comes up ringing at the far end, as the agent's own", async (t) => {

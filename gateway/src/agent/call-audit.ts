@@ -1,0 +1,79 @@
+/**
+ * The call audit of one login: a SnapshotDevice now and then while logged in, so that what a lost CSTA event hid
+ * comes out — a call the PBX ended without telling (it would stay connected on the softphone, block dialling and
+ * never be logged), or one it never announced. The agent service applies each snapshot as it applies the login's;
+ * this class only decides when to ask: `intervalMs` after the last snapshot of the device (whoever asked for it),
+ * and at once (`now`) when something says the calls may be wrong (an event the call model could not place, a
+ * command the PBX refused because the call is gone). One snapshot at a time: a request during one runs once after
+ * it, since the one in flight may have been answered before the reason for the new one.
+ */
+import type { Logger } from '../log.js';
+
+export interface CallAuditOptions {
+    /** Between two snapshots; 0 turns the timer off (`now` still works). */
+    intervalMs: number;
+    /** Takes and applies a snapshot (the agent service calls `done` when one is applied). */
+    snapshot: () => Promise<unknown>;
+    /** Whether asking makes sense now (the CTI link is up). The timer tries again later when not. */
+    ready: () => boolean;
+    logger: Logger;
+}
+
+export class CallAudit {
+    private timer: NodeJS.Timeout | undefined;
+    private running = false;
+    private again: string | undefined;
+    private stopped = false;
+
+    constructor(private readonly options: CallAuditOptions) {}
+
+    /** A snapshot of the device was applied: the next check is a whole interval away. */
+    done(): void {
+        this.arm();
+    }
+
+    /** Checks the calls as soon as possible, saying why in the log. */
+    now(why: string): void {
+        if (this.stopped) return;
+        if (this.running) {
+            this.again = why;
+            return;
+        }
+        if (!this.options.ready()) {
+            this.arm();
+            return;
+        }
+        this.running = true;
+        clearTimeout(this.timer);
+        this.options.logger.debug({ why }, 'checking the calls with SnapshotDevice');
+        this.options
+            .snapshot()
+            .catch((error: unknown) => {
+                this.options.logger.warn(
+                    { err: error, why },
+                    'could not check the calls with SnapshotDevice'
+                );
+            })
+            .finally(() => {
+                this.running = false;
+                const again = this.again;
+                this.again = undefined;
+                if (again !== undefined) this.now(again);
+                else this.arm();
+            });
+    }
+
+    stop(): void {
+        this.stopped = true;
+        clearTimeout(this.timer);
+    }
+
+    private arm(): void {
+        clearTimeout(this.timer);
+        if (this.stopped || this.options.intervalMs <= 0) return;
+        this.timer = setTimeout(() => {
+            this.now('interval');
+        }, this.options.intervalMs);
+        this.timer.unref();
+    }
+}
