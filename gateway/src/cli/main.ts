@@ -32,6 +32,7 @@ Commands:
       busy DEVICE [--off]                           make a device busy (or not)
       drop                                          drop every CTI link
       stall [--ms N] | resume                       stop (and restart) answering on the CTI links
+      lose EVENT [--count N] [--call-id ID]         lose the next events of a type (connectionCleared…)
       calls                                         list the calls
       --control-url URL              default http://127.0.0.1:5052
   csta decode [FILE] [--hex]     Decode captured Annex J.2 frames (or one XML document) from FILE or stdin

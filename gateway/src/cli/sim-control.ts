@@ -74,6 +74,20 @@ function toRequest(
             } satisfies ControlRequest;
         case 'resume':
             return { method: 'POST', path: '/links/resume', body: {} } satisfies ControlRequest;
+        case 'lose': {
+            const type = positionals[0];
+            if (type === undefined)
+                throw new UsageError('sim lose needs an EVENT type, e.g. connectionCleared');
+            return {
+                method: 'POST',
+                path: '/links/lose-events',
+                body: {
+                    type,
+                    ...(typeof values['count'] === 'string' ? { count: Number(values['count']) } : {}),
+                    ...callBody
+                }
+            } satisfies ControlRequest;
+        }
         case 'calls':
         case 'devices':
         case 'links':
@@ -94,6 +108,7 @@ export async function runSimControl(args: string[], io: Io): Promise<number> {
             'call-id': { type: 'string' },
             off: { type: 'boolean' },
             ms: { type: 'string' },
+            count: { type: 'string' },
             'control-url': { type: 'string' }
         }
     });

@@ -2,7 +2,7 @@
  * The simulator's control API: plain node:http on the loopback interface, JSON in and out, bodies validated
  * with zod, errors as `{ "error": { "code", "message", … } }`. It drives the far ends and the link the way a
  * person at a phone or a network fault would: place an inbound call, answer, hang up, busy, no answer, drop or
- * stall the CTI links, and list calls, devices and links.
+ * stall the CTI links, lose events as a faulty PBX does, and list calls, devices and links.
  *
  * Hardening (the API has no authentication: it is a test and demo tool): it listens on the configured host
  * (127.0.0.1 by default), refuses Host headers other than localhost/127.0.0.1/[::1] (DNS rebinding), and
@@ -12,7 +12,13 @@ import http from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
 import type { LinkView } from './server.js';
-import { SwitchError, type CallView, type DeviceView, type PendingAgentState } from './model.js';
+import {
+    SwitchError,
+    type CallView,
+    type DeviceView,
+    type PendingAgentState,
+    type SwitchEvent
+} from './model.js';
 
 /** What the control API drives: implemented by Simulator. */
 export interface ControlTarget {
@@ -26,6 +32,7 @@ export interface ControlTarget {
         state: 'loggedOn' | 'loggedOff' | 'notReady' | 'ready' | 'workingAfterCall'
     ): { pending?: PendingAgentState };
     dropLinks(): number;
+    loseEvents(type: LosableEvent, count?: number, callID?: string): void;
     stall(ms?: number): void;
     resume(): void;
     readonly stalled: boolean;
@@ -49,6 +56,30 @@ const AgentStateBody = z.strictObject({
     state: z.enum(['loggedOn', 'loggedOff', 'notReady', 'ready', 'workingAfterCall'])
 });
 const StallBody = z.strictObject({ ms: z.number().int().min(1).max(3_600_000).optional() });
+/** The switch events a PBX can be made to lose (POST /links/lose-events). */
+const LOSABLE_EVENTS = [
+    'serviceInitiated',
+    'originated',
+    'delivered',
+    'established',
+    'queued',
+    'diverted',
+    'failed',
+    'held',
+    'retrieved',
+    'connectionCleared',
+    'callCleared',
+    'transferred',
+    'conferenced',
+    'digitsGenerated',
+    'agent'
+] as const satisfies readonly SwitchEvent['type'][];
+export type LosableEvent = (typeof LOSABLE_EVENTS)[number];
+const LoseEventsBody = z.strictObject({
+    type: z.enum(LOSABLE_EVENTS),
+    count: z.number().int().min(1).max(1_000_000).default(1),
+    callID: z.string().min(1).max(128).optional()
+});
 
 class HttpError extends Error {
     constructor(
@@ -132,6 +163,11 @@ function routes(target: ControlTarget): Record<string, Route> {
             return { body: pending === undefined ? {} : { pendingAgentState: pending } };
         },
         'POST /links/drop': () => ({ body: { dropped: target.dropLinks() } }),
+        'POST /links/lose-events': ({ body }) => {
+            const { type, count, callID } = parse(LoseEventsBody, body);
+            target.loseEvents(type, count, callID);
+            return { body: { type, count, ...(callID === undefined ? {} : { callID }) } };
+        },
         'POST /links/stall': ({ body }) => {
             const { ms } = parse(StallBody, body);
             target.stall(ms);

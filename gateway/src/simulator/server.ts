@@ -176,8 +176,10 @@ export class CtiServer {
     /** > 0 while a request is handled: events wait until its response is sent. */
     private deferDepth = 0;
     private deferred: SwitchEvent[] = [];
-    /** Events of these types still to be lost (loseEvents), with how many of each. */
-    private readonly losing = new Map<SwitchEvent['type'], number>();
+    /** Events still to be lost (loseEvents): of a type, of one call or of any, and how many more. */
+    private readonly losing: { type: SwitchEvent['type']; callID: string | undefined; count: number }[] = [];
+    /** How many events were lost on purpose. */
+    lostEvents = 0;
     private readonly handlers: { [K in RequestKind]: Handler<K> };
 
     constructor(
@@ -231,9 +233,9 @@ export class CtiServer {
         return links.length;
     }
 
-    /** The next `count` switch events of `type` reach no monitor, as if the PBX never sent them. */
-    loseEvents(type: SwitchEvent['type'], count: number): void {
-        this.losing.set(type, (this.losing.get(type) ?? 0) + count);
+    /** The next `count` switch events of `type` (of call `callID` only, if given) reach no monitor. */
+    loseEvents(type: SwitchEvent['type'], count: number, callID?: string): void {
+        this.losing.push({ type, callID, count });
     }
 
     /** Stops reading and sending on every link (data is held, not lost) for `ms`, or until resume(). */
@@ -509,9 +511,15 @@ export class CtiServer {
 
     /** Sends the event to every monitor on every party, each with its crossRefID and view. */
     private route(event: SwitchEvent): void {
-        const losing = this.losing.get(event.type) ?? 0;
-        if (losing > 0) {
-            this.losing.set(event.type, losing - 1);
+        const rule = this.losing.find(
+            (r) =>
+                r.type === event.type &&
+                (r.callID === undefined || ('callID' in event && r.callID === event.callID))
+        );
+        if (rule !== undefined) {
+            rule.count -= 1;
+            if (rule.count === 0) this.losing.splice(this.losing.indexOf(rule), 1);
+            this.lostEvents += 1;
             this.logger.info({ type: event.type, parties: event.parties }, 'event lost on purpose');
             return;
         }

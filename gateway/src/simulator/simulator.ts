@@ -159,11 +159,16 @@ export class Simulator extends EventEmitter<SimulatorEvents> implements ControlT
     }
 
     /**
-     * The next `count` (default 1) events of `type` (e.g. `connectionCleared`) are lost: no monitor gets them, as
-     * when a PBX drops an event. The calls themselves change as always.
+     * The next `count` (default 1) events of `type` (e.g. `connectionCleared`), of call `callID` only if given, are
+     * lost: no monitor gets them, as when a PBX drops an event. The calls themselves change as always.
      */
-    loseEvents(type: SwitchEvent['type'], count = 1): void {
-        this.server.loseEvents(type, count);
+    loseEvents(type: SwitchEvent['type'], count = 1, callID?: string): void {
+        this.server.loseEvents(type, count, callID);
+    }
+
+    /** How many events loseEvents made the simulator lose so far. */
+    get lostEvents(): number {
+        return this.server.lostEvents;
     }
 
     /** Stops reading requests and sending anything on every link, for `ms` or until resume(). Data is kept. */

@@ -67,6 +67,10 @@ describe('switchboard simulate and sim', () => {
             assert.equal((await sim('busy', '4002')).code, 0);
             assert.equal((await sim('stall', '--ms', '50')).code, 0);
             assert.equal((await sim('resume')).code, 0);
+            const lose = await sim('lose', 'connectionCleared', '--count', '2');
+            assert.equal(lose.code, 0);
+            assert.match(lose.io.out, /"count":\s*2/);
+            assert.equal((await sim('lose')).code, 2, 'the event type is required');
             assert.equal((await sim('drop')).code, 0);
         } finally {
             stop.abort();

@@ -2,8 +2,9 @@
  * Fault soak: many simulated calls through the real gateway (a child process running startGateway, call
  * logging into the Salesforce stand-in over HTTP, a real SQLite outbox and call journal) while faults hit
  * every part: CTI link drops, far-end hang-ups in every state, Salesforce 503s, lost acknowledgements and
- * expired sessions, the agent logging out and in again mid-call, and `kill -9` of the gateway with a restart on
- * the same config directory. Afterwards:
+ * expired sessions, the agent logging out and in again mid-call, a PBX that loses every event of a call's end
+ * (found by the gateway's call audit), and `kill -9` of the gateway with a restart on the same config directory.
+ * Afterwards:
  * exactly one Task per call (read from the stand-in's Task store by CallObject = the PBX callID, and
  * Cti_Call_Key__c unique), no call left in a non-final state at the PBX or the gateway, and every fault seen
  * by the agent's tab. Default 60 calls (part of npm test); SOAK_CALLS=10000 for the long run
@@ -43,10 +44,10 @@ async function until(check: () => boolean | Promise<boolean>, what: string, limi
     }
 }
 
-type Fault = 'ctiDrop' | 'sf503' | 'sfLostAck' | 'sfExpired' | 'logout' | 'kill';
-const FAULTS: Fault[] = ['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired', 'logout', 'kill'];
+type Fault = 'ctiDrop' | 'sf503' | 'sfLostAck' | 'sfExpired' | 'logout' | 'lostEnd' | 'kill';
+const FAULTS: Fault[] = ['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired', 'logout', 'lostEnd', 'kill'];
 /** The faults drawn at random after a step (kills come at fixed points). */
-const RANDOM_FAULTS = ['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired', 'logout'] as const;
+const RANDOM_FAULTS = ['ctiDrop', 'sf503', 'sfLostAck', 'sfExpired', 'logout', 'lostEnd'] as const;
 const LOGIN = { username: 'agent1', password: 'demo', device: DEVICE, agentId: '1001' };
 /**
  * Inbound: the caller hangs up while it rings (abandoned), it is not answered, or it is answered and then the
@@ -101,7 +102,15 @@ class Soak {
         calls: 0,
         scenarios: Object.fromEntries(SCENARIOS.map((s) => [s, 0])) as Record<Scenario, number>,
         faults: Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>,
-        seen: { ctiNotUp: 0, salesforceDown: 0, sessionNeeded: 0, loggedOut: 0, tabDisconnected: 0 },
+        seen: {
+            ctiNotUp: 0,
+            salesforceDown: 0,
+            sessionNeeded: 0,
+            loggedOut: 0,
+            tabDisconnected: 0,
+            /** Calls the tab was told ended out of the gateway's sight. */
+            endUnseen: 0
+        },
         stepsRefused: 0,
         /** Calls the scenario could not start (the tab's makeCall refused while the CTI link was down). */
         notPlaced: 0
@@ -154,6 +163,7 @@ class Soak {
                     type: string;
                     links?: { cti: string; salesforce: string };
                     agent?: { state: string };
+                    call?: { endUnseen?: boolean };
                 };
             };
             if (frame.type !== 'event' || frame.event === undefined) return;
@@ -167,6 +177,8 @@ class Soak {
             }
             if (event.type === 'agent.state' && event.agent?.state === 'loggedOut')
                 this.counts.seen.loggedOut += 1;
+            if (event.type === 'call.cleared' && event.call?.endUnseen === true)
+                this.counts.seen.endUnseen += 1;
             if (event.type === 'salesforce.sessionNeeded') {
                 this.counts.seen.sessionNeeded += 1;
                 // The softphone's answer: a fresh session from the page.
@@ -301,8 +313,12 @@ describe('fault soak', () => {
             const disposition = DISPOSITION[scenario][leg];
             if (disposition !== undefined) due.set(callID, { disposition, call: i });
         };
-        /** Calls a CTI outage, a logout or a kill fell in the middle of. */
+        /** Calls a CTI outage, a logout, a lost end or a kill fell in the middle of. */
         const touched = new Set<number>();
+        /** The PBX callIDs of the call in progress (with its consultation). */
+        let current: string[] = [];
+        /** Calls whose end events the PBX lost. */
+        const lostEnd = new Set<number>();
         const fault = async (i: number, step: number): Promise<void> => {
             const roll = random.int(100);
             if (killAt.has(i) && step === 1) {
@@ -331,7 +347,15 @@ describe('fault soak', () => {
             } else if (kind === 'sf503') sf.faults.failNext(1 + random.int(4), 'unavailable');
             else if (kind === 'sfLostAck') sf.faults.failNext(1, 'dropAfterApply');
             else if (kind === 'sfExpired') sf.expireSessions();
-            else {
+            else if (kind === 'lostEnd') {
+                // The PBX sends nothing of how the call (and its consultation) ends: the call audit finds it gone.
+                touched.add(i);
+                lostEnd.add(i);
+                for (const callID of current) {
+                    sim.loseEvents('connectionCleared', Number.POSITIVE_INFINITY, callID);
+                    sim.loseEvents('callCleared', Number.POSITIVE_INFINITY, callID);
+                }
+            } else {
                 // Nobody watches the call until the login: its end may be unseen, as in an outage.
                 touched.add(i);
                 await soak.logout(5 + random.int(40));
@@ -365,6 +389,7 @@ describe('fault soak', () => {
             if (consult === undefined) return;
             const consultID = consult.pbxCallId;
             callIds.push(consultID);
+            current.push(consultID);
             expect(consultID, i, scenario, 1);
             await pause(20);
             step(() => sim.answer(COLLEAGUE, consultID));
@@ -406,6 +431,7 @@ describe('fault soak', () => {
             const { pbxCallId: callID, dialled } = made;
             assert.equal(dialled, to, 'the far end dialled is the one the scenario controls');
             callIds.push(callID);
+            current = [callID];
             expect(callID, i, scenario, 0);
             soak.counts.calls += 1;
             await pause(20);
@@ -429,6 +455,19 @@ describe('fault soak', () => {
             leave([DEVICE, dialled]);
         };
 
+        /**
+         * After a call whose end the PBX did not report, the next one waits until the gateway's call audit has found
+         * it gone, as an agent whose softphone still showed the call would wait (it blocks dialling meanwhile).
+         */
+        const foundGone = async (i: number): Promise<void> => {
+            if (!lostEnd.has(i)) return;
+            await until(async () => {
+                const calls = (await soak.command<{ snapshot: { calls: { state: string }[] } }>('snapshot'))
+                    ?.snapshot.calls;
+                return calls !== undefined && calls.every((call) => call.state === 'ended');
+            }, 'the call audit found the calls whose end was lost');
+        };
+
         const only = process.env['SOAK_SCENARIOS']?.split(',');
         const scenarios = SCENARIOS.filter((scenario) => only === undefined || only.includes(scenario));
         for (let i = 0; i < CALLS; i++) {
@@ -438,14 +477,17 @@ describe('fault soak', () => {
                 scenario = 'farEndHangsUp';
             soak.counts.scenarios[scenario] += 1;
             if (process.env['SOAK_DEBUG'] !== undefined) process.stderr.write(`call ${i} ${scenario}\n`);
+            current = [];
             if (scenario.startsWith('outbound')) {
                 await outbound(i, scenario);
                 await fault(i, 3);
+                await foundGone(i);
                 continue;
             }
             const from = caller(i);
             const { callID } = sim.placeInboundCall({ from, to: DEVICE });
             callIds.push(callID);
+            current = [callID];
             expect(callID, i, scenario, 0);
             soak.counts.calls += 1;
             await pause(20);
@@ -468,6 +510,7 @@ describe('fault soak', () => {
             await pause(10);
             leave([DEVICE, from, COLLEAGUE]);
             await fault(i, 4);
+            await foundGone(i);
         }
         await soak.up();
 
@@ -524,6 +567,7 @@ describe('fault soak', () => {
         const report = {
             ...soak.counts,
             pbxCalls: callIds.length,
+            lostEvents: sim.lostEvents,
             dispositions,
             otherOutcomeAfterFault: afterFault,
             tasks: tasks.length,
@@ -553,5 +597,7 @@ describe('fault soak', () => {
         if (soak.counts.faults.sfExpired > 0) assert.ok(soak.counts.seen.sessionNeeded > 0);
         assert.ok(soak.counts.seen.tabDisconnected >= soak.counts.faults.kill);
         assert.ok(soak.counts.seen.loggedOut >= soak.counts.faults.logout);
+        // A lost end as a call that ended unseen (the call audit found it gone).
+        if (sim.lostEvents > 0) assert.ok(soak.counts.seen.endUnseen > 0);
     });
 });

@@ -79,7 +79,7 @@ describe('simulator: HTTP control API', () => {
         assert.deepEqual((await api(port, 'GET', '/calls')).json['calls'], []);
     });
 
-    it('busy, no answer, agent state, stall, resume and drop', async () => {
+    it('busy, no answer, agent state, stall, resume, lost events and drop', async () => {
         const sim = await simulator({ controlPort: 0 });
         const port = sim.controlPort ?? 0;
         const a = await agent(sim, 'agent1', ['4001']);
@@ -117,6 +117,21 @@ describe('simulator: HTTP control API', () => {
         assert.equal(sim.stalled, true);
         assert.deepEqual((await api(port, 'POST', '/links/resume')).json, { stalled: false });
         assert.equal(sim.stalled, false);
+        assert.deepEqual(
+            (await api(port, 'POST', '/links/lose-events', { type: 'delivered', callID: 'C9' })).json,
+            { type: 'delivered', count: 1, callID: 'C9' }
+        );
+        assert.equal((await api(port, 'POST', '/links/lose-events', { type: 'ringing' })).status, 400);
+        assert.deepEqual((await api(port, 'POST', '/links/lose-events', { type: 'delivered' })).json, {
+            type: 'delivered',
+            count: 1
+        });
+        await a.client.sync();
+        a.client.take();
+        sim.placeInboundCall({ from: EXT, to: '4001' });
+        await a.client.sync();
+        assert.equal(sim.lostEvents, 1);
+        assert.deepEqual(a.client.take(), [], 'the DeliveredEvent was lost');
         assert.deepEqual((await api(port, 'POST', '/links/drop')).json, { dropped: 1 });
         await a.client.closed;
     });
