@@ -18,16 +18,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { CallTable, snapshotCallIds, type CallChange } from '../csta/call-model.js';
+import { CallTable, snapshotCallIds, type Call, type CallChange } from '../csta/call-model.js';
 import { CallAudit } from './call-audit.js';
 import { createVendorProfile } from '../csta/vendor-profiles.js';
-import {
-    CstaSession,
-    isCallGone,
-    type CstaEvent,
-    type DeviceSnapshot,
-    type StatusChange
-} from '../csta/session.js';
+import { CstaSession, type CstaEvent, type DeviceSnapshot, type StatusChange } from '../csta/session.js';
+import { CstaNegativeAckError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type {
     AgentEvent,
@@ -61,6 +56,12 @@ export const DEFAULT_UNWATCHED_CALL_MS = 12 * 3_600_000;
 
 /** How often a login checks its calls with SnapshotDevice unless its server says otherwise (callAuditSec). */
 export const DEFAULT_CALL_AUDIT_SEC = 60;
+
+/** The latest of some moments, or undefined when none is known. */
+function latest(...moments: (number | undefined)[]): number | undefined {
+    const known = moments.filter((at) => at !== undefined);
+    return known.length === 0 ? undefined : Math.max(...known);
+}
 
 /** Where a login watches its calls. */
 const placeOf = (login: Login): CallPlace => ({ device: login.device, server: login.server.id });
@@ -127,8 +128,6 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
      * or a login's snapshot (undefined while the link is up, or before anything was seen).
      */
     private lastSeenUpAt: number | undefined;
-    /** While a snapshot is applied: calls it ends unseen ended after this (see applySnapshot). */
-    private unseenSince: number | undefined;
     /** Writes the journal now and then while calls are live (journalHeartbeatMs). */
     private readonly heartbeat: NodeJS.Timeout;
     private closed = false;
@@ -288,12 +287,18 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             device,
             username: args.username,
             agentId: args.agentId,
+            suspects: new Set(),
             audit: new CallAudit({
                 intervalMs: (server.callAuditSec ?? DEFAULT_CALL_AUDIT_SEC) * 1000,
+                // Events kept the table up to date: SnapshotCall tells nothing new about a call known answered.
                 snapshot: () =>
-                    session.snapshot(device, (snapshot) => {
-                        this.applySnapshot(login, snapshot);
-                    }),
+                    session.snapshot(
+                        device,
+                        (snapshot) => {
+                            this.applySnapshot(login, snapshot, { audit: true });
+                        },
+                        (callID) => table.get(callID)?.answered !== true
+                    ),
                 ready: () => this.login_ === login && session.isReady,
                 logger: this.logger
             })
@@ -451,14 +456,16 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     /**
-     * A call command's outcome. The PBX refusing it because the call is gone means an event was lost: the calls are
-     * checked at once, so a call that ended unseen leaves the softphone (and is logged) instead of staying stuck.
+     * A call command's outcome. The PBX refusing it (the call is gone, or not in the state the softphone shows) may
+     * mean an event was lost: the calls are checked at once, so a call that ended unseen leaves the softphone (and
+     * is logged) instead of staying stuck. Checks run one at a time, so this costs little.
      */
     private async checked<T>(command: Promise<T>): Promise<T> {
         try {
             return await command;
         } catch (error) {
-            if (isCallGone(error)) this.login_?.audit.now('the CTI server says the call is gone');
+            if (error instanceof CstaNegativeAckError)
+                this.login_?.audit.now('the CTI server refused a call command');
             throw error;
         }
     }
@@ -474,11 +481,17 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         return { callId: record.id };
     }
 
-    /** A record the agent opened: it counts for every live and wrap-up call, or for the one named. */
+    /**
+     * A record the agent opened: it counts for every live and wrap-up call (but calls that ended at another phone),
+     * or for the one named.
+     */
     relate(args: ArgsOf<'relate'>): { callIds: string[] } {
         const targets =
             args.callId === undefined
-                ? [...this.book.inPhase('live'), ...this.book.inPhase('wrapUp')]
+                ? [
+                      ...this.book.inPhase('live'),
+                      ...this.book.inPhase('wrapUp').filter((record) => record.elsewhere !== true)
+                  ]
                 : [this.record(args.callId)];
         const now = this.now();
         for (const record of targets) {
@@ -546,24 +559,34 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     /**
-     * A snapshot of the login's device (login, recovery, audit): the call table follows it. A call it no longer has
-     * ended unseen after the last moment it was known up: when the CTI link went, else the snapshot before.
+     * A snapshot of the login's device (login, recovery, audit): the call table follows it, and the calls it lists
+     * were up now (`seenAt`). A call it no longer has ended unseen after the last moment it was known up (see
+     * onCallChange). An audit (the link up all along) ends such a call only when the audit after it, soon after,
+     * does not find it either: the PBX may have answered before sending the events that end it.
      */
-    private applySnapshot(login: Login, snapshot: DeviceSnapshot): void {
-        const before = [this.lastSeenUpAt, login.snapshotAt].filter((at) => at !== undefined);
-        this.unseenSince = before.length === 0 ? undefined : Math.max(...before);
-        login.snapshotAt = this.now();
+    private applySnapshot(login: Login, snapshot: DeviceSnapshot, options: { audit?: boolean } = {}): void {
+        const now = this.now();
+        const suspects = new Set<string>();
+        const spare = (call: Call): boolean => {
+            if (options.audit !== true || login.suspects.has(call.callID)) return false;
+            suspects.add(call.callID);
+            return true;
+        };
         try {
-            login.table.reconcile(snapshot);
+            login.table.reconcile(snapshot, { spare });
+            // What the snapshot listed was up now.
+            for (const record of this.book.inPhase('live')) {
+                if (!suspects.has(record.call.callID)) record.seenAt = now;
+            }
         } catch (error) {
             this.logger.error(
                 { err: error, device: login.device },
                 'could not reconcile the calls with a snapshot'
             );
-        } finally {
-            this.unseenSince = undefined;
         }
+        login.suspects = suspects;
         login.audit.done();
+        if (suspects.size > 0) login.audit.confirm();
     }
 
     private onCallChange(login: Login, change: CallChange): void {
@@ -585,16 +608,21 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         }
         record.call = call;
         record.answeredAt ??= call.timestamps.connected;
+        const seenBefore = record.seenAt;
+        record.seenAt = now;
         if (change.type === 'renamed') this.book.alias(change.to, record);
         if (change.type === 'state') {
             if (change.to === 'held') record.heldSince = now;
             if (change.from === 'held') record.heldSince = undefined;
             if (change.to === 'cleared') {
                 // Dwell time keeps counting through wrap-up: agents look at the record while writing notes.
-                // A call a snapshot after an outage no longer has ended while the link was down, unseen.
-                const unseenSince = call.endUnseen === true ? this.unseenSince : undefined;
-                const endedAt = unseenSince ?? call.timestamps.cleared ?? now;
-                this.book.end(record, Math.max(endedAt, record.answeredAt ?? record.startedAt));
+                // A call a snapshot no longer has ended unseen, after the last moment it was known up: its own last
+                // event or the last snapshot that listed it, or the CTI link's loss if that came later.
+                const endedAt =
+                    call.endUnseen === true
+                        ? latest(this.lastSeenUpAt, seenBefore)
+                        : (call.timestamps.cleared ?? now);
+                this.book.end(record, Math.max(endedAt ?? now, record.answeredAt ?? record.startedAt));
                 this.scheduleWrapUp(record);
             }
         }
@@ -633,10 +661,15 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         }
     }
 
-    /** Journal calls the PBX no longer has at login ended while the gateway was away: they go to wrap-up. */
+    /**
+     * Journal calls the PBX no longer has at login ended while the gateway was away: they go to wrap-up. Those
+     * still there at another phone wait on, known up now.
+     */
     private settleOrphans(at: CallPlace, stillThere?: ReadonlySet<string>): void {
         const now = this.now();
-        this.toWrapUp(this.book.settle(at, now, stillThere), now);
+        const elsewhere = at.device !== this.login_?.device;
+        this.toWrapUp(this.book.settle(at, now, stillThere), now, elsewhere);
+        this.persist();
     }
 
     /**
@@ -659,12 +692,16 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 'a call nobody could check with the CTI server is logged as ended unseen'
             );
         }
-        this.toWrapUp(ended, now);
+        this.toWrapUp(ended, now, true);
     }
 
-    /** Calls that ended unseen, out of the call table's sight, go to wrap-up. */
-    private toWrapUp(ended: readonly CallRecord[], now: number): void {
+    /**
+     * Calls that ended unseen, out of the call table's sight, go to wrap-up. `elsewhere`: not at the phone the agent
+     * is logged in at (the records the agent opens now are not about them).
+     */
+    private toWrapUp(ended: readonly CallRecord[], now: number, elsewhere: boolean): void {
         for (const record of ended) {
+            if (elsewhere) record.elsewhere = true;
             this.scheduleWrapUp(record);
             this.publish({ type: 'call.cleared', call: this.view(record, now) });
         }

@@ -10,8 +10,10 @@
 import type { Logger } from '../log.js';
 
 export interface CallAuditOptions {
-    /** Between two snapshots; 0 turns the timer off (`now` still works). */
+    /** Between two snapshots; 0 turns the timer off (`now` and `confirm` still work). */
     intervalMs: number;
+    /** How soon `confirm` asks again (at most the interval, when there is one). Default 2 s. */
+    confirmMs?: number;
     /** Takes and applies a snapshot (the agent service calls `done` when one is applied). */
     snapshot: () => Promise<unknown>;
     /** Whether asking makes sense now (the CTI link is up). The timer tries again later when not. */
@@ -29,7 +31,13 @@ export class CallAudit {
 
     /** A snapshot of the device was applied: the next check is a whole interval away. */
     done(): void {
-        this.arm();
+        this.arm(this.options.intervalMs);
+    }
+
+    /** The calls looked wrong: ask again soon (to confirm before acting on it). */
+    confirm(): void {
+        const { intervalMs, confirmMs = 2_000 } = this.options;
+        this.arm(intervalMs > 0 ? Math.min(intervalMs, confirmMs) : confirmMs);
     }
 
     /** Checks the calls as soon as possible, saying why in the log. */
@@ -40,11 +48,12 @@ export class CallAudit {
             return;
         }
         if (!this.options.ready()) {
-            this.arm();
+            this.arm(this.options.intervalMs);
             return;
         }
         this.running = true;
         clearTimeout(this.timer);
+        this.timer = undefined;
         this.options.logger.debug({ why }, 'checking the calls with SnapshotDevice');
         this.options
             .snapshot()
@@ -59,7 +68,7 @@ export class CallAudit {
                 const again = this.again;
                 this.again = undefined;
                 if (again !== undefined) this.now(again);
-                else this.arm();
+                else if (this.timer === undefined) this.arm(this.options.intervalMs);
             });
     }
 
@@ -68,12 +77,14 @@ export class CallAudit {
         clearTimeout(this.timer);
     }
 
-    private arm(): void {
+    private arm(ms: number): void {
         clearTimeout(this.timer);
-        if (this.stopped || this.options.intervalMs <= 0) return;
+        this.timer = undefined;
+        if (this.stopped || ms <= 0) return;
         this.timer = setTimeout(() => {
+            this.timer = undefined;
             this.now('interval');
-        }, this.options.intervalMs);
+        }, ms);
         this.timer.unref();
     }
 }

@@ -22,9 +22,17 @@ function waitsAt(entry: JournalEntry, at: CallPlace): boolean {
     return entry.device === at.device && (entry.server === undefined || entry.server === at.server);
 }
 
+/** The last moment an orphan was known up (when it was let go, or its own last event or snapshot), if known. */
+function knownUp(entry: JournalEntry): number | undefined {
+    const { lastSeenAt } = entry;
+    const { seenAt } = entry.record;
+    if (lastSeenAt === undefined || seenAt === undefined) return lastSeenAt ?? seenAt;
+    return Math.max(lastSeenAt, seenAt);
+}
+
 /** The last moment an orphan was known up; for entries of older journals, when it was answered or began. */
 function lastKnownUp(entry: JournalEntry): number {
-    return entry.lastSeenAt ?? entry.record.answeredAt ?? entry.record.startedAt;
+    return knownUp(entry) ?? entry.record.answeredAt ?? entry.record.startedAt;
 }
 
 function callIdsOf(call: Call): string[] {
@@ -117,13 +125,16 @@ export class CallBook {
      * Journal calls waiting at `at` the PBX no longer has (none of their callIDs in `stillThere`): they ended while
      * nobody watched, unseen, and end as the call model ends a call a snapshot no longer has: answered →
      * completed, a failed call by its cause (busy…), any other → unknown (it may have been answered, abandoned or
-     * rung out meanwhile).
+     * rung out meanwhile). Those still there are known up now.
      */
     settle(at: CallPlace, now: number, stillThere: ReadonlySet<string> = new Set()): CallRecord[] {
-        const gone = (entry: JournalEntry): boolean =>
-            waitsAt(entry, at) && !callIdsOf(entry.record.call).some((id) => stillThere.has(id));
-        // It ended between the last moment it was known up and now: the earlier bound.
-        return this.endOrphans(gone, (entry) => entry.lastSeenAt ?? now).map((entry) => entry.record);
+        const there = (entry: JournalEntry): boolean =>
+            callIdsOf(entry.record.call).some((id) => stillThere.has(id));
+        // Those still there were up now: they wait on, known up since.
+        for (const entry of this.orphans) if (waitsAt(entry, at) && there(entry)) entry.lastSeenAt = now;
+        // The others ended between the last moment they were known up and now: the earlier bound.
+        const gone = (entry: JournalEntry): boolean => waitsAt(entry, at) && !there(entry);
+        return this.endOrphans(gone, (entry) => knownUp(entry) ?? now).map((entry) => entry.record);
     }
 
     /**

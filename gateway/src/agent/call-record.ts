@@ -52,11 +52,18 @@ export interface CallRecord {
     log?: CallLogView | undefined;
     /** When our side put the call on hold (cleared on retrieve). */
     heldSince?: number | undefined;
+    /** The last moment the call itself was known up: its last CSTA change, or a snapshot that listed it. */
+    seenAt?: number | undefined;
     /**
      * The call ended unseen without the PBX being asked (CallBook.expire): its CTI server left the configuration,
      * or no login there asked about it for `unwatchedCallHours`.
      */
     endNotChecked?: EndNotChecked | undefined;
+    /**
+     * It ended unseen at a phone or CTI server the agent was not logged in at (settled by a login at another phone,
+     * or expired): a record the agent opens counts for it only when the call is named.
+     */
+    elsewhere?: true | undefined;
 }
 
 /** Why a call that ended unseen was never checked with the PBX. */

@@ -40,8 +40,11 @@ export interface Login {
     restored?: boolean;
     /** Checks the calls with SnapshotDevice now and then, and when something looks wrong. */
     audit: CallAudit;
-    /** When the last snapshot of the device was applied. */
-    snapshotAt?: number;
+    /**
+     * Calls the last audit no longer found: the next audit, soon after, ends them if it does not find them either
+     * (the PBX may have answered the snapshot before sending the events that end them).
+     */
+    suspects: Set<string>;
 }
 
 /** A finished, wrapped-up call: everything the call log needs (crm's CallLogInput is this shape). */

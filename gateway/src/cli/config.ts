@@ -113,6 +113,10 @@ function serverFromFlags(values: Values): ServerInput {
     const protocolVersion = str(values, 'protocol-version');
     const sessionDurationSec = positive(str(values, 'session-duration'), '--session-duration');
     const requestTimeoutMs = positive(str(values, 'request-timeout'), '--request-timeout');
+    const callAudit = str(values, 'call-audit');
+    const callAuditSec = callAudit === undefined ? undefined : Number(callAudit);
+    if (callAuditSec !== undefined && (!Number.isInteger(callAuditSec) || callAuditSec < 0))
+        throw new UsageError('--call-audit must be a whole number of seconds (0: only on suspicion)');
     return {
         id,
         name: str(values, 'name') ?? id,
@@ -124,7 +128,8 @@ function serverFromFlags(values: Values): ServerInput {
         ...(loginElement === undefined ? {} : { loginElement }),
         ...(protocolVersion === undefined ? {} : { protocolVersion: protocolVersion as 'ed4' }),
         ...(sessionDurationSec === undefined ? {} : { sessionDurationSec }),
-        ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs })
+        ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+        ...(callAuditSec === undefined ? {} : { callAuditSec })
     };
 }
 
@@ -281,6 +286,7 @@ async function servers(args: string[], io: Io, pathOf: PathOf): Promise<number> 
             'no-answer': { type: 'boolean' },
             'session-duration': { type: 'string' },
             'request-timeout': { type: 'string' },
+            'call-audit': { type: 'string' },
             use: { type: 'boolean' }
         });
         if (positionals.length > 0)

@@ -116,7 +116,7 @@ export const DialPlanSchema = z.strictObject({
 
 export const CallLoggingSchema = z.strictObject({
     enabled: z.boolean().default(true),
-    /** Seconds after a call ends before its Task is saved automatically (0: at once). */
+    /** Seconds after a call ends before its Task is saved automatically (0: only when the agent saves it). */
     wrapUpSeconds: intRange(0, 3600).default(60),
     /**
      * A call left unwatched (the gateway stopped or the agent logged out mid-call) waits until a login at its CTI

@@ -173,14 +173,23 @@ export class CallTable extends EventEmitter<CallTableEvents> {
      * connected to whose far end SnapshotCall shows still ringing or queued stays unanswered (call-snapshot.ts).
      * An answer without snapshot data (only a cross-reference: the data comes apart, as SnapshotDeviceData
      * events, which this table does not read) changes nothing: it does not say the device has no calls.
+     * `spare`: of the calls the snapshot no longer has, those it returns true for stay as they are (asked once per
+     * call).
      */
-    reconcile(snapshot: SnapshotInput): CallChange[] {
+    reconcile(snapshot: SnapshotInput, options: { spare?: (call: Call) => boolean } = {}): CallChange[] {
         const response = 'response' in snapshot ? snapshot.response : snapshot;
         if (response.crossRefIDorSnapshotData.snapshotData === undefined) return [];
         const reported = reportedCalls(snapshot, (callID) => this.ids.resolve(callID), this.context);
+        const spare = options.spare ?? (() => false);
+        const spared = new Set(
+            [...this.live.values()]
+                .filter((call) => !reported.has(call.callID) && spare(copyCall(call)))
+                .map((call) => call.callID)
+        );
         const targetOf = (call: Call): CallState => {
             const report = reported.get(call.callID);
-            return report === undefined ? 'cleared' : reportedState(report, call);
+            if (report === undefined) return spared.has(call.callID) ? call.state : 'cleared';
+            return reportedState(report, call);
         };
         const changes: CallChange[] = [];
         // Validate first: nothing changes when one transition is illegal.

@@ -50,7 +50,7 @@ function stopAsking(support: SnapshotCallSupport): boolean {
 const CALL_GONE = new Set(['invalidCallID', 'invalidConnectionID']);
 
 /** The CTI server refused a request because the call (or the device's connection to it) no longer exists. */
-export function isCallGone(error: unknown): boolean {
+function isCallGone(error: unknown): boolean {
     return error instanceof CstaNegativeAckError && CALL_GONE.has(error.value);
 }
 
@@ -66,7 +66,8 @@ export async function snapshotConnectedCalls(
     response: MessageOf<'SnapshotDeviceResponse'>,
     send: SnapshotCallSender,
     support: SnapshotCallSupport,
-    logger: Logger
+    logger: Logger,
+    askCall: (callID: string) => boolean = () => true
 ): Promise<Pick<DeviceSnapshot, 'calls' | 'ended'>> {
     const calls = new Map<string, MessageOf<'SnapshotCallResponse'>>();
     const ended = new Set<string>();
@@ -76,7 +77,7 @@ export async function snapshotConnectedCalls(
     await Promise.all(
         connected.map(async ({ connectionIdentifier }) => {
             const { callID } = connectionIdentifier;
-            if (!support.offered || callID === '') return;
+            if (!support.offered || callID === '' || !askCall(callID)) return;
             const deviceID =
                 connectionIdentifier.deviceID.raw === '' ? device : connectionIdentifier.deviceID;
             try {

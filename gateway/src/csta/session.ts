@@ -56,7 +56,7 @@ import { standardProfile } from './profiles/standard.js';
 import type { Credentials, VendorProfile } from './vendor-profile.js';
 
 export type { MonitorDelegate, MonitorInfo } from './monitors.js';
-export { isCallGone, type DeviceSnapshot } from './session-snapshot.js';
+export type { DeviceSnapshot } from './session-snapshot.js';
 export type { SessionStatus, StatusChange } from './session-status.js';
 export type { CstaEvent, CstaEventKind, RequestKind, ResponseOf } from './session-types.js';
 
@@ -333,9 +333,14 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
      * The device's calls as the server reports them now: SnapshotDevice, then SnapshotCall for each call the
      * device is connected to (session-snapshot.ts). `apply` gets the result before any event of the device that
      * arrived after the SnapshotDevice answer: those wait, so reconciling with the snapshot never undoes a newer
-     * event. Rejects like `request()`.
+     * event. `askCall`: whether SnapshotCall is worth asking for a call (default: every connected call); a caller
+     * that already knows a call was answered has nothing to learn from it. Rejects like `request()`.
      */
-    async snapshot(device: DeviceInput, apply?: (snapshot: DeviceSnapshot) => void): Promise<DeviceSnapshot> {
+    async snapshot(
+        device: DeviceInput,
+        apply?: (snapshot: DeviceSnapshot) => void,
+        askCall?: (callID: string) => boolean
+    ): Promise<DeviceSnapshot> {
         const link = this.link;
         if (!this.statusMachine.is('ready') || link === undefined) {
             throw new CtiUnavailableError(`the CSTA session is not ready (${this.status})`, {
@@ -343,7 +348,7 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
             });
         }
         const id = toDevice(device);
-        return this.takeSnapshot(link, id, this.monitorRegistry.get(id)?.crossRefID, apply);
+        return this.takeSnapshot(link, id, this.monitorRegistry.get(id)?.crossRefID, apply, askCall);
     }
 
     makeCall(
@@ -647,13 +652,14 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
         link: Link,
         device: DeviceId,
         crossRefID: string | undefined,
-        apply: ((snapshot: DeviceSnapshot) => void) | undefined
+        apply: ((snapshot: DeviceSnapshot) => void) | undefined,
+        askCall?: (callID: string) => boolean
     ): Promise<DeviceSnapshot> {
         const key = deviceKey(device);
         const before = this.snapshotsInFlight.get(key) ?? Promise.resolve();
         const run = before
             .catch(() => undefined)
-            .then(() => this.snapshotNow(link, device, key, crossRefID, apply));
+            .then(() => this.snapshotNow(link, device, key, crossRefID, apply, askCall));
         this.snapshotsInFlight.set(key, run);
         const forget = (): void => {
             if (this.snapshotsInFlight.get(key) === run) this.snapshotsInFlight.delete(key);
@@ -667,7 +673,8 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
         device: DeviceId,
         key: string,
         crossRefID: string | undefined,
-        apply: ((snapshot: DeviceSnapshot) => void) | undefined
+        apply: ((snapshot: DeviceSnapshot) => void) | undefined,
+        askCall: ((callID: string) => boolean) | undefined
     ): Promise<DeviceSnapshot> {
         const hold = { started: false };
         try {
@@ -681,7 +688,8 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
                 response,
                 (message) => this.send(link, message),
                 this.snapshotCall,
-                this.logger
+                this.logger,
+                askCall
             );
             const snapshot: DeviceSnapshot = { device, crossRefID, response, calls, ended };
             if (apply !== undefined) {

@@ -20,7 +20,9 @@ import {
     removeServer,
     updateServer,
     useActive,
-    type GatewayConfig
+    type GatewayConfig,
+    type ServerConfig,
+    type ServerInput
 } from '../config/index.js';
 import { GatewayError } from '../errors.js';
 import type { PairingStore } from './pairing.js';
@@ -82,6 +84,15 @@ function body(request: FastifyRequest): Record<string, unknown> {
 
 function text(value: unknown): string {
     return typeof value === 'string' ? value : '';
+}
+
+/**
+ * A server edited on the settings page keeps what the form does not show (request timeout, session duration, call
+ * audit, login element, protocol version, and the TLS options behind "TLS" ticked).
+ */
+function keepUnshown(existing: ServerConfig, posted: ServerInput): ServerInput {
+    const tls = posted.tls === true && typeof existing.tls === 'object' ? existing.tls : posted.tls;
+    return { ...existing, ...posted, ...(tls === undefined ? {} : { tls }) };
 }
 
 export function registerSettings(app: FastifyInstance, deps: SettingsDeps): void {
@@ -208,11 +219,12 @@ export function registerSettings(app: FastifyInstance, deps: SettingsDeps): void
         });
         scope.post('/settings/api/servers', async (request, reply) => {
             const server = body(request) as Parameters<typeof addServer>[1];
-            return change(reply, (config) =>
-                config.servers.some((s) => s.id === server.id)
-                    ? updateServer(config, server)
-                    : addServer(config, server)
-            );
+            return change(reply, (config) => {
+                const existing = config.servers.find((s) => s.id === server.id);
+                return existing === undefined
+                    ? addServer(config, server)
+                    : updateServer(config, keepUnshown(existing, server));
+            });
         });
         scope.post('/settings/api/servers/remove', async (request, reply) =>
             change(reply, (config) => removeServer(config, text(body(request)['id'])))

@@ -147,7 +147,7 @@ export async function startSalesforceStandin(options: StandinOptions = {}): Prom
     const faults = new Faults(random);
     // The live tokens, least recently used first: every page load issues one, so the oldest unused give way.
     const live = new Set<string>();
-    const maxSessions = options.maxSessions ?? 256;
+    const maxSessions = Math.max(1, options.maxSessions ?? 256);
     let loggedIn = true;
     const issueSession = (): string => {
         const token = `${user.orgId.slice(0, 15)}!AQ${random.hex(40)}`;

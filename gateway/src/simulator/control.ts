@@ -165,7 +165,12 @@ function routes(target: ControlTarget): Record<string, Route> {
         'POST /links/drop': () => ({ body: { dropped: target.dropLinks() } }),
         'POST /links/lose-events': ({ body }) => {
             const { type, count, callID } = parse(LoseEventsBody, body);
-            target.loseEvents(type, count, callID);
+            try {
+                target.loseEvents(type, count, callID);
+            } catch (error) {
+                if (error instanceof RangeError) throw new HttpError(400, 'INVALID_BODY', error.message);
+                throw error;
+            }
             return { body: { type, count, ...(callID === undefined ? {} : { callID }) } };
         },
         'POST /links/stall': ({ body }) => {

@@ -135,6 +135,9 @@ const isRequestKind = (kind: MessageKind): kind is RequestKind =>
 type Handler<K extends RequestKind> = (link: Link, message: MessageOf<K>) => KnownMessage;
 
 /** Requests that need no application session. */
+/** Switch events that name no single call (loseEvents cannot pick them by callID). */
+const EVENTS_WITHOUT_CALL_ID = new Set<SwitchEvent['type']>(['transferred', 'conferenced', 'agent']);
+
 const SESSIONLESS = new Set<MessageKind>([
     'StartApplicationSession',
     'ResetApplicationSessionTimer',
@@ -235,7 +238,17 @@ export class CtiServer {
 
     /** The next `count` switch events of `type` (of call `callID` only, if given) reach no monitor. */
     loseEvents(type: SwitchEvent['type'], count: number, callID?: string): void {
+        if (!(count >= 1)) throw new RangeError('loseEvents: count must be at least 1');
+        if (callID !== undefined && EVENTS_WITHOUT_CALL_ID.has(type))
+            throw new RangeError(`loseEvents: ${type} events name no single call; leave callID out`);
         this.losing.push({ type, callID, count });
+    }
+
+    /** Forgets the events still to be lost (of call `callID` only, if given). */
+    keepEvents(callID?: string): void {
+        for (let i = this.losing.length - 1; i >= 0; i--) {
+            if (callID === undefined || this.losing[i]?.callID === callID) this.losing.splice(i, 1);
+        }
     }
 
     /** Stops reading and sending on every link (data is held, not lost) for `ms`, or until resume(). */

@@ -166,6 +166,11 @@ export class Simulator extends EventEmitter<SimulatorEvents> implements ControlT
         this.server.loseEvents(type, count, callID);
     }
 
+    /** Forgets the events loseEvents has still to lose (of call `callID` only, if given). */
+    keepEvents(callID?: string): void {
+        this.server.keepEvents(callID);
+    }
+
     /** How many events loseEvents made the simulator lose so far. */
     get lostEvents(): number {
         return this.server.lostEvents;

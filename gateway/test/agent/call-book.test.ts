@@ -199,6 +199,31 @@ describe('the call book', () => {
         assert.deepEqual(ended(1_900), [['FRESH', 'timedOut', 900, 'completed', true]]);
     });
 
+    it('knows an orphan up when a login elsewhere finds it still there, or when its own last event came later', () => {
+        const calls = book();
+        Object.assign(calls.open(AT, call('A')).record, { answeredAt: 20, seenAt: 300 });
+        Object.assign(calls.open(AT, call('B')).record, { answeredAt: 20 });
+        calls.orphanLive(AT, 100);
+        assert.deepEqual(calls.settle(AT, 500, new Set(['A', 'B'])), [], 'both still there at 500');
+        assert.deepEqual(calls.expire(1_400, new Set(['pbx-a']), 1_000), [], 'known up at 500, not 100');
+        const ended = calls.settle(AT, 2_000);
+        assert.deepEqual(
+            ended.map((r) => [r.call.callID, r.endedAt]),
+            [
+                ['A', 500],
+                ['B', 500]
+            ]
+        );
+        const other = book();
+        Object.assign(other.open(AT, call('C')).record, { answeredAt: 20, seenAt: 300 });
+        other.orphanLive(AT, 100);
+        assert.deepEqual(
+            other.settle(AT, 2_000).map((r) => r.endedAt),
+            [300],
+            'its own last event came after the logout time it was let go with'
+        );
+    });
+
     it('finds the peer of a consultation pair only while it is live', () => {
         const calls = book();
         const held = calls.open(AT, call('P', { consultation: { role: 'primary', peerCallID: 'Q' } })).record;

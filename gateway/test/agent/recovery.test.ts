@@ -238,6 +238,11 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         await desk.agent.login({ username: 'agent2', password: 'demo', device: '4002' });
         const settled = await desk.callWhere((c) => c.id === leaving.id && c.state === 'ended');
         assert.deepEqual([settled.endReason, settled.endUnseen], ['unknown', true]);
+        // A record the agent opens now is about 4002's calls, not about the one that ended at 4001.
+        assert.deepEqual(
+            desk.agent.relate({ recordId: '003000000000001', objectType: 'Contact' }).callIds,
+            []
+        );
         desk.agent.wrapUp({ callId: leaving.id });
         assert.deepEqual(
             desk.logged.map((l) => l.key),
@@ -397,13 +402,26 @@ describe('agent service: CTI link loss and gateway restarts', () => {
             servers: [simServer(sim, { callAuditSec: 0.1 })]
         });
         const talking = await answered(desk, sim);
+        let checks = 0;
+        let callChecks = 0;
+        sim.on('traffic', ({ direction, message }) => {
+            if (direction === 'in' && message.kind === 'SnapshotDevice') checks += 1;
+            if (direction === 'in' && message.kind === 'SnapshotCall') callChecks += 1;
+        });
+        for (let waited = 0; checks < 2 && waited < 250; waited++) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        assert.ok(checks >= 2, 'the timer checks the calls');
+        assert.equal(callChecks, 0, 'the call is known answered: checks ask SnapshotDevice only');
         // The PBX loses every event of the hang-up: both connections' ConnectionCleared and CallCleared.
         sim.loseEvents('connectionCleared', 2);
         sim.loseEvents('callCleared');
+        checks = 0;
         const hungUpAt = Date.now();
         sim.hangup(CUSTOMER);
 
         const ended = await desk.callWhere((c) => c.id === talking.id && c.state === 'ended');
+        assert.ok(checks >= 2, 'one check missed the call, the next one confirmed it');
         assert.deepEqual([ended.endReason, ended.endUnseen], ['completed', true]);
         assert.ok(
             (ended.endedAt ?? NaN) <= hungUpAt,

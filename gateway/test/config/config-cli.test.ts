@@ -37,6 +37,8 @@ describe('switchboard config', () => {
                 '--no-answer',
                 '--request-timeout',
                 '4000',
+                '--call-audit',
+                '0',
                 '--use'
             );
             assert.equal(added.code, 0, added.err);
@@ -53,7 +55,8 @@ describe('switchboard config', () => {
                 tls: { ca: '/etc/osv-ca.pem' },
                 profile: 'standard',
                 canAnswer: false,
-                requestTimeoutMs: 4000
+                requestTimeoutMs: 4000,
+                callAuditSec: 0
             });
             assert.equal((await file()).active.serverId, 'osv');
 

@@ -645,6 +645,32 @@ describe('CallTable: illegal transitions and reconciliation', () => {
         assert.deepEqual(calls.reconcile(snapshot), [], 'a second identical snapshot changes nothing');
     });
 
+    it('spares the vanished calls it is told to: they stay as they were, and their events still end them', () => {
+        const { calls } = table();
+        run(
+            calls,
+            ev.delivered('A', ME, CUSTOMER),
+            ev.established('A', ME, CUSTOMER),
+            ev.delivered('B', ME, '+4940111')
+        );
+        const asked: string[] = [];
+        const changes = calls.reconcile(connectedTo(), {
+            spare: (call) => {
+                asked.push(call.callID);
+                return call.callID === 'A';
+            }
+        });
+        assert.deepEqual(asked, ['A', 'B'], 'asked once per vanished call');
+        assert.deepEqual(types(changes), ['state:alerting->cleared']);
+        assert.equal(calls.get('A')?.state, 'connected');
+        // The event the PBX sent after its snapshot answer ends A, seen.
+        const ended = [...calls.apply(ev.cleared('A', CUSTOMER)), ...calls.apply(ev.cleared('A', ME))];
+        assert.deepEqual(
+            ended.map((c) => [c.call.callID, c.call.endReason, c.call.endUnseen]),
+            [['A', 'completed', undefined]]
+        );
+    });
+
     it('a call a snapshot no longer has ended unseen: answered stays completed, failed keeps its cause', () => {
         const { calls } = table();
         run(

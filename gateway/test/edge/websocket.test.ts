@@ -245,4 +245,39 @@ describe('edge: the settings page', () => {
         const health = await env.http('/healthz');
         assert.deepEqual(health.body, { status: 'ok' });
     });
+
+    it('keeps what its server form does not show when a server is edited there', async (t) => {
+        const env = await testGateway(t, (config) => ({
+            ...config,
+            servers: config.servers.map((server) => ({
+                ...server,
+                tls: { servername: 'pbx.example.test' },
+                requestTimeoutMs: 4000,
+                callAuditSec: 0
+            }))
+        }));
+        const login = await env.http(env.gateway.settingsLoginUrl.slice(env.gateway.url.length));
+        const cookie = login.headers['set-cookie']?.split(';')[0] ?? '';
+        const before = (await env.http('/settings/api/state', { cookie })).body as {
+            servers: Record<string, unknown>[];
+        };
+        const server = before.servers[0];
+        assert.ok(server !== undefined);
+        // What the page's form posts: the fields it shows, TLS as a tick box.
+        const form = { id: server['id'], name: 'Renamed', host: server['host'], port: server['port'] };
+        const saved = await env.http('/settings/api/servers', {
+            cookie,
+            origin: env.gateway.url,
+            body: { ...form, tls: true, profile: 'standard', canAnswer: true }
+        });
+        assert.equal(saved.status, 200);
+        const after = (await env.http('/settings/api/state', { cookie })).body as {
+            servers: Record<string, unknown>[];
+        };
+        assert.deepEqual(after.servers[0], {
+            ...server,
+            name: 'Renamed',
+            canAnswer: true
+        });
+    });
 });

@@ -464,8 +464,9 @@ describe('fault soak', () => {
             await until(async () => {
                 const calls = (await soak.command<{ snapshot: { calls: { state: string }[] } }>('snapshot'))
                     ?.snapshot.calls;
-                return calls !== undefined && calls.every((call) => call.state === 'ended');
+                return calls?.every((call) => call.state === 'ended') === true;
             }, 'the call audit found the calls whose end was lost');
+            sim.keepEvents();
         };
 
         const only = process.env['SOAK_SCENARIOS']?.split(',');

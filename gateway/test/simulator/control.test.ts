@@ -122,6 +122,8 @@ describe('simulator: HTTP control API', () => {
             { type: 'delivered', count: 1, callID: 'C9' }
         );
         assert.equal((await api(port, 'POST', '/links/lose-events', { type: 'ringing' })).status, 400);
+        const noCall = await api(port, 'POST', '/links/lose-events', { type: 'transferred', callID: 'C9' });
+        assert.equal(noCall.status, 400, 'a transfer names no single call');
         assert.deepEqual((await api(port, 'POST', '/links/lose-events', { type: 'delivered' })).json, {
             type: 'delivered',
             count: 1
