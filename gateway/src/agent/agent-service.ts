@@ -287,7 +287,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             device,
             username: args.username,
             agentId: args.agentId,
-            suspects: new Set(),
+            suspects: new Map(),
             audit: new CallAudit({
                 intervalMs: (server.callAuditSec ?? DEFAULT_CALL_AUDIT_SEC) * 1000,
                 // Events kept the table up to date: SnapshotCall tells nothing new about a call known answered.
@@ -327,7 +327,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             await session.snapshot(device, (snapshot) => {
                 this.lastSeenUpAt = this.now();
                 this.applySnapshot(login, snapshot);
-                this.settleOrphans(placeOf(login));
+                // The calls the snapshot did not bring back are gone; an answer without its data tells nothing.
+                if (snapshotCallIds(snapshot.response) !== undefined) this.settleOrphans(placeOf(login));
             });
             if (args.agentId !== undefined) {
                 await session.setAgentState(device, 'loggedOn', { agentID: args.agentId });
@@ -482,8 +483,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
 
     /**
-     * A record the agent opened: it counts for every live and wrap-up call (but calls that ended at another phone),
-     * or for the one named.
+     * A record the agent opened: it counts for every live and wrap-up call (but calls settled or expired from another
+     * phone, `elsewhere`), or for the one named.
      */
     relate(args: ArgsOf<'relate'>): { callIds: string[] } {
         const targets =
@@ -565,27 +566,33 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
      * does not find it either: the PBX may have answered before sending the events that end it.
      */
     private applySnapshot(login: Login, snapshot: DeviceSnapshot, options: { audit?: boolean } = {}): void {
+        login.audit.done();
+        // An answer without its data (sent apart) says nothing about the calls.
+        if (snapshot.response.crossRefIDorSnapshotData.snapshotData === undefined) return;
         const now = this.now();
-        const suspects = new Set<string>();
+        // Missed by an audit: first when (kept while it is missed again within the confirmation time).
+        const suspects = new Map<string, number>();
         const spare = (call: Call): boolean => {
-            if (options.audit !== true || login.suspects.has(call.callID)) return false;
-            suspects.add(call.callID);
+            if (options.audit !== true) return false;
+            const since = login.suspects.get(call.callID) ?? now;
+            if (now - since >= login.audit.confirmMs) return false;
+            suspects.set(call.callID, since);
             return true;
         };
         try {
             login.table.reconcile(snapshot, { spare });
-            // What the snapshot listed was up now.
-            for (const record of this.book.inPhase('live')) {
-                if (!suspects.has(record.call.callID)) record.seenAt = now;
-            }
         } catch (error) {
             this.logger.error(
                 { err: error, device: login.device },
                 'could not reconcile the calls with a snapshot'
             );
+            return;
+        }
+        // What the snapshot listed was up now.
+        for (const record of this.book.inPhase('live')) {
+            if (!suspects.has(record.call.callID)) record.seenAt = now;
         }
         login.suspects = suspects;
-        login.audit.done();
         if (suspects.size > 0) login.audit.confirm();
     }
 

@@ -4,7 +4,7 @@
  * never be logged), or one it never announced. The agent service applies each snapshot as it applies the login's;
  * this class only decides when to ask: `intervalMs` after the last snapshot of the device (whoever asked for it),
  * and at once (`now`) when something says the calls may be wrong (an event the call model could not place, a
- * command the PBX refused because the call is gone). One snapshot at a time: a request during one runs once after
+ * call command the PBX refused), and again `confirmMs` after one that missed a call (`confirm`). One snapshot at a time: a request during one runs once after
  * it, since the one in flight may have been answered before the reason for the new one.
  */
 import type { Logger } from '../log.js';
@@ -27,17 +27,22 @@ export class CallAudit {
     private again: string | undefined;
     private stopped = false;
 
-    constructor(private readonly options: CallAuditOptions) {}
+    /** How long a call must stay missing before an audit ends it (see `confirm`). */
+    readonly confirmMs: number;
+
+    constructor(private readonly options: CallAuditOptions) {
+        const { intervalMs, confirmMs = 2_000 } = options;
+        this.confirmMs = intervalMs > 0 ? Math.min(intervalMs, confirmMs) : confirmMs;
+    }
 
     /** A snapshot of the device was applied: the next check is a whole interval away. */
     done(): void {
         this.arm(this.options.intervalMs);
     }
 
-    /** The calls looked wrong: ask again soon (to confirm before acting on it). */
+    /** The calls looked wrong: ask again once `confirmMs` have passed (to confirm before acting on it). */
     confirm(): void {
-        const { intervalMs, confirmMs = 2_000 } = this.options;
-        this.arm(intervalMs > 0 ? Math.min(intervalMs, confirmMs) : confirmMs);
+        this.arm(this.confirmMs);
     }
 
     /** Checks the calls as soon as possible, saying why in the log. */

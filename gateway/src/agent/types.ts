@@ -41,10 +41,10 @@ export interface Login {
     /** Checks the calls with SnapshotDevice now and then, and when something looks wrong. */
     audit: CallAudit;
     /**
-     * Calls the last audit no longer found: the next audit, soon after, ends them if it does not find them either
-     * (the PBX may have answered the snapshot before sending the events that end them).
+     * Calls the audits no longer found, with when they were first missed: an audit ends them only once they have been
+     * missing for the audit's confirmation time (the PBX may answer a snapshot before sending the events of the end).
      */
-    suspects: Set<string>;
+    suspects: Map<string, number>;
 }
 
 /** A finished, wrapped-up call: everything the call log needs (crm's CallLogInput is this shape). */

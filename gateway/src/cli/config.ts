@@ -115,7 +115,10 @@ function serverFromFlags(values: Values): ServerInput {
     const requestTimeoutMs = positive(str(values, 'request-timeout'), '--request-timeout');
     const callAudit = str(values, 'call-audit');
     const callAuditSec = callAudit === undefined ? undefined : Number(callAudit);
-    if (callAuditSec !== undefined && (!Number.isInteger(callAuditSec) || callAuditSec < 0))
+    if (
+        callAuditSec !== undefined &&
+        (callAudit?.trim() === '' || !Number.isInteger(callAuditSec) || callAuditSec < 0)
+    )
         throw new UsageError('--call-audit must be a whole number of seconds (0: only on suspicion)');
     return {
         id,

@@ -174,7 +174,8 @@ export class CallTable extends EventEmitter<CallTableEvents> {
      * An answer without snapshot data (only a cross-reference: the data comes apart, as SnapshotDeviceData
      * events, which this table does not read) changes nothing: it does not say the device has no calls.
      * `spare`: of the calls the snapshot no longer has, those it returns true for stay as they are (asked once per
-     * call).
+     * call); while any is spared, the snapshot adds no call either (a call the PBX renamed, by a transfer whose event
+     * is still on its way, would come back as the new one).
      */
     reconcile(snapshot: SnapshotInput, options: { spare?: (call: Call) => boolean } = {}): CallChange[] {
         const response = 'response' in snapshot ? snapshot.response : snapshot;
@@ -203,7 +204,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
                 this.transition({ call, trigger: 'snapshot', reported: target }, changes);
         }
         for (const [callID, report] of reported) {
-            if (this.live.has(callID) || report.gone) continue;
+            if (this.live.has(callID) || report.gone || spared.size > 0) continue;
             const call = this.create(callID, report.entry.connectionIdentifier, 'unknown');
             adoptReportedCall(call, report, this.context);
             this.live.set(callID, call);

@@ -87,12 +87,22 @@ function text(value: unknown): string {
 }
 
 /**
- * A server edited on the settings page keeps what the form does not show (request timeout, session duration, call
- * audit, login element, protocol version, and the TLS options behind "TLS" ticked).
+ * A server edited on the settings page keeps what the form does not show: request timeout, session duration, call
+ * audit; the login element and protocol version while the profile stays; the TLS options behind "TLS" ticked
+ * while the host stays (a certificate name or CA for another host would not fit).
  */
 function keepUnshown(existing: ServerConfig, posted: ServerInput): ServerInput {
-    const tls = posted.tls === true && typeof existing.tls === 'object' ? existing.tls : posted.tls;
-    return { ...existing, ...posted, ...(tls === undefined ? {} : { tls }) };
+    const { loginElement, protocolVersion, tls, ...always } = existing;
+    const sameProfile = posted.profile === undefined || posted.profile === existing.profile;
+    const keptTls =
+        posted.tls === true && typeof tls === 'object' && posted.host === existing.host ? tls : undefined;
+    return {
+        ...always,
+        ...(sameProfile && loginElement !== undefined ? { loginElement } : {}),
+        ...(sameProfile && protocolVersion !== undefined ? { protocolVersion } : {}),
+        ...posted,
+        ...(keptTls === undefined ? {} : { tls: keptTls })
+    };
 }
 
 export function registerSettings(app: FastifyInstance, deps: SettingsDeps): void {

@@ -252,6 +252,7 @@ describe('edge: the settings page', () => {
             servers: config.servers.map((server) => ({
                 ...server,
                 tls: { servername: 'pbx.example.test' },
+                loginElement: 'SessionLoginInfo',
                 requestTimeoutMs: 4000,
                 callAuditSec: 0
             }))
@@ -279,5 +280,20 @@ describe('edge: the settings page', () => {
             name: 'Renamed',
             canAnswer: true
         });
+
+        // Another host: the TLS options of the old one do not come along; another profile drops the login element.
+        const moved = await env.http('/settings/api/servers', {
+            cookie,
+            origin: env.gateway.url,
+            body: { ...form, host: 'pbx2.example.test', tls: true, profile: 'avaya', canAnswer: true }
+        });
+        assert.equal(moved.status, 200, JSON.stringify(moved.body));
+        const last = (await env.http('/settings/api/state', { cookie })).body as {
+            servers: Record<string, unknown>[];
+        };
+        assert.deepEqual(
+            [last.servers[0]?.['tls'], last.servers[0]?.['loginElement'], last.servers[0]?.['callAuditSec']],
+            [true, undefined, 0]
+        );
     });
 });
