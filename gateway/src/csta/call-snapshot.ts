@@ -41,6 +41,11 @@ export interface ReportedCall {
     gone: boolean;
     /** The other devices on the call (those still on it), from SnapshotCall. */
     otherParties: DeviceId[];
+    /**
+     * We are connected and SnapshotCall shows nobody else on the call: the far end left (a far end that failed, or
+     * hung up before its events came). Says nothing about an answer: a call the table knows keeps its state.
+     */
+    alone?: true;
 }
 
 /** What reading a snapshot needs to know about the table. */
@@ -105,6 +110,7 @@ export function reportedCalls(
             report.otherParties = others.flatMap((p) => deviceOf(p) ?? []);
             const notAnswered = state === 'connected' ? nobodyAnswered(others) : undefined;
             if (notAnswered !== undefined) report.notAnswered = notAnswered;
+            if (state === 'connected' && others.length === 0) report.alone = true;
         }
         reported.set(resolveCallId(callID), report);
     }
@@ -144,13 +150,15 @@ function nobodyAnswered(others: readonly CallParty[]): ReportedCall['notAnswered
 /**
  * The state a reported call takes, given what the table knows (undefined: a call it does not know). A call
  * nobody else answered stays unanswered unless the table knew it answered; a call that was gone by the time
- * SnapshotCall asked keeps its state until its events end it.
+ * SnapshotCall asked keeps its state until its events end it, and so does an unanswered call nobody else is on any
+ * more (its far end failed or left: that is no answer).
  */
 export function reportedState(
     report: ReportedCall,
     known: Pick<Call, 'state' | 'answered'> | undefined
 ): CallState {
     if (report.gone && known !== undefined) return known.state;
+    if (report.alone === true && known !== undefined && !known.answered) return known.state;
     return report.notAnswered !== undefined && known?.answered !== true ? report.notAnswered : report.state;
 }
 

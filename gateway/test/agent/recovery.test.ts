@@ -457,6 +457,26 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         assert.deepEqual([ended.endReason, ended.endUnseen], ['completed', true]);
     });
 
+    it("a dialled number that rings out between a check's two requests does not make the call answered", async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001', {
+            servers: [simServer(sim, { callAuditSec: 0.05 })]
+        });
+        const { pbxCallId } = await desk.agent.makeCall({ to: '0401234567' });
+        const ringing = await desk.callWhere((c) => c.callId === pbxCallId && c.state === 'dialling');
+        // The far end rings out just after the PBX answered SnapshotDevice, before it answers SnapshotCall.
+        let rangOut = false;
+        sim.on('traffic', ({ direction, message }) => {
+            if (rangOut || direction !== 'out' || message.kind !== 'SnapshotDeviceResponse') return;
+            rangOut = true;
+            sim.noAnswer('0401234567', pbxCallId);
+        });
+        await desk.callWhere((c) => c.id === ringing.id && c.state === 'failed');
+        await desk.agent.hangup({ callId: ringing.id });
+        const ended = await desk.callWhere((c) => c.id === ringing.id && c.state === 'ended');
+        assert.deepEqual([ended.endReason, ended.answeredAt], ['noAnswer', undefined]);
+    });
+
     it('a call the PBX never announced comes up at the next check', async (t) => {
         const sim = await pbx(t);
         const desk = await loggedIn(t, sim, 'agent1', '4001', {

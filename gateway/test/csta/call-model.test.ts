@@ -867,6 +867,24 @@ describe('CallTable: illegal transitions and reconciliation', () => {
         assert.equal(calls.get('BUSY')?.origin, 'local');
     });
 
+    it('SnapshotCall with nobody else on an unanswered call is no answer: the call keeps its state', () => {
+        const { calls } = table();
+        // Outbound: the far end rang out (FailedEvent, callNotAnswered); our line stays up until we hang up.
+        run(
+            calls,
+            ev.serviceInitiated('OUT'),
+            ev.originated('OUT', CUSTOMER),
+            ev.delivered('OUT', CUSTOMER, ME),
+            ev.failed('OUT', CUSTOMER, 'callNotAnswered')
+        );
+        assert.equal(calls.get('OUT')?.state, 'failed');
+        // An audit: our connection connected, and the PBX has dropped the far end's failed connection.
+        calls.reconcile({ response: connectedTo('OUT'), calls: new Map([['OUT', snapshotCall('OUT')]]) });
+        assert.deepEqual([calls.get('OUT')?.state, calls.get('OUT')?.answered], ['failed', false]);
+        const [end] = calls.apply(ev.cleared('OUT', ME));
+        assert.equal(end?.call.endReason, 'noAnswer', 'not a connected call');
+    });
+
     it('a consultation pair comes back paired only when the journal paired both calls with each other', () => {
         const snapshot = {
             kind: 'SnapshotDeviceResponse' as const,
