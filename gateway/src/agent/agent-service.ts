@@ -19,7 +19,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { CallTable, snapshotCallIds, type Call, type CallChange } from '../csta/call-model.js';
-import { CallAudit } from './call-audit.js';
 import { createVendorProfile } from '../csta/vendor-profiles.js';
 import { CstaSession, type CstaEvent, type DeviceSnapshot, type StatusChange } from '../csta/session.js';
 import { CstaNegativeAckError } from '../errors.js';
@@ -36,6 +35,7 @@ import type {
     Snapshot
 } from '../protocol/index.js';
 import { allowedActions } from './call-actions.js';
+import { CallAudit } from './call-audit.js';
 import { eventTypeOf } from './call-event-type.js';
 import { CallBook, type CallPlace, type Phase } from './call-book.js';
 import { memoryJournal } from './call-journal.js';
@@ -562,8 +562,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     /**
      * A snapshot of the login's device (login, recovery, audit): the call table follows it, and the calls it lists
      * were up now (`seenAt`). A call it no longer has ended unseen after the last moment it was known up (see
-     * onCallChange). An audit (the link up all along) ends such a call only when the audit after it, soon after,
-     * does not find it either: the PBX may have answered before sending the events that end it.
+     * onCallChange). An audit (the link up all along) ends such a call only once it has been missing for the audit's
+     * confirmation time, asking again then: the PBX may have answered before sending the events that end it.
      */
     private applySnapshot(login: Login, snapshot: DeviceSnapshot, options: { audit?: boolean } = {}): void {
         login.audit.done();
