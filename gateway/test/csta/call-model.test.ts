@@ -207,6 +207,20 @@ const connectedTo = (...callIDs: string[]): MessageOf<'SnapshotDeviceResponse'> 
     }
 });
 
+/** The events of a call we dial that rings at the far end: ServiceInitiated, Originated, Delivered. */
+const dialledRinging = (callID: string, to = CUSTOMER): CstaEvent[] => [
+    ev.serviceInitiated(callID),
+    ev.originated(callID, to),
+    ev.delivered(callID, to, ME)
+];
+
+/** Two inbound calls: A answered, B ringing. */
+const answeredAndRinging: readonly CstaEvent[] = [
+    ev.delivered('A', ME, CUSTOMER),
+    ev.established('A', ME, CUSTOMER),
+    ev.delivered('B', ME, '+4940111')
+];
+
 /** Applies events in order; returns the changes of the last one. */
 function run(calls: CallTable, ...events: CstaEvent[]): CallChange[] {
     let last: CallChange[] = [];
@@ -263,9 +277,7 @@ describe('CallTable: outbound', () => {
         const { calls } = table();
         run(
             calls,
-            ev.serviceInitiated('C1'),
-            ev.originated('C1', CUSTOMER),
-            ev.delivered('C1', CUSTOMER, ME),
+            ...dialledRinging('C1'),
             ev.cleared('C1', CUSTOMER, { cause: 'callNotAnswered' }),
             ev.failed('C1', CUSTOMER, 'callNotAnswered')
         );
@@ -607,12 +619,7 @@ describe('CallTable: illegal transitions and reconciliation', () => {
 
     it('reconciles with a snapshot: vanished calls clear, unknown ones appear, states follow', () => {
         const { calls } = table();
-        run(
-            calls,
-            ev.delivered('A', ME, CUSTOMER),
-            ev.established('A', ME, CUSTOMER),
-            ev.delivered('B', ME, '+4940111')
-        );
+        run(calls, ...answeredAndRinging);
         const snapshot: MessageOf<'SnapshotDeviceResponse'> = {
             kind: 'SnapshotDeviceResponse',
             crossRefIDorSnapshotData: {
@@ -647,12 +654,7 @@ describe('CallTable: illegal transitions and reconciliation', () => {
 
     it('spares the vanished calls it is told to: they stay as they were, nothing new comes, and their events still end them', () => {
         const { calls } = table();
-        run(
-            calls,
-            ev.delivered('A', ME, CUSTOMER),
-            ev.established('A', ME, CUSTOMER),
-            ev.delivered('B', ME, '+4940111')
-        );
+        run(calls, ...answeredAndRinging);
         const asked: string[] = [];
         // Z is new: perhaps A renamed by a transfer whose event is still on its way. It waits for a later snapshot.
         const changes = calls.reconcile(connectedTo('Z'), {
@@ -784,9 +786,7 @@ describe('CallTable: illegal transitions and reconciliation', () => {
         // Our outbound call rings at the customer; a call from a colleague is answered.
         run(
             calls,
-            ev.serviceInitiated('OUT'),
-            ev.originated('OUT', CUSTOMER),
-            ev.delivered('OUT', CUSTOMER, ME),
+            ...dialledRinging('OUT'),
             ev.delivered('ANSWERED', ME, '4002'),
             ev.established('ANSWERED', ME, '4002')
         );
@@ -829,12 +829,7 @@ describe('CallTable: illegal transitions and reconciliation', () => {
 
     it('SnapshotCall: departed parties do not count, a failed far end is no answer, a call gone keeps its state', () => {
         const { calls } = table();
-        run(
-            calls,
-            ev.serviceInitiated('OUT'),
-            ev.originated('OUT', CUSTOMER),
-            ev.delivered('OUT', CUSTOMER, ME)
-        );
+        run(calls, ...dialledRinging('OUT'));
         const response = connectedTo('OUT', 'FORWARDED', 'BUSY', 'GONE');
         const changes = calls.reconcile({
             response,
@@ -870,13 +865,7 @@ describe('CallTable: illegal transitions and reconciliation', () => {
     it('SnapshotCall with nobody else on an unanswered call is no answer: the call keeps its state', () => {
         const { calls } = table();
         // Outbound: the far end rang out (FailedEvent, callNotAnswered); our line stays up until we hang up.
-        run(
-            calls,
-            ev.serviceInitiated('OUT'),
-            ev.originated('OUT', CUSTOMER),
-            ev.delivered('OUT', CUSTOMER, ME),
-            ev.failed('OUT', CUSTOMER, 'callNotAnswered')
-        );
+        run(calls, ...dialledRinging('OUT'), ev.failed('OUT', CUSTOMER, 'callNotAnswered'));
         assert.equal(calls.get('OUT')?.state, 'failed');
         // An audit: our connection connected, and the PBX has dropped the far end's failed connection.
         calls.reconcile({ response: connectedTo('OUT'), calls: new Map([['OUT', snapshotCall('OUT')]]) });
