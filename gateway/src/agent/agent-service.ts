@@ -566,9 +566,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
      * confirmation time, asking again then: the PBX may have answered before sending the events that end it.
      */
     private applySnapshot(login: Login, snapshot: DeviceSnapshot, options: { audit?: boolean } = {}): void {
-        login.audit.done();
-        // An answer without its data (sent apart) says nothing about the calls.
-        if (snapshot.response.crossRefIDorSnapshotData.snapshotData === undefined) return;
+        // An answer without its data (sent apart) says nothing about the calls; the suspects wait for the next one.
+        if (snapshot.response.crossRefIDorSnapshotData.snapshotData === undefined) {
+            login.audit.done(login.suspects.size > 0);
+            return;
+        }
         const now = this.now();
         // Missed by an audit: first when (kept while it is missed again within the confirmation time).
         const suspects = new Map<string, number>();
@@ -586,6 +588,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 { err: error, device: login.device },
                 'could not reconcile the calls with a snapshot'
             );
+            login.audit.done(login.suspects.size > 0);
             return;
         }
         // What the snapshot listed was up now.
@@ -593,7 +596,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             if (!suspects.has(record.call.callID)) record.seenAt = now;
         }
         login.suspects = suspects;
-        if (suspects.size > 0) login.audit.confirm();
+        login.audit.done(suspects.size > 0);
     }
 
     private onCallChange(login: Login, change: CallChange): void {

@@ -4,7 +4,7 @@
  * never be logged), or one it never announced. The agent service applies each snapshot as it applies the login's;
  * this class only decides when to ask: `intervalMs` after the last snapshot of the device (whoever asked for it),
  * and at once (`now`) when something says the calls may be wrong (an event the call model could not place, a
- * call command the PBX refused), and again `confirmMs` after one that missed a call (`confirm`). One snapshot at a time: a request during one runs once after
+ * call command the PBX refused), and again `confirmMs` after one that missed a call (`done(true)`). One snapshot at a time: a request during one runs once after
  * it, since the one in flight may have been answered before the reason for the new one.
  */
 import type { Logger } from '../log.js';
@@ -26,6 +26,8 @@ export class CallAudit {
     private running = false;
     private again: string | undefined;
     private stopped = false;
+    /** Calls are missing that a later check must confirm (see `done`). */
+    private suspicious = false;
 
     /** How long a call must stay missing before an audit ends it (see `confirm`). */
     readonly confirmMs: number;
@@ -35,14 +37,13 @@ export class CallAudit {
         this.confirmMs = intervalMs > 0 ? Math.min(intervalMs, confirmMs) : confirmMs;
     }
 
-    /** A snapshot of the device was applied: the next check is a whole interval away. */
-    done(): void {
-        this.arm(this.options.intervalMs);
-    }
-
-    /** The calls looked wrong: ask again once `confirmMs` have passed (to confirm before acting on it). */
-    confirm(): void {
-        this.arm(this.confirmMs);
+    /**
+     * A snapshot of the device was applied. `suspicious`: calls are missing that are still to be confirmed, so the
+     * next check comes `confirmMs` later (also after a failed or postponed one) instead of a whole interval.
+     */
+    done(suspicious = false): void {
+        this.suspicious = suspicious;
+        this.arm(this.nextMs());
     }
 
     /** Checks the calls as soon as possible, saying why in the log. */
@@ -53,7 +54,7 @@ export class CallAudit {
             return;
         }
         if (!this.options.ready()) {
-            this.arm(this.options.intervalMs);
+            this.arm(this.nextMs());
             return;
         }
         this.running = true;
@@ -73,13 +74,17 @@ export class CallAudit {
                 const again = this.again;
                 this.again = undefined;
                 if (again !== undefined) this.now(again);
-                else if (this.timer === undefined) this.arm(this.options.intervalMs);
+                else if (this.timer === undefined) this.arm(this.nextMs());
             });
     }
 
     stop(): void {
         this.stopped = true;
         clearTimeout(this.timer);
+    }
+
+    private nextMs(): number {
+        return this.suspicious ? this.confirmMs : this.options.intervalMs;
     }
 
     private arm(ms: number): void {

@@ -43,7 +43,8 @@ export interface ReportedCall {
     otherParties: DeviceId[];
     /**
      * We are connected and SnapshotCall shows nobody else on the call: the far end left (a far end that failed, or
-     * hung up before its events came). Says nothing about an answer: a call the table knows keeps its state.
+     * hung up before its events came). For a call we placed that says nothing about an answer: a call of ours the
+     * table knows as not answered keeps its state. (For a call to us, our connection connected is the answer.)
      */
     alone?: true;
 }
@@ -150,15 +151,15 @@ function nobodyAnswered(others: readonly CallParty[]): ReportedCall['notAnswered
 /**
  * The state a reported call takes, given what the table knows (undefined: a call it does not know). A call
  * nobody else answered stays unanswered unless the table knew it answered; a call that was gone by the time
- * SnapshotCall asked keeps its state until its events end it, and so does an unanswered call nobody else is on any
- * more (its far end failed or left: that is no answer).
+ * SnapshotCall asked keeps its state until its events end it, and so does an unanswered call of ours nobody else is
+ * on any more (its far end failed or left: that is no answer).
  */
 export function reportedState(
     report: ReportedCall,
-    known: Pick<Call, 'state' | 'answered'> | undefined
+    known: Pick<Call, 'state' | 'answered' | 'origin'> | undefined
 ): CallState {
     if (report.gone && known !== undefined) return known.state;
-    if (report.alone === true && known !== undefined && !known.answered) return known.state;
+    if (report.alone === true && known?.origin === 'local' && !known.answered) return known.state;
     return report.notAnswered !== undefined && known?.answered !== true ? report.notAnswered : report.state;
 }
 

@@ -94,14 +94,14 @@ function text(value: unknown): string {
 function keepUnshown(existing: ServerConfig, posted: ServerInput): ServerInput {
     const { loginElement, protocolVersion, tls, ...always } = existing;
     const sameProfile = posted.profile === undefined || posted.profile === existing.profile;
-    const keptTls =
-        posted.tls === true && typeof tls === 'object' && posted.host === existing.host ? tls : undefined;
+    const sameHost = (posted.host ?? existing.host) === existing.host;
+    const keepTls = posted.tls === undefined || (posted.tls === true && typeof tls === 'object' && sameHost);
     return {
         ...always,
         ...(sameProfile && loginElement !== undefined ? { loginElement } : {}),
         ...(sameProfile && protocolVersion !== undefined ? { protocolVersion } : {}),
         ...posted,
-        ...(keptTls === undefined ? {} : { tls: keptTls })
+        tls: keepTls ? tls : posted.tls
     };
 }
 

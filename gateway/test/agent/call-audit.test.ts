@@ -47,6 +47,35 @@ describe('the call audit', () => {
         assert.equal(started(), 2);
     });
 
+    it('while calls are to be confirmed, asks again after confirmMs, also with the timer off and after a failure', async () => {
+        assert.equal(audit(0).calls.confirmMs, 2_000, 'no interval: the default confirmation time');
+        assert.equal(audit(60_000).calls.confirmMs, 2_000);
+        assert.equal(audit(500).calls.confirmMs, 500, 'never longer than the interval');
+
+        let asked = 0;
+        const calls = new CallAudit({
+            intervalMs: 0,
+            confirmMs: 30,
+            ready: () => true,
+            logger: silentLogger(),
+            snapshot: () => {
+                asked += 1;
+                return Promise.reject(new Error('timeout'));
+            }
+        });
+        calls.done(true);
+        const deadline = Date.now() + 5_000;
+        while (asked < 2) {
+            assert.ok(Date.now() < deadline, 'asked again after the failed check');
+            await tick(10);
+        }
+        calls.done(false);
+        const settled = asked;
+        await tick(100);
+        assert.equal(asked, settled, 'nothing left to confirm and the timer off: no more checks');
+        calls.stop();
+    });
+
     it('waits a whole interval after the last snapshot, and asks again when the link was not ready', async () => {
         let ready = false;
         const { calls, answers, started } = audit(100, () => ready);

@@ -862,7 +862,7 @@ describe('CallTable: illegal transitions and reconciliation', () => {
         assert.equal(calls.get('BUSY')?.origin, 'local');
     });
 
-    it('SnapshotCall with nobody else on an unanswered call is no answer: the call keeps its state', () => {
+    it('SnapshotCall with nobody else on an unanswered call of ours is no answer: the call keeps its state', () => {
         const { calls } = table();
         // Outbound: the far end rang out (FailedEvent, callNotAnswered); our line stays up until we hang up.
         run(calls, ...dialledRinging('OUT'), ev.failed('OUT', CUSTOMER, 'callNotAnswered'));
@@ -872,6 +872,14 @@ describe('CallTable: illegal transitions and reconciliation', () => {
         assert.deepEqual([calls.get('OUT')?.state, calls.get('OUT')?.answered], ['failed', false]);
         const [end] = calls.apply(ev.cleared('OUT', ME));
         assert.equal(end?.call.endReason, 'noAnswer', 'not a connected call');
+
+        // A call to us: our connection connected is the answer (at the desk phone), even with the caller gone.
+        calls.apply(ev.delivered('IN', ME, CUSTOMER));
+        calls.reconcile({
+            response: connectedTo('IN'),
+            calls: new Map([['IN', snapshotCall('IN', party('IN', CUSTOMER, 'null'))]])
+        });
+        assert.deepEqual([calls.get('IN')?.state, calls.get('IN')?.answered], ['connected', true]);
     });
 
     it('a consultation pair comes back paired only when the journal paired both calls with each other', () => {

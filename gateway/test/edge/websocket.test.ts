@@ -295,5 +295,17 @@ describe('edge: the settings page', () => {
             [last.servers[0]?.['tls'], last.servers[0]?.['loginElement'], last.servers[0]?.['callAuditSec']],
             [true, undefined, 0]
         );
+
+        // A client that leaves fields out (no TLS, no profile) keeps them as they are.
+        const partial = await env.http('/settings/api/servers', {
+            cookie,
+            origin: env.gateway.url,
+            body: { id: form.id, name: 'Partial', host: 'pbx2.example.test', port: form.port }
+        });
+        assert.equal(partial.status, 200, JSON.stringify(partial.body));
+        const kept = (await env.http('/settings/api/state', { cookie })).body as {
+            servers: Record<string, unknown>[];
+        };
+        assert.deepEqual([kept.servers[0]?.['tls'], kept.servers[0]?.['profile']], [true, 'avaya']);
     });
 });
