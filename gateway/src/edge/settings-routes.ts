@@ -94,7 +94,9 @@ function text(value: unknown): string {
 function keepUnshown(existing: ServerConfig, posted: ServerInput): ServerInput {
     const { loginElement, protocolVersion, tls, ...always } = existing;
     const sameProfile = posted.profile === undefined || posted.profile === existing.profile;
-    const sameHost = (posted.host ?? existing.host) === existing.host;
+    // The body is the page's JSON: a client may leave the host out (then it stays).
+    const postedHost = (posted as Partial<ServerInput>).host;
+    const sameHost = (postedHost ?? existing.host) === existing.host;
     const keepTls = posted.tls === undefined || (posted.tls === true && typeof tls === 'object' && sameHost);
     return {
         ...always,
