@@ -4,15 +4,16 @@
  * never be logged), or one it never announced. The agent service applies each snapshot as it applies the login's;
  * this class only decides when to ask: `intervalMs` after the last snapshot of the device (whoever asked for it),
  * and at once (`now`) when something says the calls may be wrong (an event the call model could not place, a
- * call command the PBX refused), and again `confirmMs` after one that missed a call (`done(true)`). One snapshot at a time: a request during one runs once after
- * it, since the one in flight may have been answered before the reason for the new one.
+ * call command the PBX refused), and again `confirmMs` after one that missed a call (`done(true)`). One snapshot
+ * at a time: a request during one runs once after it, since the one in flight may have been answered before the
+ * reason for the new one.
  */
 import type { Logger } from '../log.js';
 
 export interface CallAuditOptions {
-    /** Between two snapshots; 0 turns the timer off (`now` and `confirm` still work). */
+    /** Between two snapshots; 0 turns the timer off (`now` and the confirmation of missing calls still work). */
     intervalMs: number;
-    /** How soon `confirm` asks again (at most the interval, when there is one). Default 2 s. */
+    /** How soon a check asks again after one that missed a call (at most the interval, if any). Default 2 s. */
     confirmMs?: number;
     /** Takes and applies a snapshot (the agent service calls `done` when one is applied). */
     snapshot: () => Promise<unknown>;
@@ -29,7 +30,7 @@ export class CallAudit {
     /** Calls are missing that a later check must confirm (see `done`). */
     private suspicious = false;
 
-    /** How long a call must stay missing before an audit ends it (see `confirm`). */
+    /** How long a call must stay missing before an audit ends it (see `done`). */
     readonly confirmMs: number;
 
     constructor(private readonly options: CallAuditOptions) {
