@@ -37,6 +37,19 @@ async function answered(desk: AgentDesk, sim: Simulator, from = CUSTOMER): Promi
     return desk.callWhere((c) => c.id === ringing.id && c.state === 'connected');
 }
 
+/** agent1 logged in at 4001 on a simulator, its calls checked every `callAuditSec` (0: only on suspicion). */
+async function audited(t: TestContext, callAuditSec: number): Promise<{ sim: Simulator; desk: AgentDesk }> {
+    const sim = await pbx(t);
+    const desk = await loggedIn(t, sim, 'agent1', '4001', { servers: [simServer(sim, { callAuditSec })] });
+    return { sim, desk };
+}
+
+/** The PBX loses every event of the next hang-up: both connections' ConnectionCleared and the CallCleared. */
+function loseHangUp(sim: Simulator): void {
+    sim.loseEvents('connectionCleared', 2);
+    sim.loseEvents('callCleared');
+}
+
 describe('agent service: CTI link loss and gateway restarts', () => {
     it('a link drop shows at once, commands fail with CTI_UNAVAILABLE, recovery reconciles and asks for a resync', async (t) => {
         const sim = await pbx(t);
@@ -397,10 +410,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
     });
 
     it('a call whose end the PBX never reported leaves the softphone at the next check, ended unseen, and is logged', async (t) => {
-        const sim = await pbx(t);
-        const desk = await loggedIn(t, sim, 'agent1', '4001', {
-            servers: [simServer(sim, { callAuditSec: 0.1 })]
-        });
+        const { sim, desk } = await audited(t, 0.1);
         const talking = await answered(desk, sim);
         let checks = 0;
         let callChecks = 0;
@@ -413,9 +423,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         }
         assert.ok(checks >= 2, 'the timer checks the calls');
         assert.equal(callChecks, 0, 'the call is known answered: checks ask SnapshotDevice only');
-        // The PBX loses every event of the hang-up: both connections' ConnectionCleared and CallCleared.
-        sim.loseEvents('connectionCleared', 2);
-        sim.loseEvents('callCleared');
+        loseHangUp(sim);
         checks = 0;
         const hungUpAt = Date.now();
         sim.hangup(CUSTOMER);
@@ -438,13 +446,9 @@ describe('agent service: CTI link loss and gateway restarts', () => {
     });
 
     it('a hang-up the PBX refuses because the call is gone checks the calls at once, even with no timer', async (t) => {
-        const sim = await pbx(t);
-        const desk = await loggedIn(t, sim, 'agent1', '4001', {
-            servers: [simServer(sim, { callAuditSec: 0 })]
-        });
+        const { sim, desk } = await audited(t, 0);
         const talking = await answered(desk, sim);
-        sim.loseEvents('connectionCleared', 2);
-        sim.loseEvents('callCleared');
+        loseHangUp(sim);
         sim.hangup(CUSTOMER);
         await new Promise((resolve) => setTimeout(resolve, 50));
         assert.equal(desk.calls()[0]?.state, 'connected', 'nothing told the gateway yet');
@@ -458,10 +462,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
     });
 
     it("a dialled number that rings out between a check's two requests does not make the call answered", async (t) => {
-        const sim = await pbx(t);
-        const desk = await loggedIn(t, sim, 'agent1', '4001', {
-            servers: [simServer(sim, { callAuditSec: 0.05 })]
-        });
+        const { sim, desk } = await audited(t, 0.05);
         const { pbxCallId } = await desk.agent.makeCall({ to: '0401234567' });
         const ringing = await desk.callWhere((c) => c.callId === pbxCallId && c.state === 'dialling');
         // The far end rings out just after the PBX answered SnapshotDevice, before it answers SnapshotCall.
@@ -478,10 +479,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
     });
 
     it('a call the PBX never announced comes up at the next check', async (t) => {
-        const sim = await pbx(t);
-        const desk = await loggedIn(t, sim, 'agent1', '4001', {
-            servers: [simServer(sim, { callAuditSec: 0.1 })]
-        });
+        const { sim, desk } = await audited(t, 0.1);
         sim.loseEvents('delivered');
         sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
         // A snapshot of a ringing call does not say who calls; the EstablishedEvent of the answer does.
