@@ -97,7 +97,8 @@ export function defaultSessionFactory(server: CtiServerOption, init: SessionInit
         ...(server.sessionDurationSec === undefined ? {} : { sessionDurationSec: server.sessionDurationSec }),
         ...(server.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: server.requestTimeoutMs }),
         ...(init.reconnect === undefined ? {} : { reconnect: init.reconnect }),
-        logger: init.logger
+        logger: init.logger,
+        now: init.now
     });
 }
 
@@ -273,6 +274,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             applicationId: this.options.applicationId,
             credentials: { userName: args.username, password: args.password },
             logger: this.logger,
+            now: this.now,
             ...(this.options.reconnect === undefined ? {} : { reconnect: this.options.reconnect })
         });
         const table = new CallTable({
@@ -325,10 +327,12 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 }
             });
             await session.snapshot(device, (snapshot) => {
-                this.lastSeenUpAt = this.now();
+                this.lastSeenUpAt = snapshot.askedAt;
                 this.applySnapshot(login, snapshot);
                 // The calls the snapshot did not bring back are gone; an answer without its data tells nothing.
-                if (snapshotCallIds(snapshot.response) !== undefined) this.settleOrphans(placeOf(login));
+                if (snapshotCallIds(snapshot.response) !== undefined) {
+                    this.settleOrphans(placeOf(login), this.lastSeenUpAt);
+                }
             });
             if (args.agentId !== undefined) {
                 await session.setAgentState(device, 'loggedOn', { agentID: args.agentId });
@@ -571,13 +575,13 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             login.audit.done(login.suspects.size > 0);
             return;
         }
-        const now = this.now();
+        const { askedAt } = snapshot;
         // Missed by an audit: first when (kept while it is missed again within the confirmation time).
         const suspects = new Map<string, number>();
         const spare = (call: Call): boolean => {
             if (options.audit !== true) return false;
-            const since = login.suspects.get(call.callID) ?? now;
-            if (now - since >= login.audit.confirmMs) return false;
+            const since = login.suspects.get(call.callID) ?? askedAt;
+            if (askedAt - since >= login.audit.confirmMs) return false;
             suspects.set(call.callID, since);
             return true;
         };
@@ -591,9 +595,9 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             login.audit.done(login.suspects.size > 0);
             return;
         }
-        // What the snapshot listed was up now.
+        // What the snapshot listed was up when it was asked (an event since may know a later moment).
         for (const record of this.book.inPhase('live')) {
-            if (!suspects.has(record.call.callID)) record.seenAt = now;
+            if (!suspects.has(record.call.callID)) record.seenAt = latest(record.seenAt, askedAt);
         }
         login.suspects = suspects;
         login.audit.done(suspects.size > 0);
@@ -661,7 +665,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 const stillThere = snapshotCallIds(snapshot.response);
                 if (this.login_ !== login) return;
                 if (stillThere === undefined) continue;
-                this.settleOrphans({ device, server: login.server.id }, stillThere);
+                this.settleOrphans({ device, server: login.server.id }, snapshot.askedAt, stillThere);
             } catch (error) {
                 this.logger.warn(
                     { err: error, device },
@@ -673,12 +677,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
 
     /**
      * Journal calls the PBX no longer has at login ended while the gateway was away: they go to wrap-up. Those
-     * still there at another phone wait on, known up now.
+     * still there at another phone wait on, known up when the snapshot was asked (`askedAt`).
      */
-    private settleOrphans(at: CallPlace, stillThere?: ReadonlySet<string>): void {
-        const now = this.now();
+    private settleOrphans(at: CallPlace, askedAt: number, stillThere?: ReadonlySet<string>): void {
         const elsewhere = at.device !== this.login_?.device;
-        this.toWrapUp(this.book.settle(at, now, stillThere), now, elsewhere);
+        this.toWrapUp(this.book.settle(at, askedAt, stillThere), this.now(), elsewhere);
         this.persist();
     }
 

@@ -125,16 +125,20 @@ export class CallBook {
      * Journal calls waiting at `at` the PBX no longer has (none of their callIDs in `stillThere`): they ended while
      * nobody watched, unseen, and end as the call model ends a call a snapshot no longer has: answered →
      * completed, a failed call by its cause (busy…), any other → unknown (it may have been answered, abandoned or
-     * rung out meanwhile). Those still there are known up now.
+     * rung out meanwhile). Those still there were known up when the snapshot was asked (`askedAt`).
      */
-    settle(at: CallPlace, now: number, stillThere: ReadonlySet<string> = new Set()): CallRecord[] {
+    settle(at: CallPlace, askedAt: number, stillThere: ReadonlySet<string> = new Set()): CallRecord[] {
         const there = (entry: JournalEntry): boolean =>
             callIdsOf(entry.record.call).some((id) => stillThere.has(id));
-        // Those still there were up now: they wait on, known up since.
-        for (const entry of this.orphans) if (waitsAt(entry, at) && there(entry)) entry.lastSeenAt = now;
-        // The others ended between the last moment they were known up and now: the earlier bound.
+        // Those still there were up then: they wait on, known up since.
+        for (const entry of this.orphans) {
+            if (waitsAt(entry, at) && there(entry)) {
+                entry.lastSeenAt = Math.max(entry.lastSeenAt ?? askedAt, askedAt);
+            }
+        }
+        // The others ended between the last moment they were known up and the snapshot: the earlier bound.
         const gone = (entry: JournalEntry): boolean => waitsAt(entry, at) && !there(entry);
-        return this.endOrphans(gone, (entry) => knownUp(entry) ?? now).map((entry) => entry.record);
+        return this.endOrphans(gone, (entry) => knownUp(entry) ?? askedAt).map((entry) => entry.record);
     }
 
     /**

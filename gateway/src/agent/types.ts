@@ -96,6 +96,8 @@ export interface SessionInit {
     credentials: { userName: string; password: string };
     logger: Logger;
     reconnect?: ReconnectOptions;
+    /** The service's clock, which snapshots are timed by (`DeviceSnapshot.askedAt`). */
+    now: () => number;
 }
 
 export interface AgentServiceOptions {

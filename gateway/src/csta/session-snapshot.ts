@@ -16,6 +16,11 @@ export interface DeviceSnapshot {
     crossRefID: string | undefined;
     response: MessageOf<'SnapshotDeviceResponse'>;
     /**
+     * When SnapshotDevice was sent (the session's `now` clock). The server looked at the device between then and
+     * its answer: the calls it lists were surely up then, while its answer may arrive after they ended.
+     */
+    askedAt: number;
+    /**
      * SnapshotCall answers by callID (as SnapshotDevice named the call), for the calls the device is connected
      * to. A call is missing when the server refused SnapshotCall for it or does not offer the service.
      */

@@ -98,6 +98,8 @@ export interface CstaSessionOptions {
     /** Largest accepted frame, header included. Default 65535. */
     maxFrameLength?: number;
     logger?: Logger;
+    /** The clock `DeviceSnapshot.askedAt` is read from. Default `Date.now`. */
+    now?: () => number;
 }
 
 export interface RestoredInfo {
@@ -679,6 +681,7 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
         const hold = { started: false };
         try {
             const snapshotDevice = { kind: 'SnapshotDevice', snapshotObject: device } as const;
+            const askedAt = (this.options.now ?? Date.now)();
             const response = await this.send(link, snapshotDevice, undefined, () => {
                 this.eventHolds.hold(key);
                 hold.started = true;
@@ -691,7 +694,7 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
                 this.logger,
                 askCall
             );
-            const snapshot: DeviceSnapshot = { device, crossRefID, response, calls, ended };
+            const snapshot: DeviceSnapshot = { device, crossRefID, response, askedAt, calls, ended };
             if (apply !== undefined) {
                 this.safely('snapshot', () => {
                     apply(snapshot);

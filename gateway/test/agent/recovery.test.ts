@@ -424,9 +424,22 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         assert.ok(checks >= 2, 'the timer checks the calls');
         assert.equal(callChecks, 0, 'the call is known answered: checks ask SnapshotDevice only');
         loseHangUp(sim);
-        checks = 0;
-        const hungUpAt = Date.now();
-        sim.hangup(CUSTOMER);
+        // The customer hangs up after the PBX answered a check that still listed the call, and that answer reaches
+        // the gateway a few milliseconds later: the call was last known up when the check was asked, not answered.
+        let hungUpAt = NaN;
+        sim.on('traffic', ({ direction, message }) => {
+            if (direction !== 'in' || message.kind !== 'SnapshotDevice' || !Number.isNaN(hungUpAt)) return;
+            sim.stall();
+            hungUpAt = Infinity;
+            setImmediate(() => {
+                hungUpAt = Date.now();
+                checks = 0;
+                sim.hangup(CUSTOMER);
+                setTimeout(() => {
+                    sim.resume();
+                }, 5);
+            });
+        });
 
         const ended = await desk.callWhere((c) => c.id === talking.id && c.state === 'ended');
         assert.ok(checks >= 2, 'one check missed the call, the next one confirmed it');

@@ -99,6 +99,26 @@ describe('CstaSession.snapshot', () => {
         assert.equal(snapshot.response.crossRefIDorSnapshotData.snapshotData?.length, 4);
     });
 
+    it('is timed by the session clock when SnapshotDevice went out, not when the answers came', async (t) => {
+        let clock = 1_000;
+        const { server, session } = await harness(t, { now: () => clock });
+        await session.start();
+        server.on('SnapshotDevice', () => {
+            // The server answers late: the calls it lists were up when it was asked, maybe not when it answers.
+            clock = 5_000;
+            return deviceSnapshot([['C1', 'connected']]);
+        });
+        server.on('SnapshotCall', (request) => {
+            clock = 9_000;
+            return callSnapshot(callIdOf(request), 'connected');
+        });
+
+        const snapshot = await session.snapshot(US);
+
+        assert.equal(snapshot.askedAt, 1_000);
+        assert.equal(clock, 9_000, 'the clock moved on while the answers came');
+    });
+
     it('holds the events that arrive after the SnapshotDevice answer until the snapshot was applied', async (t) => {
         const { server, session } = await harness(t);
         await session.start();
