@@ -289,7 +289,6 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             device,
             username: args.username,
             agentId: args.agentId,
-            suspects: new Map(),
             audit: new CallAudit({
                 intervalMs: (server.callAuditSec ?? DEFAULT_CALL_AUDIT_SEC) * 1000,
                 // Events kept the table up to date: SnapshotCall tells nothing new about a call known answered.
@@ -565,26 +564,29 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
 
     /**
      * A snapshot of the login's device (login, recovery, audit): the call table follows it, and the calls it lists
-     * were up now (`seenAt`). A call it no longer has ended unseen after the last moment it was known up (see
-     * onCallChange). An audit (the link up all along) ends such a call only once it has been missing for the audit's
-     * confirmation time, asking again then: the PBX may have answered before sending the events that end it.
+     * were up when it was asked (`askedAt`; its answer may arrive after a hang-up it did not know of yet). A call it
+     * no longer has ended unseen after the last moment it was known up (see onCallChange). An audit (the link up all
+     * along) spares such a call until it has been missing for the audit's confirmation time, from the first check
+     * that missed it being applied to the confirming one being asked: the PBX may answer a snapshot before it sends
+     * the events that end the call.
      */
     private applySnapshot(login: Login, snapshot: DeviceSnapshot, options: { audit?: boolean } = {}): void {
-        // An answer without its data (sent apart) says nothing about the calls; the suspects wait for the next one.
+        // An answer without its data (sent apart) says nothing about the calls; the missing ones wait for the next.
         if (snapshot.response.crossRefIDorSnapshotData.snapshotData === undefined) {
-            login.audit.done(login.suspects.size > 0);
+            login.audit.done(this.anyMissed());
             return;
         }
         const { askedAt } = snapshot;
-        // Missed by an audit: first when (kept while it is missed again within the confirmation time).
-        const suspects = new Map<string, number>();
+        const now = this.now();
+        const spared = new Set<string>();
         const spare = (call: Call): boolean => {
             if (options.audit !== true) return false;
-            const since = login.suspects.get(call.callID) ?? askedAt;
+            const since = this.book.byCall(call.callID)?.missedAt ?? now;
             if (askedAt - since >= login.audit.confirmMs) return false;
-            suspects.set(call.callID, since);
+            spared.add(call.callID);
             return true;
         };
+        login.snapshotAt = askedAt;
         try {
             login.table.reconcile(snapshot, { spare });
         } catch (error) {
@@ -592,15 +594,26 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 { err: error, device: login.device },
                 'could not reconcile the calls with a snapshot'
             );
-            login.audit.done(login.suspects.size > 0);
+            login.audit.done(this.anyMissed());
             return;
+        } finally {
+            login.snapshotAt = undefined;
         }
-        // What the snapshot listed was up when it was asked (an event since may know a later moment).
         for (const record of this.book.inPhase('live')) {
-            if (!suspects.has(record.call.callID)) record.seenAt = latest(record.seenAt, askedAt);
+            if (spared.has(record.call.callID)) {
+                record.missedAt ??= now;
+            } else {
+                record.seenAt = latest(record.seenAt, askedAt);
+                record.missedAt = undefined;
+            }
         }
-        login.suspects = suspects;
-        login.audit.done(suspects.size > 0);
+        login.audit.done(spared.size > 0);
+    }
+
+    /** Whether a live call is missing from the last check, waiting to be confirmed gone. */
+    private anyMissed(): boolean {
+        for (const record of this.book.inPhase('live')) if (record.missedAt !== undefined) return true;
+        return false;
     }
 
     private onCallChange(login: Login, change: CallChange): void {
@@ -622,19 +635,26 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         }
         record.call = call;
         record.answeredAt ??= call.timestamps.connected;
+        // A change a snapshot made happened by the time it was asked; an event's, when it came.
+        const at = login.snapshotAt ?? now;
         const seenBefore = record.seenAt;
-        record.seenAt = now;
+        const missed = record.missedAt !== undefined;
+        record.missedAt = undefined;
+        if (call.endUnseen !== true) record.seenAt = latest(seenBefore, at);
         if (change.type === 'renamed') this.book.alias(change.to, record);
         if (change.type === 'state') {
-            if (change.to === 'held') record.heldSince = now;
+            if (change.to === 'held') record.heldSince = at;
             if (change.from === 'held') record.heldSince = undefined;
             if (change.to === 'cleared') {
                 // Dwell time keeps counting through wrap-up: agents look at the record while writing notes.
                 // A call a snapshot no longer has ended unseen, after the last moment it was known up: its own last
-                // event or the last snapshot that listed it, or the CTI link's loss if that came later.
+                // event or the last snapshot that listed it, or the CTI link's loss if that came later, unless a
+                // check had already missed it before.
                 const endedAt =
                     call.endUnseen === true
-                        ? latest(this.lastSeenUpAt, seenBefore)
+                        ? missed
+                            ? seenBefore
+                            : latest(this.lastSeenUpAt, seenBefore)
                         : (call.timestamps.cleared ?? now);
                 this.book.end(record, Math.max(endedAt ?? now, record.answeredAt ?? record.startedAt));
                 this.scheduleWrapUp(record);

@@ -22,10 +22,14 @@ function waitsAt(entry: JournalEntry, at: CallPlace): boolean {
     return entry.device === at.device && (entry.server === undefined || entry.server === at.server);
 }
 
-/** The last moment an orphan was known up (when it was let go, or its own last event or snapshot), if known. */
+/**
+ * The last moment an orphan was known up (when it was let go, or its own last event or snapshot), if known. A call
+ * a check had missed before it was let go was last known up by its own last event or snapshot.
+ */
 function knownUp(entry: JournalEntry): number | undefined {
     const { lastSeenAt } = entry;
-    const { seenAt } = entry.record;
+    const { seenAt, missedAt } = entry.record;
+    if (missedAt !== undefined) return seenAt ?? lastSeenAt;
     if (lastSeenAt === undefined || seenAt === undefined) return lastSeenAt ?? seenAt;
     return Math.max(lastSeenAt, seenAt);
 }
@@ -134,6 +138,7 @@ export class CallBook {
         for (const entry of this.orphans) {
             if (waitsAt(entry, at) && there(entry)) {
                 entry.lastSeenAt = Math.max(entry.lastSeenAt ?? askedAt, askedAt);
+                entry.record.missedAt = undefined;
             }
         }
         // The others ended between the last moment they were known up and the snapshot: the earlier bound.

@@ -52,8 +52,17 @@ export interface CallRecord {
     log?: CallLogView | undefined;
     /** When our side put the call on hold (cleared on retrieve). */
     heldSince?: number | undefined;
-    /** The last moment the call itself was known up: its last CSTA change, or a snapshot that listed it. */
+    /**
+     * The last moment the call itself was known up: its last CSTA change, or when a snapshot that listed it was
+     * asked.
+     */
     seenAt?: number | undefined;
+    /**
+     * When a call audit that no longer found the call was applied (cleared by any sign of life). The call stays
+     * up until another check confirms it gone; meanwhile only `seenAt` says when it was last known up, not the
+     * CTI link, the journal's heartbeat or a logout.
+     */
+    missedAt?: number | undefined;
     /**
      * The call ended unseen without the PBX being asked (CallBook.expire): its CTI server left the configuration,
      * or no login there asked about it for `unwatchedCallHours`.

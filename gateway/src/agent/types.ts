@@ -40,11 +40,8 @@ export interface Login {
     restored?: boolean;
     /** Checks the calls with SnapshotDevice now and then, and when something looks wrong. */
     audit: CallAudit;
-    /**
-     * Calls the audits no longer found, with when they were first missed: an audit ends them only once they have been
-     * missing for the audit's confirmation time (the PBX may answer a snapshot before sending the events of the end).
-     */
-    suspects: Map<string, number>;
+    /** While a snapshot is applied: when it was asked (the moment its changes happened by). */
+    snapshotAt?: number | undefined;
 }
 
 /** A finished, wrapped-up call: everything the call log needs (crm's CallLogInput is this shape). */

@@ -19,6 +19,8 @@ export interface Step {
     reported?: Call['state'];
     /** Who released, for clearing triggers. */
     releasedBy?: CallReleasedBy;
+    /** When it happened, if not now: a snapshot's changes happened by the time it was asked. */
+    at?: number;
 }
 
 /** What planning needs to know about the table. */

@@ -16,6 +16,8 @@ export type SnapshotInput =
           response: MessageOf<'SnapshotDeviceResponse'>;
           calls?: ReadonlyMap<string, MessageOf<'SnapshotCallResponse'>>;
           ended?: ReadonlySet<string>;
+          /** When it was asked: the moment the changes it makes are stamped with (default: now). */
+          askedAt?: number;
       };
 
 /** A snapshotDeviceResponseInfo entry. */

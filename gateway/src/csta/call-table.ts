@@ -180,6 +180,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
     reconcile(snapshot: SnapshotInput, options: { spare?: (call: Call) => boolean } = {}): CallChange[] {
         const response = 'response' in snapshot ? snapshot.response : snapshot;
         if (response.crossRefIDorSnapshotData.snapshotData === undefined) return [];
+        const at = ('response' in snapshot ? snapshot.askedAt : undefined) ?? this.now();
         const reported = reportedCalls(snapshot, (callID) => this.ids.resolve(callID), this.context);
         const spare = options.spare ?? (() => false);
         const spared = new Set(
@@ -201,11 +202,11 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         for (const call of [...this.live.values()]) {
             const target = targetOf(call);
             if (target !== call.state)
-                this.transition({ call, trigger: 'snapshot', reported: target }, changes);
+                this.transition({ call, trigger: 'snapshot', reported: target, at }, changes);
         }
         for (const [callID, report] of reported) {
             if (this.live.has(callID) || report.gone || spared.size > 0) continue;
-            const call = this.create(callID, report.entry.connectionIdentifier, 'unknown');
+            const call = this.create(callID, report.entry.connectionIdentifier, 'unknown', at);
             adoptReportedCall(call, report, this.context);
             this.live.set(callID, call);
             changes.push({ type: 'created', call: copyCall(call), trigger: 'snapshot' });
@@ -214,7 +215,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         return this.publish(changes);
     }
 
-    private create(callID: string, connection: ConnectionId, origin: CallOrigin): Call {
+    private create(callID: string, connection: ConnectionId, origin: CallOrigin, at = this.now()): Call {
         return {
             callID,
             previousCallIDs: [],
@@ -225,7 +226,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
             origin,
             conference: false,
             answered: false,
-            timestamps: { created: this.now() }
+            timestamps: { created: at }
         };
     }
 
@@ -246,7 +247,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         }
         if (isNew) {
             call.state = nextCallState('null', trigger, step.reported, call.callID);
-            this.stamp(call, call.state);
+            this.stamp(call, call.state, this.now());
             this.live.set(call.callID, call);
             this.linkNewConsultation(call, event, changes);
             changes.push({ type: 'created', call: copyCall(call), trigger });
@@ -266,7 +267,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         const to = nextCallState(from, trigger, step.reported, call.callID);
         if (to === from) return;
         call.state = to;
-        this.stamp(call, to);
+        this.stamp(call, to, step.at ?? this.now());
         if (to === 'cleared') {
             call.endReason = endReason(call, from, trigger, call.releasedBy ?? step.releasedBy);
             if (trigger === 'snapshot') call.endUnseen = true;
@@ -275,14 +276,13 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         changes.push({ type: 'state', call: copyCall(call), from, to, trigger });
     }
 
-    private stamp(call: Call, state: CallState): void {
-        const now = this.now();
-        if (state === 'alerting') call.timestamps.alerting ??= now;
+    private stamp(call: Call, state: CallState, at: number): void {
+        if (state === 'alerting') call.timestamps.alerting ??= at;
         if (state === 'connected') {
-            call.timestamps.connected ??= now;
+            call.timestamps.connected ??= at;
             call.answered = true;
         }
-        if (state === 'cleared') call.timestamps.cleared = now;
+        if (state === 'cleared') call.timestamps.cleared = at;
     }
 
     private forget(call: Call, changeCount: number): void {

@@ -50,6 +50,29 @@ function loseHangUp(sim: Simulator): void {
     sim.loseEvents('callCleared');
 }
 
+/**
+ * The customer hangs up and the PBX loses its events; the agent's hang-up is refused, so a check runs at once, no
+ * longer finds the call and spares it for the 2 s it takes to confirm. Resolves with the moment of the hang-up once
+ * that check was applied, the call still connected on the softphone.
+ */
+async function missedOnce(desk: AgentDesk, sim: Simulator, call: CallView): Promise<number> {
+    let answered = 0;
+    sim.on('traffic', ({ direction, message }) => {
+        if (direction === 'out' && message.kind === 'SnapshotDeviceResponse') answered += 1;
+    });
+    loseHangUp(sim);
+    const hungUpAt = Date.now();
+    sim.hangup(CUSTOMER);
+    await assert.rejects(
+        desk.agent.hangup({ callId: call.id }),
+        (error: unknown) => error instanceof GatewayError && error.code === 'CSTA_NEGATIVE_ACK'
+    );
+    while (answered === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(desk.calls().find((c) => c.id === call.id)?.state, 'connected', 'spared until confirmed');
+    return hungUpAt;
+}
+
 describe('agent service: CTI link loss and gateway restarts', () => {
     it('a link drop shows at once, commands fail with CTI_UNAVAILABLE, recovery reconciles and asks for a resync', async (t) => {
         const sim = await pbx(t);
@@ -456,6 +479,71 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         );
         // The agent can dial again: no connected call left to block it.
         await desk.agent.makeCall({ to: '4002' });
+    });
+
+    it('a check that answers slowly does not count its own wait toward confirming a missing call', async (t) => {
+        const { sim, desk } = await audited(t, 1);
+        const talking = await answered(desk, sim);
+        let answers = 0;
+        let stalled = false;
+        let onStall = (): void => undefined;
+        const stalling = new Promise<void>((resolve) => (onStall = resolve));
+        sim.on('traffic', ({ direction, message }) => {
+            if (direction === 'out' && message.kind === 'SnapshotDeviceResponse') answers += 1;
+            if (stalled || direction !== 'in' || message.kind !== 'SnapshotDevice') return;
+            // The PBX takes longer than the confirmation time (here 1 s, the audit's interval) to answer a check.
+            stalled = true;
+            sim.stall(1_500);
+            onStall();
+        });
+        loseHangUp(sim);
+        sim.hangup(CUSTOMER);
+        const refused = (error: unknown): boolean =>
+            error instanceof GatewayError && error.code === 'CSTA_NEGATIVE_ACK';
+        await assert.rejects(desk.agent.hangup({ callId: talking.id }), refused);
+        await stalling;
+        // Refused once the PBX answers again, just after the slow check: it asks for a second one at once.
+        await assert.rejects(desk.agent.hangup({ callId: talking.id }), refused);
+        while (answers < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(
+            desk.calls().find((c) => c.id === talking.id)?.state,
+            'connected',
+            'the second check came right after the first was answered: too soon to confirm'
+        );
+        const ended = await desk.callWhere((c) => c.id === talking.id && c.state === 'ended');
+        assert.equal(ended.endUnseen, true);
+    });
+
+    it('a call a check no longer found, then a link loss: it ends when it was last seen up, not when the link went', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001', {
+            reconnect: { baseDelayMs: 50, maxDelayMs: 50, random: () => 0.99 }
+        });
+        const talking = await answered(desk, sim);
+        const hungUpAt = await missedOnce(desk, sim, talking);
+
+        const before = desk.frames.length;
+        sim.dropLinks();
+        await desk.next((f) => f.event.type === 'link.state' && f.event.links.cti === 'up', before);
+        const ended = await desk.callWhere((c) => c.id === talking.id && c.state === 'ended');
+        assert.deepEqual([ended.endReason, ended.endUnseen], ['completed', true]);
+        assert.ok((ended.endedAt ?? NaN) <= hungUpAt, 'a check had already missed it before the link went');
+        assert.ok((ended.endedAt ?? NaN) >= (talking.answeredAt ?? NaN));
+    });
+
+    it('a call a check no longer found, then a gateway restart: it ends when it was last seen up, not at the stop', async (t) => {
+        const sim = await pbx(t);
+        const lives = gatewayLives(t, sim);
+        const first = await lives.loggedIn();
+        const talking = await answered(first, sim);
+        const hungUpAt = await missedOnce(first, sim, talking);
+        await first.agent.close();
+
+        const second = await lives.loggedIn();
+        const [ended] = second.calls();
+        assert.deepEqual([ended?.id, ended?.endReason, ended?.endUnseen], [talking.id, 'completed', true]);
+        assert.ok((ended?.endedAt ?? NaN) <= hungUpAt, 'the journal knew a check had missed it');
     });
 
     it('a hang-up the PBX refuses because the call is gone checks the calls at once, even with no timer', async (t) => {

@@ -652,6 +652,21 @@ describe('CallTable: illegal transitions and reconciliation', () => {
         assert.deepEqual(calls.reconcile(snapshot), [], 'a second identical snapshot changes nothing');
     });
 
+    it('stamps the changes a snapshot makes with when it was asked, not when it is applied', () => {
+        const { calls, tick } = table();
+        run(calls, ev.delivered('B', ME, CUSTOMER));
+        const askedAt = tick();
+        tick();
+        const changes = calls.reconcile({ response: connectedTo('B', 'Z'), askedAt });
+        assert.deepEqual(types(changes), ['state:alerting->connected', 'created:connected']);
+        assert.equal(calls.get('B')?.timestamps.connected, askedAt, 'answered by the time the PBX was asked');
+        assert.deepEqual(calls.get('Z')?.timestamps, { created: askedAt, connected: askedAt });
+        // Without the moment, now.
+        const later = tick();
+        calls.reconcile(connectedTo('Y'));
+        assert.equal(calls.get('Y')?.timestamps.created, later);
+    });
+
     it('spares the vanished calls it is told to: they stay as they were, nothing new comes, and their events still end them', () => {
         const { calls } = table();
         run(calls, ...answeredAndRinging);
