@@ -635,12 +635,16 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         }
         record.call = call;
         record.answeredAt ??= call.timestamps.connected;
-        // A change a snapshot made happened by the time it was asked; an event's, when it came.
-        const at = login.snapshotAt ?? now;
+        // A change a snapshot made happened by the time it was asked (not before the call's last sign of life); an
+        // event's, when it came.
         const seenBefore = record.seenAt;
+        const at = login.snapshotAt === undefined ? now : Math.max(login.snapshotAt, seenBefore ?? 0);
         const missed = record.missedAt !== undefined;
-        record.missedAt = undefined;
-        if (call.endUnseen !== true) record.seenAt = latest(seenBefore, at);
+        // News of the call itself is a sign of life; a pairing changed by the other call of the pair is not.
+        if (change.type !== 'updated' || change.pairingOnly !== true) {
+            record.missedAt = undefined;
+            if (call.endUnseen !== true) record.seenAt = latest(seenBefore, at);
+        }
         if (change.type === 'renamed') this.book.alias(change.to, record);
         if (change.type === 'state') {
             if (change.to === 'held') record.heldSince = at;

@@ -180,6 +180,7 @@ export class CallBook {
                 endUnseen: true
             };
             this.end(record, Math.max(endedAt(entry), record.answeredAt ?? record.startedAt));
+            record.missedAt = undefined;
             return entry;
         });
     }

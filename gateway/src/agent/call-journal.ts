@@ -21,7 +21,8 @@ export interface JournalEntry {
     server?: string | undefined;
     /**
      * A live call: the last moment the gateway knew it was up (watching it with the CTI link up). A call that
-     * ends unseen ends then, not when the gateway next looks. Unknown in entries of older journals.
+     * ends unseen ends then (or at its own last sign of life, `record.seenAt`, if later, or if a call audit had
+     * already missed it: `record.missedAt`), not when the gateway next looks. Unknown in entries of older journals.
      */
     lastSeenAt?: number | undefined;
     /** live: at the PBX; wrapUp: ended, waiting for the agent; recent: wrapped up today. */

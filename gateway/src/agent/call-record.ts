@@ -58,9 +58,9 @@ export interface CallRecord {
      */
     seenAt?: number | undefined;
     /**
-     * When a call audit that no longer found the call was applied (cleared by any sign of life). The call stays
-     * up until another check confirms it gone; meanwhile only `seenAt` says when it was last known up, not the
-     * CTI link, the journal's heartbeat or a logout.
+     * When a call audit that no longer found the call was applied (cleared by any change the PBX reports of the
+     * call, or a snapshot that lists it). The call stays up until another check confirms it gone; meanwhile only
+     * `seenAt` says when it was last known up, not the CTI link, the journal's heartbeat or a logout.
      */
     missedAt?: number | undefined;
     /**

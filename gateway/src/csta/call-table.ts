@@ -276,7 +276,9 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         changes.push({ type: 'state', call: copyCall(call), from, to, trigger });
     }
 
-    private stamp(call: Call, state: CallState, at: number): void {
+    private stamp(call: Call, state: CallState, when: number): void {
+        // A snapshot's moment (when it was asked) may come before an event that created the call meanwhile.
+        const at = Math.max(when, call.timestamps.created);
         if (state === 'alerting') call.timestamps.alerting ??= at;
         if (state === 'connected') {
             call.timestamps.connected ??= at;
@@ -322,7 +324,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         if (held === undefined) return;
         held.consultation = { role: 'primary', peerCallID: call.callID };
         call.consultation = { role: 'consultation', peerCallID: held.callID };
-        changes.push({ type: 'updated', call: copyCall(held) });
+        changes.push({ type: 'updated', call: copyCall(held), pairingOnly: true });
     }
 
     private afterEvent(changes: CallChange[]): void {
@@ -336,7 +338,9 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         for (const [peer, since] of this.unlinkedPeers) {
             // Published unless a later change of this batch already shows the peer unpaired.
             const shown = changes.slice(since).some((change) => change.call.callID === peer.callID);
-            if (!shown && this.live.has(peer.callID)) changes.push({ type: 'updated', call: copyCall(peer) });
+            if (!shown && this.live.has(peer.callID)) {
+                changes.push({ type: 'updated', call: copyCall(peer), pairingOnly: true });
+            }
         }
         this.pendingRenames = [];
         this.unlinkedPeers.clear();

@@ -90,8 +90,12 @@ export type CallChange =
     | { type: 'state'; call: Call; from: CallState; to: CallState; trigger: CallTrigger }
     /** The server gave the call a new callID (transfer, conference). */
     | { type: 'renamed'; call: Call; from: string; to: string }
-    /** Data changed without a state change (numbers, IVR digits, consultation link, conference parties). */
-    | { type: 'updated'; call: Call };
+    /**
+     * Data changed without a state change (numbers, IVR digits, consultation link, conference parties).
+     * `pairingOnly`: only its consultation pairing changed, through the other call of the pair (it began or
+     * ended): no news of this call itself.
+     */
+    | { type: 'updated'; call: Call; pairingOnly?: true };
 
 /** A copy that shares nothing mutable with `call` (what the table hands out). */
 export function copyCall(call: Call): Call {

@@ -51,18 +51,23 @@ function loseHangUp(sim: Simulator): void {
 }
 
 /**
- * The customer hangs up and the PBX loses its events; the agent's hang-up is refused, so a check runs at once, no
+ * The customer (or `party`) hangs up and the PBX loses its events; the agent's hang-up is refused, so a check runs at once, no
  * longer finds the call and spares it for the 2 s it takes to confirm. Resolves with the moment of the hang-up once
  * that check was applied, the call still connected on the softphone.
  */
-async function missedOnce(desk: AgentDesk, sim: Simulator, call: CallView): Promise<number> {
+async function missedOnce(
+    desk: AgentDesk,
+    sim: Simulator,
+    call: CallView,
+    party = CUSTOMER
+): Promise<number> {
     let answered = 0;
     sim.on('traffic', ({ direction, message }) => {
         if (direction === 'out' && message.kind === 'SnapshotDeviceResponse') answered += 1;
     });
     loseHangUp(sim);
     const hungUpAt = Date.now();
-    sim.hangup(CUSTOMER);
+    sim.hangup(party);
     await assert.rejects(
         desk.agent.hangup({ callId: call.id }),
         (error: unknown) => error instanceof GatewayError && error.code === 'CSTA_NEGATIVE_ACK'
@@ -544,6 +549,28 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         const [ended] = second.calls();
         assert.deepEqual([ended?.id, ended?.endReason, ended?.endUnseen], [talking.id, 'completed', true]);
         assert.ok((ended?.endedAt ?? NaN) <= hungUpAt, 'the journal knew a check had missed it');
+    });
+
+    it('a consultation call a check missed stays missed when the held customer hangs up meanwhile', async (t) => {
+        const sim = await pbx(t);
+        const colleague = await loggedIn(t, sim, 'agent2', '4002');
+        const desk = await loggedIn(t, sim, 'agent1', '4001');
+        const customer = await answered(desk, sim);
+        const { pbxCallId } = await desk.agent.consult({ to: '4002' });
+        await colleague.callWhere((c) => c.state === 'ringing');
+        await colleague.agent.answer({});
+        const consult = await desk.callWhere((c) => c.callId === pbxCallId && c.state === 'connected');
+        const hungUpAt = await missedOnce(desk, sim, consult, '4002');
+
+        // The customer's call ends as reported: the consultation call is no longer paired, which is no news of it.
+        sim.hangup(CUSTOMER);
+        await desk.callWhere((c) => c.id === customer.id && c.state === 'ended');
+        const ended = await desk.callWhere((c) => c.id === consult.id && c.state === 'ended');
+        assert.equal(ended.endUnseen, true);
+        assert.ok(
+            (ended.endedAt ?? NaN) <= hungUpAt,
+            'it ends when it was last seen up, before the customer left'
+        );
     });
 
     it('a hang-up the PBX refuses because the call is gone checks the calls at once, even with no timer', async (t) => {

@@ -656,14 +656,21 @@ describe('CallTable: illegal transitions and reconciliation', () => {
         const { calls, tick } = table();
         run(calls, ev.delivered('B', ME, CUSTOMER));
         const askedAt = tick();
-        tick();
-        const changes = calls.reconcile({ response: connectedTo('B', 'Z'), askedAt });
-        assert.deepEqual(types(changes), ['state:alerting->connected', 'created:connected']);
+        // C came after the snapshot was asked, before its answer: the PBX saw it answered.
+        const cameAt = tick();
+        run(calls, ev.delivered('C', ME, '+4940111'));
+        const changes = calls.reconcile({ response: connectedTo('B', 'C', 'Z'), askedAt });
+        assert.deepEqual(types(changes), [
+            'state:alerting->connected',
+            'state:alerting->connected',
+            'created:connected'
+        ]);
         assert.equal(calls.get('B')?.timestamps.connected, askedAt, 'answered by the time the PBX was asked');
+        assert.equal(calls.get('C')?.timestamps.connected, cameAt, 'not before it came');
         assert.deepEqual(calls.get('Z')?.timestamps, { created: askedAt, connected: askedAt });
         // Without the moment, now.
         const later = tick();
-        calls.reconcile(connectedTo('Y'));
+        calls.reconcile(connectedTo('B', 'C', 'Y'));
         assert.equal(calls.get('Y')?.timestamps.created, later);
     });
 
