@@ -153,12 +153,14 @@ export class CallBook {
      * last moment they were known up, marked `endNotChecked`; without a journal of that moment, when they began.
      */
     expire(now: number, servers: ReadonlySet<string>, maxWaitMs: number): CallRecord[] {
-        const why = (entry: JournalEntry): EndNotChecked | undefined => {
-            if (entry.server !== undefined && !servers.has(entry.server)) return 'serverRemoved';
-            return now - lastKnownUp(entry) >= maxWaitMs ? 'timedOut' : undefined;
-        };
-        return this.endOrphans((entry) => why(entry) !== undefined, lastKnownUp).map((entry) => {
-            entry.record.endNotChecked = why(entry);
+        // Decided once, before ending them changes what they know (a call a check had missed forgets the miss).
+        const why = new Map<JournalEntry, EndNotChecked>();
+        for (const entry of this.orphans) {
+            if (entry.server !== undefined && !servers.has(entry.server)) why.set(entry, 'serverRemoved');
+            else if (now - lastKnownUp(entry) >= maxWaitMs) why.set(entry, 'timedOut');
+        }
+        return this.endOrphans((entry) => why.has(entry), lastKnownUp).map((entry) => {
+            entry.record.endNotChecked = why.get(entry);
             return entry.record;
         });
     }

@@ -277,8 +277,10 @@ export class CallTable extends EventEmitter<CallTableEvents> {
     }
 
     private stamp(call: Call, state: CallState, when: number): void {
-        // A snapshot's moment (when it was asked) may come before an event that created the call meanwhile.
-        const at = Math.max(when, call.timestamps.created);
+        // A snapshot's moment (when it was asked) may come before the events that created the call or made it ring
+        // meanwhile: a call is not answered before it rang.
+        const { created, alerting } = call.timestamps;
+        const at = Math.max(when, created, alerting ?? created);
         if (state === 'alerting') call.timestamps.alerting ??= at;
         if (state === 'connected') {
             call.timestamps.connected ??= at;

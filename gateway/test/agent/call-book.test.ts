@@ -224,6 +224,45 @@ describe('the call book', () => {
         );
     });
 
+    it('an orphan a check had missed was last known up by its own last sign of life, not when it was let go', () => {
+        const calls = book();
+        const missed = { answeredAt: 20, seenAt: 300, missedAt: 350 };
+        Object.assign(calls.open(AT, call('A')).record, missed);
+        Object.assign(calls.open(AT, call('B')).record, missed);
+        Object.assign(calls.open(AT, call('C')).record, { answeredAt: 20, seenAt: 300 });
+        calls.orphanLive(AT, 400);
+        // Expired 1,000 after 300 (not after the logout at 400), and still said to be expired.
+        assert.deepEqual(
+            calls
+                .expire(1_300, new Set(['pbx-a']), 1_000)
+                .map((r) => [r.call.callID, r.endedAt, r.endNotChecked]),
+            [
+                ['A', 300, 'timedOut'],
+                ['B', 300, 'timedOut']
+            ]
+        );
+        assert.deepEqual(
+            calls.inPhase('wrapUp').map((r) => r.missedAt),
+            [undefined, undefined],
+            'no longer missing: ended'
+        );
+        assert.deepEqual(
+            calls.settle(AT, 2_000).map((r) => [r.call.callID, r.endedAt]),
+            [['C', 400]]
+        );
+    });
+
+    it('an orphan a check had missed that a login finds still there is up after all', () => {
+        const calls = book();
+        Object.assign(calls.open(AT, call('A')).record, { answeredAt: 20, seenAt: 300, missedAt: 350 });
+        calls.orphanLive(AT, 400);
+        assert.deepEqual(calls.settle(AT, 500, new Set(['A'])), []);
+        assert.deepEqual(
+            calls.settle(AT, 2_000).map((r) => [r.call.callID, r.endedAt]),
+            [['A', 500]]
+        );
+    });
+
     it('finds the peer of a consultation pair only while it is live', () => {
         const calls = book();
         const held = calls.open(AT, call('P', { consultation: { role: 'primary', peerCallID: 'Q' } })).record;

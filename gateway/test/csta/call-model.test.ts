@@ -654,23 +654,30 @@ describe('CallTable: illegal transitions and reconciliation', () => {
 
     it('stamps the changes a snapshot makes with when it was asked, not when it is applied', () => {
         const { calls, tick } = table();
-        run(calls, ev.delivered('B', ME, CUSTOMER));
+        const dialled = dialledRinging('D');
+        run(calls, ev.delivered('B', ME, CUSTOMER), ...dialled.slice(0, 2));
         const askedAt = tick();
-        // C came after the snapshot was asked, before its answer: the PBX saw it answered.
+        // C came and D's far end rang after the snapshot was asked, before its answer: the PBX saw them answered.
         const cameAt = tick();
-        run(calls, ev.delivered('C', ME, '+4940111'));
-        const changes = calls.reconcile({ response: connectedTo('B', 'C', 'Z'), askedAt });
+        run(calls, ev.delivered('C', ME, '+4940111'), ...dialled.slice(2));
+        const changes = calls.reconcile({ response: connectedTo('B', 'C', 'D', 'Z'), askedAt });
         assert.deepEqual(types(changes), [
+            'state:alerting->connected',
             'state:alerting->connected',
             'state:alerting->connected',
             'created:connected'
         ]);
         assert.equal(calls.get('B')?.timestamps.connected, askedAt, 'answered by the time the PBX was asked');
         assert.equal(calls.get('C')?.timestamps.connected, cameAt, 'not before it came');
+        assert.deepEqual(
+            [calls.get('D')?.timestamps.created, calls.get('D')?.timestamps.connected],
+            [1_000, cameAt],
+            'not before it rang'
+        );
         assert.deepEqual(calls.get('Z')?.timestamps, { created: askedAt, connected: askedAt });
         // Without the moment, now.
         const later = tick();
-        calls.reconcile(connectedTo('B', 'C', 'Y'));
+        calls.reconcile(connectedTo('B', 'C', 'D', 'Y'));
         assert.equal(calls.get('Y')?.timestamps.created, later);
     });
 
