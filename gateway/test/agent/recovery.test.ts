@@ -24,6 +24,9 @@ function gatewayLives(t: TestContext, sim: Simulator) {
     return { start, loggedIn };
 }
 
+/** A CTI link lost is tried again 50 ms later. */
+const RECONNECT_SOON = { baseDelayMs: 50, maxDelayMs: 50, random: () => 0.99 };
+
 /** A caller rings 4001: the call's view once it rings. */
 function rings(desk: AgentDesk, sim: Simulator, from = CUSTOMER): Promise<CallView> {
     sim.placeInboundCall({ from, to: '4001' });
@@ -110,9 +113,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
 
     it('an outbound call still ringing at the far end across a link drop stays unanswered', async (t) => {
         const sim = await pbx(t);
-        const desk = await loggedIn(t, sim, 'agent1', '4001', {
-            reconnect: { baseDelayMs: 50, maxDelayMs: 50, random: () => 0.99 }
-        });
+        const desk = await loggedIn(t, sim, 'agent1', '4001', { reconnect: RECONNECT_SOON });
         await desk.agent.makeCall({ to: '0401234567' });
         const ringing = await desk.callWhere((c) => c.state === 'ringing');
 
@@ -137,9 +138,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
 
     it('calls that end inside a link drop end unseen: answered completed, ringing unknown, and the log says so', async (t) => {
         const sim = await pbx(t);
-        const desk = await loggedIn(t, sim, 'agent1', '4001', {
-            reconnect: { baseDelayMs: 50, maxDelayMs: 50, random: () => 0.99 }
-        });
+        const desk = await loggedIn(t, sim, 'agent1', '4001', { reconnect: RECONNECT_SOON });
         const talked = await answered(desk, sim);
         const rang = await rings(desk, sim, '+4940111');
 
@@ -522,9 +521,7 @@ describe('agent service: CTI link loss and gateway restarts', () => {
 
     it('a call a check no longer found, then a link loss: it ends when it was last seen up, not when the link went', async (t) => {
         const sim = await pbx(t);
-        const desk = await loggedIn(t, sim, 'agent1', '4001', {
-            reconnect: { baseDelayMs: 50, maxDelayMs: 50, random: () => 0.99 }
-        });
+        const desk = await loggedIn(t, sim, 'agent1', '4001', { reconnect: RECONNECT_SOON });
         const talking = await answered(desk, sim);
         const hungUpAt = await missedOnce(desk, sim, talking);
 
