@@ -321,8 +321,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             this.login_ = login;
             this.watching = placeOf(login);
             await session.monitorStart(device, {
-                onEvent: (event) => {
-                    this.onCstaEvent(login, event);
+                onEvent: (event, _monitor, arrivedAt) => {
+                    this.onCstaEvent(login, event, arrivedAt);
                 }
             });
             await session.snapshot(device, (snapshot) => {
@@ -543,15 +543,16 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     // -----------------------------------------------------------------------------------------------------
     // CSTA → records
 
-    private onCstaEvent(login: Login, event: CstaEvent): void {
+    private onCstaEvent(login: Login, event: CstaEvent, arrivedAt: number | undefined): void {
         this.counters.cstaEvents += 1;
         const agentState = agentStateOfEvent(event);
         if (agentState !== undefined) {
             if (this.login_ === login) this.setAgent({ ...this.agentIdentity(), ...agentState });
             return;
         }
+        login.eventAt = arrivedAt;
         try {
-            login.table.apply(event);
+            login.table.apply(event, arrivedAt);
         } catch (error) {
             // An event the call model cannot place: keep the table as it is and let a snapshot set it right.
             this.logger.warn(
@@ -559,6 +560,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 'call event rejected by the call model; reconciling'
             );
             login.audit.now('an event the call model could not place');
+        } finally {
+            login.eventAt = undefined;
         }
     }
 
@@ -638,7 +641,10 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         // A change a snapshot made happened by the time it was asked (not before the call's last sign of life); an
         // event's, when it came.
         const seenBefore = record.seenAt;
-        const at = login.snapshotAt === undefined ? now : Math.max(login.snapshotAt, seenBefore ?? 0);
+        const at =
+            login.snapshotAt === undefined
+                ? (login.eventAt ?? now)
+                : Math.max(login.snapshotAt, seenBefore ?? 0);
         const missed = record.missedAt !== undefined;
         // News of the call itself is a sign of life; a pairing changed by the other call of the pair is not.
         if (change.type !== 'updated' || change.pairingOnly !== true) {

@@ -42,6 +42,8 @@ export interface Login {
     audit: CallAudit;
     /** While a snapshot is applied: when it was asked (the moment its changes happened by). */
     snapshotAt?: number | undefined;
+    /** While an event held back behind a snapshot is applied: when it arrived. */
+    eventAt?: number | undefined;
 }
 
 /** A finished, wrapped-up call: everything the call log needs (crm's CallLogInput is this shape). */

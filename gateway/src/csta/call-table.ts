@@ -60,6 +60,8 @@ export class CallTable extends EventEmitter<CallTableEvents> {
     private readonly unlinkedPeers = new Map<Call, number>();
     /** Consultation pairings the journal knew of restored calls, waiting for the other call of the pair. */
     private readonly knownPairings = new Map<Call, NonNullable<Call['consultation']>>();
+    /** While an event is applied: when it happened, if not now (`apply`). */
+    private eventAt: number | undefined;
 
     constructor(options: CallTableOptions) {
         super();
@@ -153,18 +155,31 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         ]);
     }
 
-    /** Applies one CSTA event of this device. Returns (and emits) the changes; throws InvalidTransitionError. */
-    apply(event: CstaEvent): CallChange[] {
-        const steps = planEvent(event, this.context);
-        // Validate every transition before touching anything.
-        for (const step of steps) {
-            if (step.trigger !== undefined)
-                nextCallState(step.call.state, step.trigger, step.reported, step.call.callID);
+    /**
+     * Applies one CSTA event of this device, which happened at `at` (default now: an event held back behind a
+     * snapshot says when it came). Returns (and emits) the changes; throws InvalidTransitionError.
+     */
+    apply(event: CstaEvent, at?: number): CallChange[] {
+        this.eventAt = at;
+        try {
+            const steps = planEvent(event, this.context);
+            // Validate every transition before touching anything.
+            for (const step of steps) {
+                if (step.trigger !== undefined)
+                    nextCallState(step.call.state, step.trigger, step.reported, step.call.callID);
+            }
+            const changes: CallChange[] = [];
+            for (const step of steps) this.execute(step, event, changes);
+            this.afterEvent(changes);
+            return this.publish(changes);
+        } finally {
+            this.eventAt = undefined;
         }
-        const changes: CallChange[] = [];
-        for (const step of steps) this.execute(step, event, changes);
-        this.afterEvent(changes);
-        return this.publish(changes);
+    }
+
+    /** When what is being applied happened: the event's moment, or now. */
+    private moment(): number {
+        return this.eventAt ?? this.now();
     }
 
     /**
@@ -215,7 +230,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         return this.publish(changes);
     }
 
-    private create(callID: string, connection: ConnectionId, origin: CallOrigin, at = this.now()): Call {
+    private create(callID: string, connection: ConnectionId, origin: CallOrigin, at = this.moment()): Call {
         return {
             callID,
             previousCallIDs: [],
@@ -247,7 +262,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         }
         if (isNew) {
             call.state = nextCallState('null', trigger, step.reported, call.callID);
-            this.stamp(call, call.state, this.now());
+            this.stamp(call, call.state, this.moment());
             this.live.set(call.callID, call);
             this.linkNewConsultation(call, event, changes);
             changes.push({ type: 'created', call: copyCall(call), trigger });
@@ -267,7 +282,7 @@ export class CallTable extends EventEmitter<CallTableEvents> {
         const to = nextCallState(from, trigger, step.reported, call.callID);
         if (to === from) return;
         call.state = to;
-        this.stamp(call, to, step.at ?? this.now());
+        this.stamp(call, to, step.at ?? this.moment());
         if (to === 'cleared') {
             call.endReason = endReason(call, from, trigger, call.releasedBy ?? step.releasedBy);
             if (trigger === 'snapshot') call.endUnseen = true;

@@ -8,7 +8,8 @@ import type { CstaEvent } from './session-types.js';
 
 /** Receives the events of one monitored device (optional; the session also emits them). */
 export interface MonitorDelegate {
-    onEvent?(event: CstaEvent, monitor: MonitorInfo): void;
+    /** `arrivedAt`: when an event held back behind a snapshot arrived (the session's clock); else undefined. */
+    onEvent?(event: CstaEvent, monitor: MonitorInfo, arrivedAt: number | undefined): void;
 }
 
 export interface MonitorInfo {

@@ -98,7 +98,7 @@ export interface CstaSessionOptions {
     /** Largest accepted frame, header included. Default 65535. */
     maxFrameLength?: number;
     logger?: Logger;
-    /** The clock `DeviceSnapshot.askedAt` is read from. Default `Date.now`. */
+    /** The clock `DeviceSnapshot.askedAt` and a held event's arrival are read from. Default `Date.now`. */
     now?: () => number;
 }
 
@@ -114,8 +114,8 @@ export type RequestedAgentState = (typeof REQUESTED_AGENT_STATES)[number];
 export interface CstaSessionEvents {
     /** Every status transition, once. */
     status: [change: StatusChange];
-    /** A CSTA event of a monitored device. */
-    event: [event: CstaEvent, monitor: MonitorInfo];
+    /** A CSTA event of a monitored device; `arrivedAt` as for `MonitorDelegate.onEvent`. */
+    event: [event: CstaEvent, monitor: MonitorInfo, arrivedAt: number | undefined];
     /** After a reconnect: one per monitored device, before `restored`. */
     snapshot: [snapshot: DeviceSnapshot];
     /** After a reconnect, once monitors are running again (status is about to become `ready`). */
@@ -908,30 +908,33 @@ export class CstaSession extends EventEmitter<CstaSessionEvents> {
             );
             return;
         }
-        // While a snapshot of the device is being taken, its newer events wait for it (takeSnapshot).
+        // While a snapshot of the device is being taken, its newer events wait for it (takeSnapshot), and say when
+        // they came: what they tell happened then, not when they are let through.
         if (this.eventHolds.any) {
+            const arrivedAt = (this.options.now ?? Date.now)();
             const held = this.eventHolds.offer(deviceKey(monitor.device), () => {
-                this.deliver(message, monitor);
+                this.deliver(message, monitor, arrivedAt);
             });
             if (held) return;
         }
-        this.deliver(message, monitor);
+        this.deliver(message, monitor, undefined);
     }
 
     private deliver(
         message: CstaEvent,
-        monitor: MonitorInfo & { delegate: MonitorDelegate | undefined }
+        monitor: MonitorInfo & { delegate: MonitorDelegate | undefined },
+        arrivedAt: number | undefined
     ): void {
         const info: MonitorInfo = { device: monitor.device, crossRefID: monitor.crossRefID };
         const delegate = monitor.delegate;
         if (delegate?.onEvent !== undefined) {
             const onEvent = delegate.onEvent.bind(delegate);
             this.safely('monitor delegate', () => {
-                onEvent(message, info);
+                onEvent(message, info, arrivedAt);
             });
         }
         this.safely('event', () => {
-            this.emit('event', message, info);
+            this.emit('event', message, info, arrivedAt);
         });
     }
 

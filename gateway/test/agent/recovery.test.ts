@@ -519,6 +519,32 @@ describe('agent service: CTI link loss and gateway restarts', () => {
         assert.equal(ended.endUnseen, true);
     });
 
+    it('a customer who hangs up while a check waits for SnapshotCall: the call ended when its event came', async (t) => {
+        const { sim, desk } = await audited(t, 1);
+        const customer = await answered(desk, sim);
+        // A consultation call still ringing at 4002 is the call a check asks SnapshotCall about.
+        await desk.agent.consult({ to: '4002' });
+        let hungUpAt = 0;
+        let answerSentAt = 0;
+        sim.on('traffic', ({ direction, message }) => {
+            if (direction === 'out' && message.kind === 'SnapshotCallResponse') answerSentAt = Date.now();
+            if (hungUpAt !== 0 || direction !== 'in' || message.kind !== 'SnapshotCall') return;
+            // The held customer hangs up now, the PBX answers the check 100 ms later: the end waits behind it.
+            hungUpAt = Date.now();
+            sim.hangup(CUSTOMER);
+            sim.stall(100);
+        });
+
+        const ended = await desk.callWhere((c) => c.id === customer.id && c.state === 'ended');
+
+        assert.ok(answerSentAt > 0, 'the end was held until the check was answered');
+        assert.equal(ended.endUnseen, undefined);
+        assert.ok(
+            (ended.endedAt ?? NaN) >= hungUpAt && (ended.endedAt ?? NaN) < answerSentAt,
+            `ended when the event came (${ended.endedAt ?? '-'}), not when it was let through (${answerSentAt})`
+        );
+    });
+
     it('a call a check no longer found, then a link loss: it ends when it was last seen up, not when the link went', async (t) => {
         const sim = await pbx(t);
         const desk = await loggedIn(t, sim, 'agent1', '4001', { reconnect: RECONNECT_SOON });

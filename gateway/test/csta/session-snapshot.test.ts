@@ -146,6 +146,35 @@ describe('CstaSession.snapshot', () => {
         assert.deepEqual(order, ['event BEFORE', 'apply', 'event AFTER']);
     });
 
+    it('says when a held event arrived: what it tells happened then, not when it was let through', async (t) => {
+        let clock = 1_000;
+        const { server, session } = await harness(t, { now: () => clock });
+        await session.start();
+        const monitor = await session.monitorStart(US);
+        const arrivals: [string, number | undefined][] = [];
+        session.on('event', (event, _monitor, arrivedAt) => {
+            if (event.kind === 'EstablishedEvent')
+                arrivals.push([event.establishedConnection.callID, arrivedAt]);
+        });
+        server.on('SnapshotDevice', () => deviceSnapshot([['C1', 'connected']]));
+        server.on('SnapshotCall', (request, { server: fake }) => {
+            clock = 2_000;
+            fake.sendEvent(established(monitor.crossRefID ?? '', 'HELD'));
+            return callSnapshot(callIdOf(request), 'connected');
+        });
+
+        await session.snapshot(US, () => {
+            clock = 7_000;
+        });
+        server.sendEvent(established(monitor.crossRefID ?? '', 'NOT-HELD'));
+        while (arrivals.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+
+        assert.deepEqual(arrivals, [
+            ['HELD', 2_000],
+            ['NOT-HELD', undefined]
+        ]);
+    });
+
     it('leaves out a call whose SnapshotCall is refused, and stops asking a server without the service', async (t) => {
         const { server, session } = await harness(t);
         await session.start();
