@@ -240,12 +240,15 @@ export class Connection {
             protocol: PROTOCOL_VERSION,
             gateway: { version: this.context.gatewayVersion }
         } as const;
-        if (message.salesforce !== undefined) await this.takeSalesforceSession(message.salesforce);
         const pairing = this.context.pairing;
         if (pairing === undefined || pairing.verify(this.origin, message.token)) {
+            if (message.salesforce !== undefined) await this.takeSalesforceSession(message.salesforce);
             this.paired = true;
             return { ...base, paired: true };
         }
+        // The Salesforce session is the whole gateway's (call logs, caller lookups): an unpaired page must not
+        // bind its own. The one offered here is taken only once the agent approved the pairing.
+        const offered = message.salesforce;
         const begun = pairing.begin(this.origin, message.client.name);
         pairing
             .whenApproved(begun.requestId)
@@ -254,6 +257,7 @@ export class Connection {
                 this.paired = true;
                 this.send({ v: PROTOCOL_VERSION, type: 'paired', token: granted.token });
                 this.ready();
+                if (offered !== undefined) this.takeOfferedSession(offered);
             })
             .catch((error: unknown) => {
                 this.logger.info({ err: error }, 'pairing request ended without approval');
@@ -274,6 +278,14 @@ export class Connection {
         const take = this.context.onSalesforceSession;
         if (take === undefined) return;
         await take(session);
+    }
+
+    /** A session from hello, taken after the pairing: a refusal has no request to answer, so it is logged. */
+    private takeOfferedSession(session: { instanceUrl: string; sessionId: string }): void {
+        this.takeSalesforceSession(session).catch((error: unknown) => {
+            const code = error instanceof GatewayError ? error.code : 'INTERNAL';
+            this.logger.info({ code }, 'the Salesforce session offered in hello was not taken');
+        });
     }
 
     private ready(): void {

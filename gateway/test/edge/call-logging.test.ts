@@ -5,7 +5,7 @@ import { describe, it, type TestContext } from 'node:test';
 import type { CallView, ServerMessage } from '../../src/protocol/index.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../../src/sfstandin/index.js';
 import { ACME as ACME_CORP, JANE_DOE as JANE } from '../../src/sfstandin/seed.js';
-import { pairedClient, testGateway, type Client, type TestGateway } from './harness.js';
+import { approvePairing, pairedClient, testGateway, type Client, type TestGateway } from './harness.js';
 
 const JANE_DOE = JANE.Id;
 const ACME = ACME_CORP.Id;
@@ -23,6 +23,19 @@ async function stack(t: TestContext): Promise<TestGateway> {
         ...c,
         edge: { ...c.edge, pairing: 'off' as const },
         demo: true,
+        callLogging: {
+            ...c.callLogging,
+            enabled: true,
+            wrapUpSeconds: 0,
+            oauthClientId: 'switchboard-standin'
+        }
+    }));
+}
+
+/** The same with pairing on: the session comes from a paired softphone. */
+async function pairedStack(t: TestContext): Promise<TestGateway> {
+    return testGateway(t, (c) => ({
+        ...c,
         callLogging: {
             ...c.callLogging,
             enabled: true,
@@ -136,6 +149,51 @@ describe('edge: calls become Tasks in Salesforce, exactly once', () => {
         assert.ok(hello.type === 'error');
         assert.equal(hello.error.code, 'SALESFORCE_AUTH');
         assert.doesNotMatch(JSON.stringify(hello), /not-a-valid-session-id/);
+    });
+
+    it('an unpaired page cannot bind its Salesforce session: the paired agent’s calls stay in its own org', async (t) => {
+        const agentOrg = await standin(t);
+        const otherOrg = await standin(t);
+        const env = await pairedStack(t);
+        const { client } = await pairedClient(env);
+        await client.ok('salesforceSession', {
+            salesforce: { instanceUrl: agentOrg.url, sessionId: agentOrg.sessionId }
+        });
+        // Any program can claim an allowed Origin; without a pairing its session must be ignored.
+        const intruder = await env.connect();
+        const hello = await intruder.request('hello', {
+            client: { name: 'intruder', version: '1' },
+            salesforce: { instanceUrl: otherOrg.url, sessionId: otherOrg.sessionId }
+        });
+        assert.ok(hello.type === 'result');
+        assert.equal((hello.result as { paired: boolean }).paired, false);
+        const call = await answeredCall(env, client);
+        await client.ok('setNotes', { callId: call.id, text: 'confidential' });
+        await client.ok('hangup');
+        await client.waitFor((f) => callEvent(f)?.state === 'ended');
+        await client.ok('wrapUp', { callId: call.id });
+        await client.waitFor((f) => callEvent(f)?.log?.status === 'saved');
+        assert.equal(otherOrg.tasks().length, 0);
+        assert.equal(agentOrg.tasks().filter((x) => x['Cti_Call_Key__c'] === call.id).length, 1);
+    });
+
+    it('the session an unpaired hello offered is bound once the agent approves the pairing', async (t) => {
+        const sf = await standin(t);
+        const env = await pairedStack(t);
+        const client = await env.connect();
+        const hello = await client.request('hello', {
+            client: { name: 'test', version: '1' },
+            salesforce: { instanceUrl: sf.url, sessionId: sf.sessionId }
+        });
+        assert.ok(hello.type === 'result');
+        const { pairing } = hello.result as { pairing: { requestId: string; code: string } };
+        await approvePairing(env, pairing);
+        await client.waitFor((f) => f.type === 'paired');
+        await client.waitFor(
+            (f) =>
+                (f.type === 'event' && f.event.type === 'link.state' && f.event.links.salesforce === 'ok') ||
+                (f.type === 'snapshot' && f.snapshot.links.salesforce === 'ok')
+        );
     });
 
     it('the settings page runs the OAuth login (PKCE) and call logging uses the stored refresh token', async (t) => {

@@ -23,6 +23,8 @@ export interface TestGateway {
     gateway: Gateway;
     ca: string;
     dir: string;
+    /** The settings key's cookie (what `/settings/login?key=…` sets): the admin of the settings page. */
+    adminCookie: string;
     connect(options?: { origin?: string }): Promise<Client>;
     /** HTTPS request to the gateway trusting the CA. */
     http(
@@ -58,11 +60,13 @@ export async function testGateway(
     });
     t.after(() => gateway.close());
     const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
+    const key = new URL(gateway.settingsLoginUrl).searchParams.get('key') ?? '';
     return {
         sim,
         gateway,
         ca,
         dir,
+        adminCookie: `switchboard_settings=${encodeURIComponent(key)}`,
         connect: async (options = {}) => {
             const client = await Client.open(gateway.wsUrl, options.origin ?? PAGE, ca);
             t.after(() => {
@@ -223,6 +227,19 @@ export class Client {
     }
 }
 
+/** The agent approves a pairing request on the settings page (opened with the settings key). */
+export async function approvePairing(
+    env: TestGateway,
+    pairing: { requestId: string; code: string }
+): Promise<void> {
+    const approved = await env.http('/settings/api/pairing/approve', {
+        body: { requestId: pairing.requestId, code: pairing.code },
+        origin: env.gateway.url,
+        cookie: env.adminCookie
+    });
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+}
+
 /** A client that is paired (pairing approved through the settings page) and has its snapshot. */
 export async function pairedClient(env: TestGateway): Promise<{ client: Client; token: string }> {
     const client = await env.connect();
@@ -232,11 +249,7 @@ export async function pairedClient(env: TestGateway): Promise<{ client: Client; 
         { paired: boolean; pairing?: { requestId: string; code: string } } | undefined;
     assert.equal(result?.paired, false);
     assert.ok(result.pairing);
-    const approved = await env.http('/settings/api/pairing/approve', {
-        body: { requestId: result.pairing.requestId, code: result.pairing.code },
-        origin: env.gateway.url
-    });
-    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    await approvePairing(env, result.pairing);
     const paired = await client.waitFor((f) => f.type === 'paired');
     assert.ok(paired.type === 'paired');
     await client.waitFor((f) => f.type === 'snapshot');
