@@ -107,6 +107,8 @@ export default class Softphone extends LightningElement {
     firstSnapshot = true;
     pendingRelate = null;
     notesTimers = new Map();
+    /** callId → the notes text on its way to the gateway. */
+    notesSending = new Map();
     ticker = null;
     lastItemLabel = null;
     lastItemIcon = null;
@@ -117,6 +119,8 @@ export default class Softphone extends LightningElement {
     renewNoticeShown = false;
     renewTimer = null;
     lastInputAt = 0;
+    /** The call the notes panel was last showing: its pending notes go out when the panel moves to another. */
+    notesPanelCallId;
 
     // --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -252,6 +256,7 @@ export default class Softphone extends LightningElement {
             }
         }
         for (const call of snapshot.calls) this.afterCallChange(call, previous);
+        this.resendNotes();
         this.syncSurroundings();
     }
 
@@ -272,7 +277,10 @@ export default class Softphone extends LightningElement {
             if (event.type === 'call.logged' && event.call.log && event.call.log.status === 'saved') {
                 this.callBridge('refreshView', {});
             }
-            if (event.type === 'call.wrappedUp') this.dropDraft(event.call.id);
+            if (event.type === 'call.wrappedUp') {
+                this.flushNotes(event.call.id);
+                this.dropDraft(event.call.id);
+            }
             this.afterCallChange(event.call, previous);
         }
         this.syncSurroundings();
@@ -285,6 +293,8 @@ export default class Softphone extends LightningElement {
             this.pendingRelate = null;
             this.run('relate', { callId: call.id, ...relate }, { quiet: true });
         }
+        // The gateway holds what the agent typed: its notes show again (another tab's edits included).
+        if (this.hasDraft(call.id) && this.notesDrafts[call.id] === call.notes) this.dropDraft(call.id);
         this.maybeScreenPop(call);
         this.maybeRelateCurrentRecord(call);
     }
@@ -375,7 +385,11 @@ export default class Softphone extends LightningElement {
     maybeReloadForSession() {
         if (!this.reloadForSession || this.reloadAsked || !this.connected) return;
         const waiting =
-            this.snapshot.calls.length > 0 || this.notesTimers.size > 0 || this.busy || this.pendingRelate;
+            this.snapshot.calls.length > 0 ||
+            this.notesTimers.size > 0 ||
+            this.notesSending.size > 0 ||
+            this.busy ||
+            this.pendingRelate;
         const quietFor = Date.now() - this.lastInputAt;
         if (waiting || quietFor < RENEW_INPUT_QUIET_MS) {
             if (!this.renewNoticeShown && !this.errorText) this.showError({ code: 'SESSION_RENEW_PENDING' });
@@ -449,12 +463,24 @@ export default class Softphone extends LightningElement {
     // --- timer, utility item, message channel ---------------------------------------------------------------
 
     syncSurroundings() {
+        this.followActiveCall();
         this.maybeReloadForSession();
         if (this.liveCalls.length > 0) this.startTicker();
         else this.stopTicker();
         this.now = Date.now();
         this.updateUtilityItem();
         this.publishState();
+    }
+
+    /**
+     * The notes panel follows the active call (a swap, a retrieve on the desk phone). Notes typed for the call it
+     * showed and not yet sent go to that call now, before the panel shows the other call's notes.
+     */
+    followActiveCall() {
+        const active = this.activeCallId;
+        const previous = this.notesPanelCallId;
+        this.notesPanelCallId = active;
+        if (previous && previous !== active) this.flushNotes(previous);
     }
 
     startTicker() {
@@ -594,13 +620,15 @@ export default class Softphone extends LightningElement {
 
     notesFor(call) {
         if (!call) return '';
-        return Object.prototype.hasOwnProperty.call(this.notesDrafts, call.id)
-            ? this.notesDrafts[call.id]
-            : call.notes;
+        return this.hasDraft(call.id) ? this.notesDrafts[call.id] : call.notes;
+    }
+
+    hasDraft(callId) {
+        return Object.prototype.hasOwnProperty.call(this.notesDrafts, callId);
     }
 
     dropDraft(callId) {
-        if (!Object.prototype.hasOwnProperty.call(this.notesDrafts, callId)) return;
+        if (!this.hasDraft(callId)) return;
         const next = { ...this.notesDrafts };
         delete next[callId];
         this.notesDrafts = next;
@@ -659,9 +687,41 @@ export default class Softphone extends LightningElement {
         // eslint-disable-next-line @lwc/lwc/no-async-operation
         const timer = setTimeout(() => {
             this.notesTimers.delete(callId);
-            this.run('setNotes', { callId, text });
+            this.sendNotes(callId);
         }, NOTES_DEBOUNCE_MS);
         this.notesTimers.set(callId, timer);
+    }
+
+    /**
+     * Sends the draft of `callId`. The draft stays until the gateway's view of the call holds the same text
+     * (afterCallChange): one that failed (the socket dropped before or while it went) goes again after the next
+     * snapshot (resendNotes).
+     */
+    sendNotes(callId) {
+        if (!this.hasDraft(callId)) return;
+        const text = this.notesDrafts[callId];
+        this.notesSending.set(callId, text);
+        this.run('setNotes', { callId, text }).then(() => {
+            if (this.notesSending.get(callId) === text) this.notesSending.delete(callId);
+            this.maybeReloadForSession();
+        });
+    }
+
+    /** After a snapshot: the drafts the gateway does not hold go again; those of calls that are gone are dropped. */
+    resendNotes() {
+        for (const callId of Object.keys(this.notesDrafts)) {
+            const call = this.snapshot.calls.find((c) => c.id === callId);
+            if (!call) this.dropDraft(callId);
+            else if (!this.notesTimers.has(callId) && !this.notesSending.has(callId)) this.sendNotes(callId);
+        }
+    }
+
+    /** Sends the notes of `callId` now if they wait for the debounce. */
+    flushNotes(callId) {
+        if (!this.notesTimers.has(callId)) return;
+        clearTimeout(this.notesTimers.get(callId));
+        this.notesTimers.delete(callId);
+        this.sendNotes(callId);
     }
 
     handleWrapUp(event) {

@@ -1,5 +1,5 @@
 import { createElement } from '@lwc/engine-dom';
-import Softphone from 'c/softphone';
+import Softphone, { NOTES_DEBOUNCE_MS } from 'c/softphone';
 import { publish } from 'lightning/messageService';
 import { FakeWebSocket } from '../../../../../test/jest-mocks/fakeWebSocket';
 import * as fx from '../../../../../test/jest-mocks/gatewayFixtures';
@@ -52,6 +52,12 @@ async function connect(element, snapshot = fx.snapshot(), seq = 10, { takeSessio
         socket.reply('salesforceSession', { accepted: true });
     await flush();
     return socket;
+}
+
+/** The agent types `text` into a textarea (the whole text, as the browser leaves it). */
+function typeInto(area, text) {
+    area.value = text;
+    area.dispatchEvent(new CustomEvent('input', { bubbles: true, composed: true }));
 }
 
 async function emit(socket, seq, body) {
@@ -280,7 +286,8 @@ describe('c-softphone connection', () => {
         await flush();
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
 
-        // Next call: the agent's notes wait for their debounce when the gateway wraps the call up on its timer.
+        // Next call: the agent's notes wait for their debounce when the gateway wraps the call up on its timer;
+        // they go at once, and the reload waits for them.
         const next = { ...connected, id: 'k2', callId: 'c2' };
         await emit(socket, 13, { type: 'call.connected', call: next });
         await refuseSession(socket, 14);
@@ -288,9 +295,10 @@ describe('c-softphone connection', () => {
             new CustomEvent('noteschange', { detail: { callId: 'k2', text: 'last words' } })
         );
         await emit(socket, 15, { type: 'call.wrappedUp', call: { ...next, state: 'ended', actions: [] } });
-        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
-        jest.advanceTimersByTime(600);
         expect(socket.lastSent('setNotes')).toMatchObject({ callId: 'k2', text: 'last words' });
+        jest.advanceTimersByTime(5000);
+        await flush();
+        expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
         socket.reply('setNotes', {});
         await flush();
         expect(bridgeCalls('reloadSoftphone')).toEqual([{}]);
@@ -577,6 +585,90 @@ describe('c-softphone calls', () => {
         expect($(element, 'c-notes-panel').value).toBe('Wants a refund');
     });
 
+    it("keeps each call's notes apart when the desk phone swaps while the agent types", async () => {
+        jest.useFakeTimers();
+        const element = mount();
+        const actions = ['hangup', 'swap', 'transfer', 'conference', 'cancelConsult'];
+        const primary = fx.call({
+            state: 'held',
+            answeredAt: fx.NOW,
+            notes: 'Customer: refund for invoice 42',
+            consultation: { role: 'primary', peerId: 'k2' },
+            actions
+        });
+        const consult = fx.call({
+            id: 'k2',
+            callId: 'c2',
+            state: 'connected',
+            origin: 'local',
+            direction: 'internal',
+            otherParty: '4002',
+            answeredAt: fx.NOW,
+            consultation: { role: 'consultation', peerId: 'k1' },
+            actions
+        });
+        const socket = await connect(element, fx.snapshot({ calls: [primary, consult] }));
+        const panel = $(element, 'c-notes-panel');
+        const area = panel.shadowRoot.querySelector('textarea');
+        area.focus();
+        typeInto(area, 'Colleague 4002: approve');
+        // Swapped on the desk phone before the debounce sent the colleague's notes.
+        await emit(socket, 11, { type: 'call.held', call: { ...consult, state: 'held', heldSince: fx.NOW } });
+        await emit(socket, 12, { type: 'call.retrieved', call: { ...primary, state: 'connected' } });
+        const setNotes = () =>
+            socket.sent.filter((m) => m.type === 'setNotes').map(({ callId, text }) => ({ callId, text }));
+        expect(setNotes()).toEqual([{ callId: 'k2', text: 'Colleague 4002: approve' }]);
+        expect(panel.callId).toBe('k1');
+        expect(panel.shadowRoot.activeElement).toBe(area);
+        expect(area.value).toBe('Customer: refund for invoice 42');
+        typeInto(area, `${area.value}, approved`);
+        jest.advanceTimersByTime(NOTES_DEBOUNCE_MS);
+        expect(setNotes()).toEqual([
+            { callId: 'k2', text: 'Colleague 4002: approve' },
+            { callId: 'k1', text: 'Customer: refund for invoice 42, approved' }
+        ]);
+    });
+
+    it('sends notes again after a reconnect when the socket dropped before they reached the gateway', async () => {
+        jest.useFakeTimers();
+        const element = mount();
+        const live = fx.call({
+            state: 'connected',
+            answeredAt: fx.NOW,
+            actions: ['hangup', 'hold'],
+            notes: 'old'
+        });
+        let socket = await connect(element, fx.snapshot({ calls: [live] }));
+        typeInto($(element, 'c-notes-panel').shadowRoot.querySelector('textarea'), 'old + important detail');
+        socket.drop();
+        await flush();
+        jest.advanceTimersByTime(NOTES_DEBOUNCE_MS); // the debounce ends while disconnected: DISCONNECTED
+        await flush();
+        expect(socket.lastSent('setNotes')).toBeUndefined();
+        jest.advanceTimersByTime(30000);
+        socket = await connect(element, fx.snapshot({ calls: [live] }), 20);
+        expect(socket.sent.filter((m) => m.type === 'setNotes')).toEqual([
+            expect.objectContaining({ callId: 'k1', text: 'old + important detail' })
+        ]);
+        expect($(element, 'c-notes-panel').value).toBe('old + important detail');
+        socket.reply('setNotes', { callId: 'k1' });
+        await emit(socket, 21, { type: 'call.updated', call: { ...live, notes: 'old + important detail' } });
+        // The gateway holds them: from now on the panel shows the gateway's notes (another tab's edit too).
+        await emit(socket, 22, { type: 'call.updated', call: { ...live, notes: 'edited in another tab' } });
+        expect($(element, 'c-notes-panel').value).toBe('edited in another tab');
+
+        // Sent, but the socket dropped before the answer: the snapshot says whether the gateway has them.
+        typeInto($(element, 'c-notes-panel').shadowRoot.querySelector('textarea'), 'second try');
+        jest.advanceTimersByTime(NOTES_DEBOUNCE_MS);
+        expect(socket.lastSent('setNotes').text).toBe('second try');
+        socket.drop();
+        await flush();
+        jest.advanceTimersByTime(30000);
+        socket = await connect(element, fx.snapshot({ calls: [{ ...live, notes: 'second try' }] }), 30);
+        expect(socket.lastSent('setNotes')).toBeUndefined();
+        expect($(element, 'c-notes-panel').value).toBe('second try');
+    });
+
     it('relates navigation to the live call, and ignores it without a call or a record', async () => {
         const element = mount();
         const socket = await connect(element);
@@ -745,6 +837,10 @@ describe('c-softphone calls', () => {
             ]
         });
         await emit(socket, 11, { type: 'call.cleared', call: ended });
+        // The notes typed on the call go to the gateway as it ends, without waiting for the debounce.
+        expect(socket.sent.filter((m) => m.type === 'setNotes')).toEqual([
+            expect.objectContaining({ callId: 'k1', text: 'draft' })
+        ]);
         expect($(element, 'c-call-card')).toBeNull();
         const panel = $(element, 'c-wrap-up-panel');
         expect(panel.dispositions).toEqual(['Resolved', 'Call back']);
@@ -758,7 +854,7 @@ describe('c-softphone calls', () => {
             })
         );
         await flush();
-        expect(socket.sent.filter((m) => m.type === 'setNotes')).toEqual([]);
+        expect(socket.sent.filter((m) => m.type === 'setNotes')).toHaveLength(1);
         expect(socket.lastSent('wrapUp')).toMatchObject({
             callId: 'k1',
             disposition: 'Resolved',
