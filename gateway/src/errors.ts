@@ -35,6 +35,8 @@ export const ErrorCodes = {
     SALESFORCE_UNAVAILABLE: 'SALESFORCE_UNAVAILABLE',
     /** A call log handed to the CallLogger is unusable (e.g. its call key is empty or too long). */
     CALL_LOG_INVALID: 'CALL_LOG_INVALID',
+    /** The call log's store (the outbox file) could not be opened or written: disk full, a damaged file, access. */
+    CALL_LOG_STORE: 'CALL_LOG_STORE',
     /** A WebSocket frame is not JSON, not a known message, or its fields are invalid. */
     BAD_REQUEST: 'BAD_REQUEST',
     /** The client speaks a protocol version the gateway does not. */

@@ -153,7 +153,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 this.persist();
             }
         });
-        for (const record of this.book.inPhase('wrapUp')) this.scheduleWrapUp(record);
+        this.resumeWrapUps();
         this.expireOrphans();
         this.heartbeat = setInterval(() => {
             if (this.book.hasLive() && this.links.cti === 'up') this.persist();
@@ -522,6 +522,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         if (args.whoId !== undefined) record.whoId = args.whoId;
         if (args.whatId !== undefined) record.whatId = args.whatId;
         if (args.notes !== undefined) record.notes = args.notes;
+        // Kept even when the log cannot be stored now (finish throws): the call stays in wrap-up with them.
+        this.persist();
         return { call: this.finish(record) };
     }
 
@@ -822,30 +824,64 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     // -----------------------------------------------------------------------------------------------------
     // Wrap-up
 
+    /**
+     * The journal's calls in wrap-up: each waits for its save again, but one whose log is already stored was saved
+     * after the journal's last write (the gateway stopped in between): it goes to the recent list as saved.
+     */
+    private resumeWrapUps(): void {
+        const sink = this.options.callLog;
+        const now = this.now();
+        for (const record of this.book.inPhase('wrapUp')) {
+            const log = sink?.stored?.(record.id);
+            if (log === undefined) {
+                this.scheduleWrapUp(record);
+                continue;
+            }
+            closeVisits(record.visits, now);
+            this.book.toRecent(record, this.options.recentLimit ?? 50, this.localDay.startOf(now));
+            record.log = log;
+            this.logger.info({ callId: record.id }, 'call saved before the last stop: not saved again');
+        }
+        this.persist();
+    }
+
     private scheduleWrapUp(record: CallRecord): void {
         const seconds = this.options.wrapUpSeconds;
         if (seconds <= 0 || this.wrapUpTimers.has(record.id)) return;
         const timer = setTimeout(() => {
             this.wrapUpTimers.delete(record.id);
-            if (this.book.phaseOf(record) === 'wrapUp') this.finish(record);
+            if (this.book.phaseOf(record) !== 'wrapUp') return;
+            try {
+                this.finish(record);
+            } catch (error) {
+                // The log could not be stored (a full disk): the call stays in wrap-up and is tried again later.
+                this.logger.error(
+                    { err: error, callId: record.id },
+                    'call could not be wrapped up; trying again'
+                );
+                this.scheduleWrapUp(record);
+            }
         }, seconds * 1000);
         timer.unref();
         this.wrapUpTimers.set(record.id, timer);
     }
 
-    /** Wraps the call up: to the recent list and the call log. Returns its view, as published. */
+    /**
+     * Wraps the call up: to the call log, then the recent list. Returns its view, as published. A log that cannot
+     * be stored throws (CALL_LOG_STORE) with the call still where it was: it leaves wrap-up only once its log is safe.
+     */
     private finish(record: CallRecord): CallView {
         const now = this.now();
+        const sink = this.options.callLog;
+        if (sink !== undefined) sink.log(completedCall(record, this.view(record, now), now));
+        closeVisits(record.visits, now);
         const timer = this.wrapUpTimers.get(record.id);
         if (timer !== undefined) clearTimeout(timer);
         this.wrapUpTimers.delete(record.id);
-        closeVisits(record.visits, now);
         this.book.toRecent(record, this.options.recentLimit ?? 50, this.localDay.startOf(now));
-        const sink = this.options.callLog;
         record.log = sink === undefined ? { status: 'notLogged' } : { status: 'pending' };
         this.persist();
         const view = this.view(record, now);
-        if (sink !== undefined) sink.log(completedCall(record, view, now));
         this.publish({ type: 'call.wrappedUp', call: view });
         return view;
     }

@@ -6,7 +6,13 @@ import type { ConnectionOptions } from 'node:tls';
 import type { CallTable } from '../csta/call-model.js';
 import type { CstaSession, ReconnectOptions } from '../csta/session.js';
 import type { Logger } from '../log.js';
-import type { CallEndReasonView, CallerMatch, RelatedRecord, SettingsView } from '../protocol/index.js';
+import type {
+    CallEndReasonView,
+    CallerMatch,
+    CallLogView,
+    RelatedRecord,
+    SettingsView
+} from '../protocol/index.js';
 import type { CallAudit } from './call-audit.js';
 import type { CallJournal } from './call-journal.js';
 import type { DialPlan } from './dial-plan.js';
@@ -86,8 +92,13 @@ export interface CompletedCall {
 }
 
 export interface CallLogSink {
-    /** Durable when it returns; the result comes back through AgentService.setLogStatus. */
+    /** Durable when it returns (throws CALL_LOG_STORE when it cannot be stored); the result comes back through AgentService.setLogStatus. */
     log(call: CompletedCall): void;
+    /**
+     * How the log of call `key` stands, if one was stored: a call the journal still has in wrap-up was saved when
+     * the gateway stopped before the journal recorded it, and must not be saved again from the older wrap-up.
+     */
+    stored?(key: string): CallLogView | undefined;
 }
 
 export interface SessionInit {

@@ -9,6 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
+import type { CallLogView } from '../protocol/index.js';
 import { ErrorCodes, GatewayError, SalesforceError } from '../errors.js';
 import { CallerLookup } from './caller-lookup.js';
 import { Outbox } from './outbox.js';
@@ -135,6 +136,22 @@ export class CallLogger extends EventEmitter<CallLoggerEvents> {
 
     entry(key: string): OutboxEntry | undefined {
         return this.outbox.get(key);
+    }
+
+    /** How the stored log of call `key` stands, as the softphone shows it; undefined when none was stored. */
+    logView(key: string): CallLogView | undefined {
+        const entry = this.outbox.get(key);
+        if (entry === undefined) return undefined;
+        if (entry.status === 'sent') {
+            return { status: 'saved', ...(entry.taskId === undefined ? {} : { taskId: entry.taskId }) };
+        }
+        if (entry.status === 'failed' && entry.lastError !== undefined) {
+            return {
+                status: 'failed',
+                error: { code: entry.lastError.code, message: entry.lastError.message }
+            };
+        }
+        return { status: entry.status === 'failed' ? 'failed' : 'pending' };
     }
 
     history(sinceMs: number): OutboxEntry[] {

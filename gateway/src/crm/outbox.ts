@@ -8,6 +8,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ErrorCodes, GatewayError } from '../errors.js';
 import type { TaskFields } from './salesforce-client.js';
 import type { CallDirection, OutboxEntry, OutboxError, OutboxStatus } from './types.js';
 
@@ -81,6 +82,20 @@ function toEntry(row: Row): OutboxEntry {
     };
 }
 
+/** Runs a storage step; what SQLite or the file system throws becomes CALL_LOG_STORE, naming the file. */
+function stored<T>(path: string, what: string, step: () => T): T {
+    try {
+        return step();
+    } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        throw new GatewayError(
+            ErrorCodes.CALL_LOG_STORE,
+            `the call log outbox ${path} ${what}: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error, details: { path, ...(typeof code === 'string' ? { reason: code } : {}) } }
+        );
+    }
+}
+
 export interface EnqueueMeta {
     subject: string;
     direction: CallDirection;
@@ -99,31 +114,44 @@ export class Outbox {
         readonly path: string,
         options: { synchronous?: 'full' | 'normal' } = {}
     ) {
-        if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-        this.db = new Database(path);
-        // call notes are personal data: owner-only (SQLite gives the -wal and -shm files the same mode)
-        if (path !== ':memory:') chmodSync(path, 0o600);
-        this.db.pragma('journal_mode = WAL');
-        this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-        this.db.pragma('busy_timeout = 5000');
-        this.db.exec(SCHEMA);
+        this.db = stored(path, 'could not be opened', () => {
+            if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+            const db = new Database(path);
+            try {
+                // call notes are personal data: owner-only (SQLite gives the -wal and -shm files the same mode)
+                if (path !== ':memory:') chmodSync(path, 0o600);
+                db.pragma('journal_mode = WAL');
+                db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+                db.pragma('busy_timeout = 5000');
+                db.exec(SCHEMA);
+                return db;
+            } catch (error) {
+                db.close();
+                throw error;
+            }
+        });
     }
 
     get isOpen(): boolean {
         return !this.closed;
     }
 
-    /** Commit the log (insert, or update the same key: version + 1, back to pending). Synchronous. */
+    /**
+     * Commit the log (insert, or update the same key: version + 1, back to pending). Synchronous. Throws
+     * CALL_LOG_STORE when it cannot be written (disk full, a damaged file): nothing was committed.
+     */
     enqueue(key: string, payload: OutboxPayload, meta: EnqueueMeta, now: number): void {
-        this.db
-            .prepare(
-                `INSERT INTO outbox (key, payload, status, version, next_attempt_at, subject, direction, started_at, created_at, updated_at)
+        stored(this.path, 'could not be written', () =>
+            this.db
+                .prepare(
+                    `INSERT INTO outbox (key, payload, status, version, next_attempt_at, subject, direction, started_at, created_at, updated_at)
                  VALUES (@key, @payload, 'pending', 1, @now, @subject, @direction, @startedAt, @now, @now)
                  ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, status = 'pending', version = version + 1,
                      attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL,
                      subject = excluded.subject, direction = excluded.direction, updated_at = excluded.updated_at`
-            )
-            .run({ key, payload: JSON.stringify(payload), now, ...meta });
+                )
+                .run({ key, payload: JSON.stringify(payload), now, ...meta })
+        );
     }
 
     /** Pending items due at `now`, oldest first. */

@@ -76,6 +76,10 @@ const DISPOSITION: Record<CallEndReason, string> = {
 
 export const MAX_SUBJECT = 255;
 export const MAX_DESCRIPTION = 32_000;
+/** Cti_Caller_Number__c and Cti_Dialled_Number__c (Text 40), Cti_Ivr_Digits__c and Cti_Queue__c (Text 80). */
+export const MAX_NUMBER = 40;
+export const MAX_IVR_DIGITS = 80;
+export const MAX_QUEUE = 80;
 
 /** YYYY-MM-DD of `at` in `timeZone`. */
 export function localDate(at: number, timeZone?: string): string {
@@ -90,6 +94,8 @@ export function localDate(at: number, timeZone?: string): string {
 }
 
 const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max - 1) + '…' : text);
+const clipOrNull = (text: string | undefined, max: number): string | null =>
+    text === undefined ? null : clip(text, max);
 
 /** How the paragraph of a call that ended unseen begins (reports can search Descriptions for it). */
 export const UNSEEN_END_NOTE = 'Switchboard did not see how this call ended';
@@ -204,10 +210,11 @@ export function buildTask(log: CallLogInput, options: BuildTaskOptions = {}): Bu
         CallDisposition: clip(log.disposition ?? DISPOSITION[log.endReason], 255),
         WhoId: whoId ?? null,
         WhatId: whatId ?? null,
-        Cti_Caller_Number__c: log.callerNumber ?? null,
-        Cti_Dialled_Number__c: log.calledNumber ?? null,
-        Cti_Ivr_Digits__c: log.ivrDigits ?? null,
-        Cti_Queue__c: log.queue ?? null,
+        // The package's field lengths: a longer value (a PBX's userData is not bounded) is clipped, not refused.
+        Cti_Caller_Number__c: clipOrNull(log.callerNumber, MAX_NUMBER),
+        Cti_Dialled_Number__c: clipOrNull(log.calledNumber, MAX_NUMBER),
+        Cti_Ivr_Digits__c: clipOrNull(log.ivrDigits, MAX_IVR_DIGITS),
+        Cti_Queue__c: clipOrNull(log.queue, MAX_QUEUE),
         Cti_Transfer_History__c: transferHistory(log)
     };
     if (callType !== undefined) fields['CallType'] = callType;

@@ -129,7 +129,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
                   callLog: {
                       log: (call) => {
                           callLogger.log(agentUserId === undefined ? call : { ...call, agentUserId });
-                      }
+                      },
+                      stored: (key) => callLogger.logView(key)
                   },
                   lookupCaller: (number) => callLogger.lookupCaller(number),
                   proposeWhoWhat: proposeFromTimeline

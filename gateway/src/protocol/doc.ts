@@ -57,6 +57,8 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
     USAGE: 'A command-line invocation is wrong.',
     PAIRING_FAILED: 'A pairing approval failed (wrong or expired code).',
     CALL_LOG_INVALID: 'A call log the outbox cannot accept (invalid key or fields); nothing was sent.',
+    CALL_LOG_STORE:
+        'The call log could not be stored (disk full, a damaged outbox file); the call stays in wrap-up, save it again later.',
     SALESFORCE_AUTH: 'Salesforce refused the session or token; a fresh session is needed.',
     SALESFORCE_REJECTED:
         'Salesforce rejected the Task for good (validation rule, required field…); it is kept and shown.',

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { CallLogger, sessionAuth, type SalesforceClient } from '../../src/crm/index.js';
+import { GatewayError } from '../../src/errors.js';
 import { SfApiError, startSalesforceStandin, type SalesforceStandin } from '../../src/sfstandin/index.js';
 import { callLog, FAST_RETRY, tempDir, until } from './helpers.js';
 
@@ -268,6 +269,31 @@ describe('CallLogger against the stand-in over HTTP, outbox on a real SQLite fil
         assert.equal(task['CallDurationInSeconds'], 0);
         assert.equal(task['WhoId'], '00QSb0000Led001AAA');
         assert.equal(task['WhatId'], null);
+    });
+
+    it('clips numbers and IVR digits longer than their fields, so Salesforce takes the Task', async () => {
+        const logger = open();
+        const userData = `ORDER=${'9'.repeat(120)}`;
+        logger.log(callLog({ key: 'long-uui', ivrDigits: userData, callerNumber: '1'.repeat(41) }));
+        await until(() => logger.entry('long-uui')?.status !== 'pending', 'a verdict');
+        assert.equal(logger.entry('long-uui')?.status, 'sent');
+        const task = taskFor('long-uui');
+        assert.equal(task['Cti_Ivr_Digits__c'], `${userData.slice(0, 79)}…`);
+        assert.equal(task['Cti_Caller_Number__c'], `${'1'.repeat(39)}…`);
+    });
+
+    it('an outbox file that is not a database is refused with CALL_LOG_STORE, naming the file, and kept', () => {
+        const path = join(dir.dir, 'outbox.sqlite');
+        writeFileSync(path, 'not a database '.repeat(500));
+        assert.throws(
+            () => open(),
+            (error: unknown) =>
+                error instanceof GatewayError &&
+                error.code === 'CALL_LOG_STORE' &&
+                error.message.includes(path) &&
+                error.details['reason'] === 'SQLITE_NOTADB'
+        );
+        assert.equal(readFileSync(path, 'utf8'), 'not a database '.repeat(500), 'left as it was');
     });
 
     it('1,000 calls through 30% injected 5xx: no loss, no duplicate', async () => {

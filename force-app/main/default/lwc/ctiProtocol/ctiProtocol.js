@@ -574,6 +574,8 @@ export const ERROR_MESSAGES = Object.freeze({
     SALESFORCE_REJECTED: 'Salesforce refused to save the call log. Check the related records and try again.',
     SALESFORCE_UNAVAILABLE: 'Salesforce cannot be reached right now. Your call log is kept and saved later.',
     CALL_LOG_INVALID: 'The gateway could not prepare the call log for this call. Tell your administrator.',
+    CALL_LOG_STORE:
+        'The gateway could not store the call log (its disk may be full). The call stays in wrap-up: save again later, and tell your administrator.',
     SALESFORCE_UNCONFIGURED: 'Call logging is not set up on this gateway.',
     // Gateway
     CONFIG_INVALID: 'The gateway configuration is invalid. Tell your administrator.',
