@@ -289,6 +289,8 @@ export class Connection {
     }
 
     private ready(): void {
+        // The tab may have gone while its hello was awaited: onClose already took it out of the edge's sets.
+        if (this.closed) return;
         this.snapshot();
         this.context.onReady(this);
     }
