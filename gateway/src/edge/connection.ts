@@ -154,10 +154,7 @@ export class Connection {
 
     private onFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
         this.context.metrics.framesIn += 1;
-        if (isBinary) {
-            this.reply(null, new RequestError('BAD_REQUEST', 'frames must be JSON text, not binary'));
-            return;
-        }
+        // Every frame counts, binary ones too: each is answered, so a flood of them must be closed as well.
         if (!this.bucket.take()) {
             this.strikes += 1;
             this.reply(null, new RequestError('RATE_LIMITED', 'too many requests: slow down'));
@@ -166,6 +163,10 @@ export class Connection {
             return;
         }
         this.strikes = 0;
+        if (isBinary) {
+            this.reply(null, new RequestError('BAD_REQUEST', 'frames must be JSON text, not binary'));
+            return;
+        }
         const text = Buffer.isBuffer(data)
             ? data.toString('utf8')
             : Buffer.from(data as ArrayBuffer).toString('utf8');

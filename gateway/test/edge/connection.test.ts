@@ -8,7 +8,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import type { WebSocket } from '@fastify/websocket';
 import type { AgentService } from '../../src/agent/index.js';
-import { Connection, type ConnectionContext } from '../../src/edge/connection.js';
+import { CLOSE, Connection, type ConnectionContext } from '../../src/edge/connection.js';
 import { Metrics } from '../../src/edge/metrics.js';
 import { silentLogger } from '../../src/log.js';
 
@@ -86,5 +86,15 @@ describe('Connection', () => {
         bound();
         await nextTurn();
         assert.deepEqual(log, ['gone']);
+    });
+
+    it('counts binary frames toward the rate limit and closes a binary flood with 4004', () => {
+        const log: string[] = [];
+        const { socket } = open(log, {
+            limits: { helloTimeoutSec: 60, idleTimeoutSec: 60, rateLimit: { perSecond: 1, burst: 3 } }
+        });
+        for (let i = 0; i < 10; i++) socket.emit('message', Buffer.from([1, 2, 3]), true);
+        assert.ok(log.includes(`close ${CLOSE.rateLimited}`), log.join(', '));
+        assert.equal(log.filter((entry) => entry === 'send error').length, 7);
     });
 });
