@@ -97,6 +97,8 @@ export default class Softphone extends LightningElement {
     busy = false;
     now = Date.now();
     notesDrafts = {};
+    /** callId → the agent's wrap-up picks not saved yet { disposition, whoId, whatId } (kept across reconnects). */
+    wrapUpDrafts = {};
     loginServerId;
     loginMessage = '';
 
@@ -109,6 +111,12 @@ export default class Softphone extends LightningElement {
     notesTimers = new Map();
     /** callId → the notes text on its way to the gateway. */
     notesSending = new Map();
+    /** Calls this tab sent wrapUp for (the agent pressed Save), until call.wrappedUp. */
+    wrapUpSent = new Set();
+    /** Follow-up saves after an automatic wrap-up, on their way. */
+    followUpsSending = 0;
+    /** callId → when the gateway saves the call in wrap-up by itself (settings.wrapUpSeconds). */
+    autoSaveTimes = new Map();
     ticker = null;
     lastItemLabel = null;
     lastItemIcon = null;
@@ -277,10 +285,7 @@ export default class Softphone extends LightningElement {
             if (event.type === 'call.logged' && event.call.log && event.call.log.status === 'saved') {
                 this.callBridge('refreshView', {});
             }
-            if (event.type === 'call.wrappedUp') {
-                this.flushNotes(event.call.id);
-                this.dropDraft(event.call.id);
-            }
+            if (event.type === 'call.wrappedUp') this.afterWrappedUp(event.call);
             this.afterCallChange(event.call, previous);
         }
         this.syncSurroundings();
@@ -295,8 +300,52 @@ export default class Softphone extends LightningElement {
         }
         // The gateway holds what the agent typed: its notes show again (another tab's edits included).
         if (this.hasDraft(call.id) && this.notesDrafts[call.id] === call.notes) this.dropDraft(call.id);
+        this.noteWrapUpStart(call);
         this.maybeScreenPop(call);
         this.maybeRelateCurrentRecord(call);
+    }
+
+    /**
+     * When the gateway will save a call in wrap-up by itself: `wrapUpSeconds` after it ended. A call that came to
+     * wrap-up later than that (it ended while the gateway was away) gets its time from when it reached the
+     * softphone.
+     */
+    noteWrapUpStart(call) {
+        const seconds = this.snapshot && this.snapshot.settings.wrapUpSeconds;
+        if (isLive(call) || !seconds || this.autoSaveTimes.has(call.id)) return;
+        const now = Date.now();
+        const endedAt = call.endedAt && call.endedAt + seconds * 1000 > now ? call.endedAt : now;
+        this.autoSaveTimes.set(call.id, endedAt + seconds * 1000);
+    }
+
+    /**
+     * The call left wrap-up: saved by this tab, by another, or by the gateway once wrapUpSeconds passed. In the
+     * last case, what the agent typed or picked and the gateway did not have goes after it in a second wrapUp,
+     * which updates the same Task (the protocol has no way to hand picks over without saving).
+     */
+    afterWrappedUp(call) {
+        const id = call.id;
+        clearTimeout(this.notesTimers.get(id));
+        this.notesTimers.delete(id);
+        if (!this.wrapUpSent.has(id)) {
+            const args = { callId: id };
+            const picks = this.wrapUpDrafts[id] || {};
+            for (const key of ['disposition', 'whoId', 'whatId']) {
+                if (picks[key] && picks[key] !== call[key]) args[key] = picks[key];
+            }
+            if (this.hasDraft(id) && this.notesDrafts[id] !== call.notes) args.notes = this.notesDrafts[id];
+            if (Object.keys(args).length > 1) {
+                this.followUpsSending += 1;
+                this.run('wrapUp', args).then(() => {
+                    this.followUpsSending -= 1;
+                    this.maybeReloadForSession();
+                });
+            }
+        }
+        this.wrapUpSent.delete(id);
+        this.autoSaveTimes.delete(id);
+        this.dropDraft(id);
+        this.dropWrapUpDraft(id);
     }
 
     /** When a call connects, the record already open on screen is related to it (navigation covers later ones). */
@@ -388,6 +437,7 @@ export default class Softphone extends LightningElement {
             this.snapshot.calls.length > 0 ||
             this.notesTimers.size > 0 ||
             this.notesSending.size > 0 ||
+            this.followUpsSending > 0 ||
             this.busy ||
             this.pendingRelate;
         const quietFor = Date.now() - this.lastInputAt;
@@ -465,7 +515,7 @@ export default class Softphone extends LightningElement {
     syncSurroundings() {
         this.followActiveCall();
         this.maybeReloadForSession();
-        if (this.liveCalls.length > 0) this.startTicker();
+        if (this.liveCalls.length > 0 || this.wrapUpAutoSaveAt) this.startTicker();
         else this.stopTicker();
         this.now = Date.now();
         this.updateUtilityItem();
@@ -602,6 +652,12 @@ export default class Softphone extends LightningElement {
     get showWrapUp() {
         return this.loggedIn && Boolean(this.wrapUpCall);
     }
+    get wrapUpDraft() {
+        return (this.wrapUpCall && this.wrapUpDrafts[this.wrapUpCall.id]) || null;
+    }
+    get wrapUpAutoSaveAt() {
+        return (this.wrapUpCall && this.autoSaveTimes.get(this.wrapUpCall.id)) || null;
+    }
     get showDialPad() {
         return this.loggedIn && !this.hasLiveCalls;
     }
@@ -632,6 +688,13 @@ export default class Softphone extends LightningElement {
         const next = { ...this.notesDrafts };
         delete next[callId];
         this.notesDrafts = next;
+    }
+
+    dropWrapUpDraft(callId) {
+        if (!this.wrapUpDrafts[callId]) return;
+        const next = { ...this.wrapUpDrafts };
+        delete next[callId];
+        this.wrapUpDrafts = next;
     }
 
     // --- UI handlers ----------------------------------------------------------------------------------------
@@ -709,6 +772,9 @@ export default class Softphone extends LightningElement {
 
     /** After a snapshot: the drafts the gateway does not hold go again; those of calls that are gone are dropped. */
     resendNotes() {
+        for (const callId of Object.keys(this.wrapUpDrafts)) {
+            if (!this.snapshot.calls.some((c) => c.id === callId)) this.dropWrapUpDraft(callId);
+        }
         for (const callId of Object.keys(this.notesDrafts)) {
             const call = this.snapshot.calls.find((c) => c.id === callId);
             if (!call) this.dropDraft(callId);
@@ -724,11 +790,21 @@ export default class Softphone extends LightningElement {
         this.sendNotes(callId);
     }
 
+    handleWrapUpChange(event) {
+        const { callId, disposition, whoId, whatId } = event.detail;
+        if (!callId) return;
+        this.wrapUpDrafts = { ...this.wrapUpDrafts, [callId]: { disposition, whoId, whatId } };
+    }
+
     handleWrapUp(event) {
         const detail = event.detail;
         clearTimeout(this.notesTimers.get(detail.callId));
         this.notesTimers.delete(detail.callId);
-        this.run('wrapUp', detail, { busy: true });
+        this.wrapUpSent.add(detail.callId);
+        this.run('wrapUp', detail, { busy: true }).then((result) => {
+            // Refused: the call stays in wrap-up; an automatic save later still gets the agent's edits.
+            if (result === null) this.wrapUpSent.delete(detail.callId);
+        });
     }
 
     handleOpenTask(event) {

@@ -18,18 +18,36 @@ function recordOptions(call, wantWho) {
     return [...seen.values()];
 }
 
+const PICKS = [
+    ['disposition', 'disposition'],
+    ['who', 'whoId'],
+    ['what', 'whatId']
+];
+
 /**
  * Wrap-up for an ended call: disposition (from settings), the proposed Who (contact/lead) and What (any other
  * record) from the records the agent had open and the caller matches, editable; the notes; Save fires `wrapup`
  * { callId, disposition, whoId, whatId, notes }.
+ *
+ * The panel keeps nothing the agent would miss: every notes edit fires `noteschange` { callId, text } (the
+ * softphone sends it to the gateway) and every pick fires `wrapupchange` { callId, disposition, whoId, whatId }
+ * (the softphone keeps it per call and hands it back as `draft`), so a panel rendered again (a reconnect) shows
+ * them. The selects show the draft, else what the gateway proposes, for the call shown: the next call in wrap-up
+ * never inherits the previous one's picks. `autoSaveAt` (epoch ms) with `now`: when the gateway saves the call
+ * by itself (settings.wrapUpSeconds).
  */
 export default class WrapUpPanel extends LightningElement {
     @api call;
     @api dispositions = [];
     @api notes = '';
     @api busy = false;
+    @api draft;
+    @api autoSaveAt;
+    @api now;
 
     shownFor;
+    /** The agent's picks in this panel: { callId, disposition, whoId, whatId }. */
+    picks = null;
 
     renderedCallback() {
         // Fill the notes once per call (a textarea's text is a property); later edits stay the agent's.
@@ -38,6 +56,21 @@ export default class WrapUpPanel extends LightningElement {
             this.shownFor = this.callId;
             area.value = this.notes || '';
         }
+        // A select keeps what was picked in it: set each to the pick for the call shown.
+        for (const [name, key] of PICKS) {
+            const select = this.template.querySelector(`[data-field="${name}"]`);
+            const value = this.chosen(key);
+            if (select && select.value !== value) select.value = value;
+        }
+    }
+
+    /** The agent's pick for this call (here, else the softphone's draft), else the gateway's. */
+    chosen(key) {
+        const callId = this.callId;
+        if (this.picks && this.picks.callId === callId && this.picks[key] !== undefined)
+            return this.picks[key];
+        if (this.draft && this.draft[key] !== undefined) return this.draft[key];
+        return (this.call && this.call[key]) || '';
     }
 
     get callId() {
@@ -69,18 +102,27 @@ export default class WrapUpPanel extends LightningElement {
     }
 
     get dispositionOptions() {
-        const current = this.call && this.call.disposition;
+        const current = this.chosen('disposition');
         return (this.dispositions || []).map((d) => ({ value: d, selected: d === current }));
     }
 
     get whoOptions() {
-        const current = this.call && this.call.whoId;
+        const current = this.chosen('whoId');
         return recordOptions(this.call, true).map((o) => ({ ...o, selected: o.id === current }));
     }
 
     get whatOptions() {
-        const current = this.call && this.call.whatId;
+        const current = this.chosen('whatId');
         return recordOptions(this.call, false).map((o) => ({ ...o, selected: o.id === current }));
+    }
+
+    /** "Saved automatically in 0:42": the gateway saves the call as it is when wrapUpSeconds have passed. */
+    get autoSaveText() {
+        if (!this.autoSaveAt) return '';
+        const left = this.autoSaveAt - (this.now || Date.now());
+        return left > 0
+            ? `Saved automatically in ${formatDuration(left + 999)} unless you save it first.`
+            : 'Saving automatically…';
     }
 
     get logText() {
@@ -101,6 +143,19 @@ export default class WrapUpPanel extends LightningElement {
     fieldValue(name) {
         const el = this.template.querySelector(`[data-field="${name}"]`);
         return el ? el.value : '';
+    }
+
+    handlePick() {
+        const picks = { callId: this.callId };
+        for (const [name, key] of PICKS) picks[key] = this.fieldValue(name);
+        this.picks = picks;
+        this.dispatchEvent(new CustomEvent('wrapupchange', { detail: { ...picks } }));
+    }
+
+    handleNotesInput(event) {
+        this.dispatchEvent(
+            new CustomEvent('noteschange', { detail: { callId: this.callId, text: event.target.value } })
+        );
     }
 
     handleSave(event) {

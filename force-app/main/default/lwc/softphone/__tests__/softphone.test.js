@@ -287,7 +287,7 @@ describe('c-softphone connection', () => {
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
 
         // Next call: the agent's notes wait for their debounce when the gateway wraps the call up on its timer;
-        // they go at once, and the reload waits for them.
+        // they go at once (a second save of the call), and the reload waits for them.
         const next = { ...connected, id: 'k2', callId: 'c2' };
         await emit(socket, 13, { type: 'call.connected', call: next });
         await refuseSession(socket, 14);
@@ -295,11 +295,11 @@ describe('c-softphone connection', () => {
             new CustomEvent('noteschange', { detail: { callId: 'k2', text: 'last words' } })
         );
         await emit(socket, 15, { type: 'call.wrappedUp', call: { ...next, state: 'ended', actions: [] } });
-        expect(socket.lastSent('setNotes')).toMatchObject({ callId: 'k2', text: 'last words' });
+        expect(socket.lastSent('wrapUp')).toMatchObject({ callId: 'k2', notes: 'last words' });
         jest.advanceTimersByTime(5000);
         await flush();
         expect(bridgeCalls('reloadSoftphone')).toHaveLength(0);
-        socket.reply('setNotes', {});
+        socket.reply('wrapUp', {});
         await flush();
         expect(bridgeCalls('reloadSoftphone')).toEqual([{}]);
     });
@@ -873,6 +873,126 @@ describe('c-softphone calls', () => {
         history.dispatchEvent(new CustomEvent('opentask', { detail: { taskId: TASK } }));
         await flush();
         expect(bridgeCalls('screenPop')).toEqual([{ type: 'sobject', params: { recordId: TASK } }]);
+    });
+
+    it("moves to the next call in wrap-up with that call's own picks", async () => {
+        const element = mount();
+        const related = [
+            { recordId: CONTACT, objectType: 'Contact', name: 'Ada', enteredAt: fx.NOW, dwellMs: 1000 }
+        ];
+        const first = fx.call({
+            state: 'ended',
+            endReason: 'transferred',
+            answeredAt: fx.NOW,
+            endedAt: fx.NOW + 5000,
+            actions: ['wrapUp'],
+            notes: 'A notes',
+            related
+        });
+        const second = { ...first, id: 'k2', callId: 'c2', otherParty: '4002', notes: '' };
+        const socket = await connect(element, fx.snapshot({ calls: [first, second] }));
+        await flush();
+        const panel = $(element, 'c-wrap-up-panel');
+        const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
+        field('disposition').value = 'Call back';
+        field('disposition').dispatchEvent(new CustomEvent('change'));
+        field('who').value = CONTACT;
+        field('who').dispatchEvent(new CustomEvent('change'));
+        panel.shadowRoot.querySelector('form').dispatchEvent(new CustomEvent('submit', { cancelable: true }));
+        await flush();
+        expect(socket.lastSent('wrapUp')).toMatchObject({
+            callId: 'k1',
+            disposition: 'Call back',
+            whoId: CONTACT
+        });
+        await emit(socket, 11, { type: 'call.wrappedUp', call: { ...first, disposition: 'Call back' } });
+        socket.reply('wrapUp', {});
+        await flush();
+        expect($(element, 'c-wrap-up-panel').call.id).toBe('k2');
+        expect(field('disposition').value).toBe('');
+        expect(field('who').value).toBe('');
+        expect(field('notes').value).toBe('');
+        // Saved by the agent: no second save.
+        expect(socket.sent.filter((m) => m.type === 'wrapUp')).toHaveLength(1);
+    });
+
+    it('keeps the wrap-up edits across a reconnect and sends the notes as they are typed', async () => {
+        jest.useFakeTimers();
+        const element = mount();
+        const ended = fx.call({
+            state: 'ended',
+            endReason: 'completed',
+            answeredAt: fx.NOW,
+            endedAt: fx.NOW + 5000,
+            actions: ['wrapUp'],
+            notes: 'live notes'
+        });
+        let socket = await connect(element, fx.snapshot({ calls: [ended] }));
+        let panel = $(element, 'c-wrap-up-panel');
+        await flush();
+        const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
+        typeInto(field('notes'), 'live notes + wrap-up summary');
+        field('disposition').value = 'Call back';
+        field('disposition').dispatchEvent(new CustomEvent('change'));
+        jest.advanceTimersByTime(NOTES_DEBOUNCE_MS);
+        expect(socket.lastSent('setNotes')).toMatchObject({
+            callId: 'k1',
+            text: 'live notes + wrap-up summary'
+        });
+        socket.drop();
+        await flush();
+        expect($(element, 'c-wrap-up-panel')).toBeNull();
+        jest.advanceTimersByTime(5000);
+        // The gateway did not get the notes before the drop: they go again after the snapshot.
+        socket = await connect(element, fx.snapshot({ calls: [ended] }), 20);
+        panel = $(element, 'c-wrap-up-panel');
+        await flush();
+        expect(field('notes').value).toBe('live notes + wrap-up summary');
+        expect(field('disposition').value).toBe('Call back');
+        expect(socket.lastSent('setNotes')).toMatchObject({
+            callId: 'k1',
+            text: 'live notes + wrap-up summary'
+        });
+    });
+
+    it('shows when the gateway saves the call by itself, and then saves what the agent had not', async () => {
+        jest.useFakeTimers();
+        jest.setSystemTime(fx.NOW + 10000);
+        const element = mount();
+        const ended = fx.call({
+            state: 'ended',
+            endReason: 'completed',
+            answeredAt: fx.NOW,
+            endedAt: fx.NOW + 5000,
+            actions: ['wrapUp'],
+            notes: 'live notes'
+        });
+        // settings.wrapUpSeconds is 30: saved automatically at endedAt + 30 s.
+        const socket = await connect(element, fx.snapshot({ calls: [ended] }));
+        const panel = $(element, 'c-wrap-up-panel');
+        await flush();
+        const autoSave = () => panel.shadowRoot.querySelector('[data-id="auto-save"]').textContent.trim();
+        expect(autoSave()).toBe('Saved automatically in 0:25 unless you save it first.');
+        jest.advanceTimersByTime(5000);
+        await flush();
+        expect(autoSave()).toBe('Saved automatically in 0:20 unless you save it first.');
+        const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
+        field('disposition').value = 'Call back';
+        field('disposition').dispatchEvent(new CustomEvent('change'));
+        typeInto(field('notes'), 'live notes + summary');
+        // The gateway's wrapUpSeconds end before the debounce: the call is saved without the agent's edits.
+        await emit(socket, 11, { type: 'call.wrappedUp', call: { ...ended, actions: ['wrapUp'] } });
+        expect($(element, 'c-wrap-up-panel')).toBeNull();
+        expect(socket.sent.filter((m) => ['setNotes', 'wrapUp'].includes(m.type))).toEqual([
+            expect.objectContaining({
+                type: 'wrapUp',
+                callId: 'k1',
+                disposition: 'Call back',
+                notes: 'live notes + summary'
+            })
+        ]);
+        jest.advanceTimersByTime(NOTES_DEBOUNCE_MS);
+        expect(socket.sent.filter((m) => m.type === 'setNotes')).toEqual([]);
     });
 
     it('is accessible in wrap-up', async () => {

@@ -160,4 +160,67 @@ describe('c-wrap-up-panel', () => {
         expect(field(element, 'notes').value).toBe('edited');
         expect(field(element, 'disposition').value).toBe('Resolved');
     });
+
+    it("shows the next call's own picks, not the previous call's, when the call changes", async () => {
+        const element = mount();
+        await Promise.resolve();
+        field(element, 'disposition').value = 'Call back';
+        field(element, 'who').value = LEAD;
+        field(element, 'who').dispatchEvent(new CustomEvent('change'));
+        field(element, 'notes').value = 'first call';
+        element.call = endedCall({ id: 'k2', callId: 'c2', whoId: undefined, whatId: undefined });
+        element.notes = '';
+        await Promise.resolve();
+        expect(field(element, 'disposition').value).toBe('');
+        expect(field(element, 'who').value).toBe('');
+        expect(field(element, 'what').value).toBe('');
+        expect(field(element, 'notes').value).toBe('');
+    });
+
+    it('hands every edit to the softphone and shows the draft it hands back', async () => {
+        const element = mount();
+        const picks = jest.fn();
+        const notes = jest.fn();
+        element.addEventListener('wrapupchange', picks);
+        element.addEventListener('noteschange', notes);
+        await Promise.resolve();
+        field(element, 'disposition').value = 'Call back';
+        field(element, 'disposition').dispatchEvent(new CustomEvent('change'));
+        field(element, 'notes').value = 'promised a call back';
+        field(element, 'notes').dispatchEvent(new CustomEvent('input'));
+        expect(picks.mock.calls[0][0].detail).toEqual({
+            callId: 'k1',
+            disposition: 'Call back',
+            whoId: CONTACT,
+            whatId: CASE
+        });
+        expect(notes.mock.calls[0][0].detail).toEqual({ callId: 'k1', text: 'promised a call back' });
+
+        // Rendered again (a reconnect): the draft and the notes come from the softphone.
+        const again = mount({
+            notes: 'promised a call back',
+            draft: { disposition: 'Call back', whoId: LEAD, whatId: '' }
+        });
+        await Promise.resolve();
+        expect(field(again, 'disposition').value).toBe('Call back');
+        expect(field(again, 'who').value).toBe(LEAD);
+        expect(field(again, 'what').value).toBe('');
+        expect(field(again, 'notes').value).toBe('promised a call back');
+    });
+
+    it('counts down to the automatic save', async () => {
+        const element = mount({ autoSaveAt: fx.NOW + 42000, now: fx.NOW });
+        await Promise.resolve();
+        const text = () => element.shadowRoot.querySelector('[data-id="auto-save"]').textContent.trim();
+        expect(text()).toBe('Saved automatically in 0:42 unless you save it first.');
+        element.now = fx.NOW + 41500;
+        await Promise.resolve();
+        expect(text()).toBe('Saved automatically in 0:01 unless you save it first.');
+        element.now = fx.NOW + 42000;
+        await Promise.resolve();
+        expect(text()).toBe('Saving automatically…');
+        const without = mount();
+        await Promise.resolve();
+        expect(without.shadowRoot.querySelector('[data-id="auto-save"]')).toBeNull();
+    });
 });
