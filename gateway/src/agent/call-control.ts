@@ -27,6 +27,9 @@ export interface CallControlHost {
 const HANGUP_ORDER = ['connected', 'dialling', 'ringing', 'queued', 'failed', 'held'];
 
 export class CallControl {
+    /** A MakeCall on its way: a second one (a double click) is refused until it was answered. */
+    private makingCall = false;
+
     constructor(private readonly host: CallControlHost) {}
 
     async makeCall(args: ArgsOf<'makeCall'>): Promise<{ pbxCallId: string; dialled: string }> {
@@ -42,8 +45,27 @@ export class CallControl {
                 }
             );
         }
-        const response = await login.session.makeCall(login.device, dial.dial);
-        return { pbxCallId: response.callingDevice.callID, dialled: dial.dial };
+        // A call this phone is setting up: being dialled, or ringing at the far end.
+        const dialling = this.host
+            .liveRecords()
+            .find(
+                (r) =>
+                    stateView(r) === 'dialling' || (stateView(r) === 'ringing' && r.call.origin === 'local')
+            );
+        if (this.makingCall || dialling !== undefined) {
+            throw fail(
+                'ACTION_NOT_ALLOWED',
+                'a call is being dialled: wait for it, or hang it up first',
+                dialling === undefined ? {} : { callId: dialling.id }
+            );
+        }
+        this.makingCall = true;
+        try {
+            const response = await login.session.makeCall(login.device, dial.dial);
+            return { pbxCallId: response.callingDevice.callID, dialled: dial.dial };
+        } finally {
+            this.makingCall = false;
+        }
     }
 
     async answer(args: ArgsOf<'answer'>): Promise<{ callId: string }> {

@@ -23,7 +23,7 @@ export const REQUEST_DOCS: Record<RequestType, string> = {
     logout: 'MonitorStop and StopApplicationSession. Calls in wrap-up stay.',
     setAgentState: 'Ready, Not Ready (with a configured reason code) or Wrap-up (work after call).',
     makeCall:
-        'Dials a number as click-to-dial hands it over; the dial plan turns it into what the PBX expects.',
+        'Dials a number as click-to-dial hands it over; the dial plan turns it into what the PBX expects. Refused (`ACTION_NOT_ALLOWED`) while a call is connected, or while another is being dialled or rings at the far end (a double click makes one call).',
     answer: 'Answers the ringing call (only when the call offers `answer`: the PBX can answer the phone remotely).',
     hangup: 'Clears our connection: the connected call, else the dialling or ringing one, or the call named.',
     hold: 'Holds the connected call.',

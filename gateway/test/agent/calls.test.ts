@@ -189,6 +189,21 @@ describe('agent service: calls', () => {
         assert.equal(ended.endReason, 'completed');
     });
 
+    it('a second dial while the first is on its way (a double click) is refused: one call is made', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim);
+        const [first, second] = await Promise.allSettled([
+            desk.agent.makeCall({ to: '030123456' }),
+            desk.agent.makeCall({ to: '030123456' })
+        ]);
+        assert.equal(first.status, 'fulfilled');
+        assert.equal(second.status, 'rejected');
+        assert.equal((second.reason as GatewayError).code, 'ACTION_NOT_ALLOWED');
+        await desk.callWhere((c) => c.state === 'ringing');
+        await rejects(desk.agent.makeCall({ to: '030123456' }), 'ACTION_NOT_ALLOWED');
+        assert.equal(sim.calls().length, 1, 'the PBX made one call');
+    });
+
     it('missed and abandoned calls end in a clear state with a reason and are logged too', async (t) => {
         const sim = await pbx(t);
         const desk = await loggedIn(t, sim, 'agent1', '4001', { wrapUpSeconds: 0.05 });
