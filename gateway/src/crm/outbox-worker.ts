@@ -203,7 +203,9 @@ export class OutboxWorker extends EventEmitter<WorkerEvents> {
                 const item = batch[i];
                 if (item === undefined) return;
                 if (outcome.ok) {
-                    this.outbox.markSent(item.key, item.version, outcome.id, now);
+                    // An acknowledgement of a version the agent has saved again since is no news: that edit still
+                    // waits, and says `logged` when it is sent.
+                    if (!this.outbox.markSent(item.key, item.version, outcome.id, now)) return;
                     events.push(() =>
                         this.emit('logged', { key: item.key, taskId: outcome.id, created: outcome.created })
                     );

@@ -209,6 +209,8 @@ describe('CallLogger against the stand-in over HTTP, outbox on a real SQLite fil
 
     it('an edit saved while the first send is in flight is sent too, to the same Task', async () => {
         const logger = open();
+        const logged: string[] = [];
+        logger.on('logged', (e) => logged.push(e.key));
         sf.faults.set({ latencyMs: 50 });
         logger.log(callLog({ key: 'race', notes: 'first' }));
         await until(() => sf.requests().some((r) => r.method === 'PATCH'), 'first send in flight');
@@ -221,6 +223,7 @@ describe('CallLogger against the stand-in over HTTP, outbox on a real SQLite fil
         const writes = sf.requests().filter((r) => r.method === 'PATCH');
         assert.equal(writes.length, 2);
         assert.ok(writes.every((w) => w.status === 201 || w.status === 200));
+        assert.deepEqual(logged, ['race'], 'saved once: the first answer was for the notes since replaced');
     });
 
     it('shows the day’s calls with their Task ids', async () => {
