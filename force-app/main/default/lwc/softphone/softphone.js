@@ -18,6 +18,8 @@ import {
 export const DEFAULT_GATEWAY_URL = 'wss://127.0.0.1:8443/ws';
 export const NOTES_DEBOUNCE_MS = 600;
 const TICK_MS = 1000;
+/** A click-to-dial of the number just dialled within this long is the same click twice (a double click). */
+export const CLICK_TO_DIAL_REPEAT_MS = 1000;
 /** A reload for a fresh Salesforce session waits until the agent has not typed in the softphone for this long. */
 const RENEW_INPUT_QUIET_MS = 10000;
 const RENEW_RECHECK_MS = 2000;
@@ -95,6 +97,8 @@ export default class Softphone extends LightningElement {
     errorText = '';
     announcement = '';
     busy = false;
+    /** A makeCall is on its way: another is ignored until it is answered (a double press dials once). */
+    dialling = false;
     now = Date.now();
     notesDrafts = {};
     /** callId → the agent's wrap-up picks not saved yet { disposition, whoId, whatId } (kept across reconnects). */
@@ -127,6 +131,8 @@ export default class Softphone extends LightningElement {
     renewNoticeShown = false;
     renewTimer = null;
     lastInputAt = 0;
+    /** The last click-to-dial: { number, at }. */
+    lastClickToDial = null;
     /** The call the notes panel was last showing: its pending notes go out when the panel moves to another. */
     notesPanelCallId;
 
@@ -198,6 +204,11 @@ export default class Softphone extends LightningElement {
             this.showError({ code: 'NOT_LOGGED_IN' });
             return;
         }
+        const now = Date.now();
+        const last = this.lastClickToDial;
+        const repeated = last && last.number === number && now - last.at < CLICK_TO_DIAL_REPEAT_MS;
+        if (this.dialling || repeated) return;
+        this.lastClickToDial = { number, at: now };
         this.pendingRelate =
             payload && isSalesforceId(payload.recordId) && payload.objectType
                 ? {
@@ -207,7 +218,7 @@ export default class Softphone extends LightningElement {
                   }
                 : null;
         const relate = this.pendingRelate;
-        this.run('makeCall', { to: number }).then((result) => {
+        this.makeCall(number).then((result) => {
             // Refused: no call will come for this record (a later call dialled on the desk phone is another one).
             if (result === null && this.pendingRelate === relate) this.pendingRelate = null;
         });
@@ -439,6 +450,7 @@ export default class Softphone extends LightningElement {
             this.notesSending.size > 0 ||
             this.followUpsSending > 0 ||
             this.busy ||
+            this.dialling ||
             this.pendingRelate;
         const quietFor = Date.now() - this.lastInputAt;
         if (waiting || quietFor < RENEW_INPUT_QUIET_MS) {
@@ -671,7 +683,7 @@ export default class Softphone extends LightningElement {
         return this.snapshot ? this.snapshot.recent : [];
     }
     get dialDisabled() {
-        return this.busy || this.snapshot.links.cti !== 'up';
+        return this.busy || this.dialling || this.snapshot.links.cti !== 'up';
     }
 
     notesFor(call) {
@@ -726,8 +738,18 @@ export default class Softphone extends LightningElement {
     }
 
     handleDial(event) {
+        if (this.dialling) return;
         this.pendingRelate = null;
-        this.run('makeCall', { to: event.detail.number });
+        this.makeCall(event.detail.number);
+    }
+
+    /** makeCall, one at a time: resolves with the result, or null when refused. */
+    makeCall(to) {
+        this.dialling = true;
+        return this.run('makeCall', { to }).then((result) => {
+            this.dialling = false;
+            return result;
+        });
     }
 
     handleCallAction(event) {

@@ -1,5 +1,5 @@
 import { createElement } from '@lwc/engine-dom';
-import Softphone, { NOTES_DEBOUNCE_MS } from 'c/softphone';
+import Softphone, { CLICK_TO_DIAL_REPEAT_MS, NOTES_DEBOUNCE_MS } from 'c/softphone';
 import { publish } from 'lightning/messageService';
 import { FakeWebSocket } from '../../../../../test/jest-mocks/fakeWebSocket';
 import * as fx from '../../../../../test/jest-mocks/gatewayFixtures';
@@ -431,6 +431,47 @@ describe('c-softphone calls', () => {
         await flush();
         expect(errorText(element)).toContain('not a phone number');
         await expect(element).toBeAccessible();
+    });
+
+    it('dials once for a double press or a double click-to-dial', async () => {
+        jest.useFakeTimers();
+        const element = mount();
+        const socket = await connect(element);
+        const makeCalls = () => socket.sent.filter((m) => m.type === 'makeCall').map((m) => m.to);
+        const pad = $(element, 'c-dial-pad');
+        const input = pad.shadowRoot.querySelector('[data-id="number"]');
+        input.value = '4930123456';
+        input.dispatchEvent(new CustomEvent('input'));
+        await flush();
+        const form = pad.shadowRoot.querySelector('form');
+        form.dispatchEvent(new CustomEvent('submit', { cancelable: true }));
+        form.dispatchEvent(new CustomEvent('submit', { cancelable: true }));
+        await flush();
+        expect(makeCalls()).toEqual(['4930123456']);
+        expect(pad.disabled).toBe(true);
+        expect(pad.shadowRoot.querySelector('[data-id="dial"]').disabled).toBe(true);
+        // Click-to-dial while that makeCall is on its way is ignored too.
+        element.handleClickToDial({ number: '4930123457' });
+        await flush();
+        expect(makeCalls()).toEqual(['4930123456']);
+        socket.fail('makeCall', 'INVALID_NUMBER');
+        await flush();
+        expect(pad.disabled).toBe(false);
+
+        element.handleClickToDial({ number: '4930123457' });
+        element.handleClickToDial({ number: '4930123457' });
+        await flush();
+        expect(makeCalls()).toEqual(['4930123456', '4930123457']);
+        socket.reply('makeCall', {});
+        await flush();
+        // The same number clicked again within a second is the same click; after that it dials again.
+        element.handleClickToDial({ number: '4930123457' });
+        await flush();
+        expect(makeCalls()).toHaveLength(2);
+        jest.advanceTimersByTime(CLICK_TO_DIAL_REPEAT_MS);
+        element.handleClickToDial({ number: '4930123457' });
+        await flush();
+        expect(makeCalls()).toEqual(['4930123456', '4930123457', '4930123457']);
     });
 
     it('disables dialling while the CTI link is down', async () => {
