@@ -112,7 +112,9 @@ export function registerSettings(app: FastifyInstance, deps: SettingsDeps): void
         checkSettingsKey(deps.settingsKey, cookieKey(request));
 
     app.addHook('onRequest', async (request, reply) => {
-        if (!request.url.startsWith('/settings')) return;
+        // The routed path, not the raw URL: `/%73ettings/…` reaches the same handlers as `/settings/…`.
+        const path = request.routeOptions.url ?? request.url;
+        if (!path.startsWith('/settings')) return;
         void reply.header('cache-control', 'no-store').header('x-frame-options', 'DENY');
         if (request.method === 'GET' || request.method === 'HEAD') return;
         if (request.headers.origin !== deps.selfOrigin()) {

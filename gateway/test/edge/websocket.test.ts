@@ -246,6 +246,24 @@ describe('edge: the settings page', () => {
         assert.deepEqual(health.body, { status: 'ok' });
     });
 
+    it('refuses a change from another page however its path is spelled, and sends its headers there too', async (t) => {
+        const env = await testGateway(t);
+        // `/%73ettings/…` is routed to the same handlers as `/settings/…`.
+        for (const path of ['/settings/api/pairing/deny', '/%73ettings/api/pairing/deny']) {
+            const forged = await env.http(path, {
+                cookie: env.adminCookie,
+                origin: 'https://evil.example.com',
+                body: { requestId: 'x' }
+            });
+            assert.equal(forged.status, 403, path);
+            assert.equal((forged.body as { code: string }).code, 'ORIGIN_NOT_ALLOWED');
+        }
+        const page = await env.http('/%73ettings');
+        assert.equal(page.status, 200);
+        assert.equal(page.headers['x-frame-options'], 'DENY');
+        assert.equal(page.headers['cache-control'], 'no-store');
+    });
+
     it('keeps what its server form does not show when a server is edited there', async (t) => {
         const env = await testGateway(t, (config) => ({
             ...config,
