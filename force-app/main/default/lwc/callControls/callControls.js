@@ -2,6 +2,12 @@ import { LightningElement, api } from 'lwc';
 import { can, isIncoming, normalizeNumber } from 'c/ctiProtocol';
 
 const PAIR_ACTIONS = ['swap', 'transfer', 'conference', 'cancelConsult'];
+/** The button that takes the keyboard focus when the pressed one is replaced (Hold ⇄ Retrieve, Answer). */
+const FOCUS_NEXT = {
+    hold: ['retrieve', 'hangup'],
+    retrieve: ['hold', 'hangup'],
+    answer: ['hold', 'hangup']
+};
 
 /**
  * The buttons for one call; each is enabled exactly when `call.actions` allows it (Answer is shown only then).
@@ -12,6 +18,31 @@ export default class CallControls extends LightningElement {
     showKeypad = false;
     target = '';
     validation = '';
+    /** The button last pressed, while its replacement may still come. */
+    pressed = null;
+
+    renderedCallback() {
+        this.keepFocus();
+    }
+
+    /**
+     * The pressed button was replaced (Hold by Retrieve, Answer by the connected call's buttons) and the focus fell
+     * out of the page: it goes to the replacing button, so the keyboard stays where the agent was.
+     */
+    keepFocus() {
+        const pressed = this.pressed;
+        if (!pressed || this.template.querySelector(`[data-action="${pressed}"]`)) return;
+        this.pressed = null;
+        const active = document.activeElement;
+        if (active && active !== document.body) return;
+        for (const action of FOCUS_NEXT[pressed] || []) {
+            const next = this.template.querySelector(`[data-action="${action}"]`);
+            if (next && !next.disabled) {
+                next.focus();
+                return;
+            }
+        }
+    }
 
     allowed(action) {
         return can(this.call, action);
@@ -81,6 +112,7 @@ export default class CallControls extends LightningElement {
     handleAction(event) {
         const action = event.currentTarget.dataset.action;
         if (!this.allowed(action)) return;
+        this.pressed = FOCUS_NEXT[action] ? action : null;
         this.fire(action);
     }
 

@@ -133,6 +133,8 @@ export default class Softphone extends LightningElement {
     lastInputAt = 0;
     /** The last click-to-dial: { number, at }. */
     lastClickToDial = null;
+    /** The keyboard was in the softphone when the calls changed: see renderedCallback. */
+    focusWrapUpWhenShown = false;
     /** The call the notes panel was last showing: its pending notes go out when the panel moves to another. */
     notesPanelCallId;
 
@@ -163,6 +165,17 @@ export default class Softphone extends LightningElement {
         this.template.addEventListener('input', this.noteInput);
         this.template.addEventListener('keydown', this.noteInput);
         this.client.connect();
+    }
+
+    renderedCallback() {
+        if (!this.focusWrapUpWhenShown || this.hasLiveCalls) {
+            this.focusWrapUpWhenShown = false;
+            return;
+        }
+        this.focusWrapUpWhenShown = false;
+        const panel = this.template.querySelector('c-wrap-up-panel');
+        const active = document.activeElement;
+        if (panel && (!active || active === document.body)) panel.focusFirst();
     }
 
     noteInput = () => {
@@ -281,6 +294,8 @@ export default class Softphone extends LightningElement {
 
     handleEvent(event) {
         const previous = this.snapshot;
+        // The last live call ends with the keyboard in its controls or notes: the focus goes to the wrap-up.
+        if (this.hasLiveCalls && this.template.activeElement) this.focusWrapUpWhenShown = true;
         this.snapshot = applyEvent(this.snapshot, event);
         if (event.type === 'salesforce.sessionNeeded') {
             this.renewSalesforceSession();

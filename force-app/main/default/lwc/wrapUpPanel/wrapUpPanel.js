@@ -64,6 +64,13 @@ export default class WrapUpPanel extends LightningElement {
         }
     }
 
+    /** Moves the keyboard focus to the first field (the softphone does, when the call the agent was on ended). */
+    @api
+    focusFirst() {
+        const first = this.template.querySelector('[data-field="disposition"]');
+        if (first) first.focus();
+    }
+
     /** The agent's pick for this call (here, else the softphone's draft), else the gateway's. */
     chosen(key) {
         const callId = this.callId;

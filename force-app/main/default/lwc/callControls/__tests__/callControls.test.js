@@ -157,4 +157,22 @@ describe('c-call-controls', () => {
         expect(present.length).toBeGreaterThanOrEqual(3);
         expect(present.filter((b) => !b.disabled)).toEqual([]);
     });
+
+    it('moves the focus to the button that replaces the one pressed', async () => {
+        const element = mount(fx.call({ state: 'connected', actions: ['hangup', 'hold'] }));
+        await Promise.resolve();
+        button(element, 'hold').focus();
+        button(element, 'hold').click();
+        element.call = fx.call({ state: 'held', actions: ['retrieve', 'hangup'] });
+        await Promise.resolve();
+        expect(element.shadowRoot.activeElement).toBe(button(element, 'retrieve'));
+        // Focus the agent moved elsewhere meanwhile stays there.
+        button(element, 'retrieve').click();
+        const outside = document.createElement('input');
+        document.body.appendChild(outside);
+        outside.focus();
+        element.call = fx.call({ state: 'connected', actions: ['hangup', 'hold'] });
+        await Promise.resolve();
+        expect(document.activeElement).toBe(outside);
+    });
 });

@@ -1036,6 +1036,62 @@ describe('c-softphone calls', () => {
         expect(socket.sent.filter((m) => m.type === 'setNotes')).toEqual([]);
     });
 
+    it('keeps the keyboard focus when buttons are replaced, the call list shrinks or the call ends', async () => {
+        const element = mount();
+        const socket = await connect(element);
+        const ringing = fx.call({ actions: ['answer', 'hangup'] });
+        await emit(socket, 11, { type: 'call.ringing', call: ringing });
+        const controls = $(element, 'c-call-controls');
+        const focused = () =>
+            controls.shadowRoot.activeElement && controls.shadowRoot.activeElement.dataset.action;
+        const press = (action) => {
+            const button = controls.shadowRoot.querySelector(`[data-action="${action}"]`);
+            button.focus();
+            button.click();
+        };
+        press('answer');
+        const connected = { ...ringing, state: 'connected', answeredAt: fx.NOW, actions: ['hangup', 'hold'] };
+        await emit(socket, 12, { type: 'call.connected', call: connected });
+        expect(focused()).toBe('hold');
+        press('hold');
+        await emit(socket, 13, {
+            type: 'call.held',
+            call: { ...connected, state: 'held', heldSince: fx.NOW, actions: ['retrieve', 'hangup'] }
+        });
+        expect(focused()).toBe('retrieve');
+        press('retrieve');
+        await emit(socket, 14, { type: 'call.retrieved', call: connected });
+        expect(focused()).toBe('hold');
+
+        // A waiting call rings and is abandoned while the agent types notes: the textarea stays, focused.
+        const notes = $(element, 'c-notes-panel');
+        const area = notes.shadowRoot.querySelector('textarea');
+        area.focus();
+        const waiting = fx.call({ id: 'k2', callId: 'c2' });
+        await emit(socket, 15, { type: 'call.ringing', call: waiting });
+        await emit(socket, 16, {
+            type: 'call.cleared',
+            call: { ...waiting, state: 'ended', endReason: 'abandoned', actions: ['wrapUp'] }
+        });
+        expect($(element, 'c-notes-panel')).toBe(notes);
+        expect(notes.shadowRoot.activeElement).toBe(area);
+
+        // The call ends with the focus on Hang up: it goes to the wrap-up.
+        press('hangup');
+        await emit(socket, 17, {
+            type: 'call.cleared',
+            call: {
+                ...connected,
+                state: 'ended',
+                endReason: 'completed',
+                endedAt: fx.NOW,
+                actions: ['wrapUp']
+            }
+        });
+        const panel = $(element, 'c-wrap-up-panel');
+        expect(panel.shadowRoot.activeElement.dataset.field).toBe('disposition');
+    });
+
     it('is accessible in wrap-up', async () => {
         const element = mount();
         const ended = fx.call({ state: 'ended', endReason: 'missed', actions: ['wrapUp'] });
