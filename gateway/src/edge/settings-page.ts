@@ -32,7 +32,10 @@ export const SETTINGS_PAGE = `<!doctype html>
   <section aria-labelledby="pairing-title">
     <h2 id="pairing-title">Pair a softphone</h2>
     <p class="muted">The softphone shows a six-digit code. Type it next to the page it came from and approve.</p>
-    <table><thead><tr><th>Page</th><th>Client</th><th>Expires</th><th>Code</th><th></th></tr></thead>
+    <p id="pairing-key-needed" hidden>Only the person the gateway runs as can pair a softphone: open the settings
+    link the gateway printed when it started (<code>npx switchboard settings</code> prints it again), then type the
+    code here. <span id="waiting"></span></p>
+    <table id="pending-table"><thead><tr><th>Page</th><th>Client</th><th>Expires</th><th>Code</th><th></th></tr></thead>
     <tbody id="pending"><tr><td colspan="5" class="muted">No softphone is waiting.</td></tr></tbody></table>
   </section>
   <section id="admin-needed">
@@ -115,7 +118,9 @@ async function refreshStatus() {
     '<tr><td class="muted">None.</td></tr>';
 }
 async function refreshPairing() {
-  const { pending } = await api('pairing');
+  const { admin, pending, waiting } = await api('pairing');
+  $('pairing-key-needed').hidden = admin; $('pending-table').hidden = !admin;
+  $('waiting').textContent = waiting === 1 ? 'One softphone is waiting.' : waiting ? waiting + ' softphones are waiting.' : '';
   const rows = pending.map((p) => '<tr><td>' + esc(p.origin) + '</td><td>' + esc(p.clientLabel) + '</td><td>' +
     new Date(p.expiresAt).toLocaleTimeString() + '</td><td><input inputmode="numeric" maxlength="6" aria-label="Code for ' +
     esc(p.origin) + '" data-code="' + esc(p.requestId) + '"></td><td><button data-approve="' + esc(p.requestId) +

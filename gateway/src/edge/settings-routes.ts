@@ -1,11 +1,12 @@
 /**
  * The settings page (the configuration tool) and its JSON API, served by the gateway at its own origin.
  *
- * - Anyone at the machine can open `/settings` and approve a pending pairing by typing the code the softphone
- *   shows: the code proves the person sees that softphone.
- * - Everything else (CTI servers, client IDs, the active selection, allowed origins, paired origins, the
- *   call-log outbox) needs the settings key: `/settings/login?key=…` (printed by `switchboard serve` and
- *   `switchboard settings`) sets an HttpOnly, SameSite=Strict cookie.
+ * - Anyone at the machine can open `/settings` and see the gateway's status.
+ * - Everything else needs the settings key: `/settings/login?key=…` (printed by `switchboard serve` and
+ *   `switchboard settings`) sets an HttpOnly, SameSite=Strict cookie. That includes approving a pairing (the
+ *   code proves the person sees that softphone, the key that they are the gateway's own OS user: any local
+ *   program can reach the gateway and forge an Origin header, and the requester itself is told the code), CTI
+ *   servers, client IDs, the active selection, allowed origins, paired origins and the call-log outbox.
  * - Every change must come from the page itself: a POST or DELETE whose Origin is not the gateway's own is
  *   refused, so no other web page can drive it (CSRF).
  */
@@ -172,22 +173,16 @@ export function registerSettings(app: FastifyInstance, deps: SettingsDeps): void
         return { agent, links, recentErrors: deps.recentErrors() };
     });
 
-    app.get('/settings/api/pairing', () => ({
-        admin: false,
-        pending: deps.pairing?.list().pending ?? [],
-        pairingEnabled: deps.pairing !== undefined
-    }));
-
-    app.post('/settings/api/pairing/approve', async (request, reply) => {
-        if (deps.pairing === undefined) return refuse(reply, 400, 'PAIRING_FAILED', 'pairing is off');
-        const { requestId, code } = body(request);
-        const result = await deps.pairing.approve(text(requestId), text(code).trim());
-        if (result.ok) return reply.send({ ok: true, origin: result.origin });
-        const message =
-            result.reason === 'wrong-code'
-                ? `wrong code; ${result.attemptsLeft} attempts left`
-                : `the request is ${result.reason === 'unknown' ? 'gone' : result.reason}; ask the softphone for a new code`;
-        return refuse(reply, 400, 'PAIRING_FAILED', message);
+    // Pending requests (origin, client label, request id) only for the admin; others see how many wait.
+    app.get('/settings/api/pairing', (request) => {
+        const pending = deps.pairing?.list().pending ?? [];
+        const admin = isAdmin(request);
+        return {
+            admin,
+            waiting: pending.length,
+            pending: admin ? pending : [],
+            pairingEnabled: deps.pairing !== undefined
+        };
     });
 
     app.get('/oauth/callback', async (request, reply) => {
@@ -202,13 +197,23 @@ export function registerSettings(app: FastifyInstance, deps: SettingsDeps): void
         }
     });
 
-    app.post('/settings/api/pairing/deny', async (request, reply) => {
-        if (deps.pairing === undefined) return refuse(reply, 400, 'PAIRING_FAILED', 'pairing is off');
-        return reply.send({ ok: deps.pairing.deny(text(body(request)['requestId'])) });
-    });
-
     app.register((scope, _opts, done) => {
         scope.addHook('preHandler', admin);
+        scope.post('/settings/api/pairing/approve', async (request, reply) => {
+            if (deps.pairing === undefined) return refuse(reply, 400, 'PAIRING_FAILED', 'pairing is off');
+            const { requestId, code } = body(request);
+            const result = await deps.pairing.approve(text(requestId), text(code).trim());
+            if (result.ok) return reply.send({ ok: true, origin: result.origin });
+            const message =
+                result.reason === 'wrong-code'
+                    ? `wrong code; ${result.attemptsLeft} attempts left`
+                    : `the request is ${result.reason === 'unknown' ? 'gone' : result.reason}; ask the softphone for a new code`;
+            return refuse(reply, 400, 'PAIRING_FAILED', message);
+        });
+        scope.post('/settings/api/pairing/deny', async (request, reply) => {
+            if (deps.pairing === undefined) return refuse(reply, 400, 'PAIRING_FAILED', 'pairing is off');
+            return reply.send({ ok: deps.pairing.deny(text(body(request)['requestId'])) });
+        });
         scope.get('/settings/api/state', () => {
             const config = deps.config.get();
             return {

@@ -57,16 +57,47 @@ describe('edge: upgrade authentication and pairing', () => {
         const wrong = pairing.code === '000000' ? '111111' : '000000';
         const refused = await env.http('/settings/api/pairing/approve', {
             body: { requestId: pairing.requestId, code: wrong },
-            origin: env.gateway.url
+            origin: env.gateway.url,
+            cookie: env.adminCookie
         });
         assert.equal(refused.status, 400);
         assert.equal((refused.body as { code: string }).code, 'PAIRING_FAILED');
         // The approval must come from the settings page itself.
         const forged = await env.http('/settings/api/pairing/approve', {
             body: { requestId: pairing.requestId, code: pairing.code },
-            origin: PAGE
+            origin: PAGE,
+            cookie: env.adminCookie
         });
         assert.equal(forged.status, 403);
+        assert.equal(
+            client.frames.some((f) => f.type === 'paired'),
+            false
+        );
+    });
+
+    it('only the holder of the settings key can approve or deny a pairing, or see who waits', async (t) => {
+        const env = await testGateway(t);
+        const client = await env.connect();
+        const hello = await client.hello();
+        assert.ok(hello.type === 'result');
+        // The requester knows its own code, and any local program can send the gateway's own Origin.
+        const { pairing } = hello.result as { pairing: { requestId: string; code: string } };
+        for (const action of ['approve', 'deny']) {
+            const keyless = await env.http(`/settings/api/pairing/${action}`, {
+                body: { requestId: pairing.requestId, code: pairing.code },
+                origin: env.gateway.url
+            });
+            assert.equal(keyless.status, 401, action);
+            assert.equal((keyless.body as { code: string }).code, 'SETTINGS_KEY_REQUIRED');
+        }
+        const anyone = await env.http('/settings/api/pairing');
+        assert.deepEqual(anyone.body, { admin: false, waiting: 1, pending: [], pairingEnabled: true });
+        const admin = await env.http('/settings/api/pairing', { cookie: env.adminCookie });
+        assert.equal(
+            (admin.body as { pending: { requestId: string }[] }).pending[0]?.requestId,
+            pairing.requestId
+        );
+        await new Promise((resolve) => setTimeout(resolve, 100));
         assert.equal(
             client.frames.some((f) => f.type === 'paired'),
             false
