@@ -109,6 +109,8 @@ export default class Softphone extends LightningElement {
     client;
     bridge;
     popped = new Set();
+    /** callId → what its pop searched for. */
+    poppedBy = new Map();
     contextAsked = new Set();
     firstSnapshot = true;
     pendingRelate = null;
@@ -396,8 +398,22 @@ export default class Softphone extends LightningElement {
 
     /** The pop the admin's `screenPop` setting asks for, once per call ("manual": none, the card's button only). */
     maybeScreenPop(call) {
-        if (!this.snapshot || this.popped.has(call.id) || !isIncoming(call)) return;
+        if (!this.snapshot || !isIncoming(call)) return;
         const policy = this.snapshot.settings.screenPop;
+        if (this.popped.has(call.id)) {
+            // IVR digits first: digits that arrive after a pop by the number, while the call still rings, pop
+            // again by the digits (the first pop searched without them).
+            const searched = this.poppedBy.get(call.id);
+            if (
+                policy === 'ringing' &&
+                call.state === 'ringing' &&
+                call.ivrDigits &&
+                searched !== undefined &&
+                searched !== call.ivrDigits
+            )
+                this.screenPop(call);
+            return;
+        }
         if (policy === 'manual') return;
         const due =
             policy === 'answer' ? call.state === 'connected' : ['ringing', 'connected'].includes(call.state);
@@ -415,6 +431,7 @@ export default class Softphone extends LightningElement {
         const search = screenPopSearch(call);
         if (!search) return;
         this.popped.add(call.id);
+        this.poppedBy.set(call.id, search);
         this.callBridge('searchAndScreenPop', {
             searchParams: search,
             queryParams: '',

@@ -525,6 +525,27 @@ describe('c-softphone calls', () => {
         );
     });
 
+    it('pops again by the IVR digits when they arrive after the pop by the number, while it rings', async () => {
+        const element = mount();
+        const socket = await connect(element);
+        await emit(socket, 11, { type: 'call.ringing', call: fx.call() });
+        await emit(socket, 12, { type: 'call.updated', call: fx.call({ ivrDigits: '4711' }) });
+        await emit(socket, 13, { type: 'call.updated', call: fx.call({ ivrDigits: '4711' }) });
+        expect(bridgeCalls('searchAndScreenPop').map((a) => a.searchParams)).toEqual(['+4930123456', '4711']);
+        // Digits that come once the call is answered do not take the agent away from the record.
+        await emit(socket, 14, { type: 'call.ringing', call: fx.call({ id: 'k2', callId: 'c2' }) });
+        const answered = fx.call({
+            id: 'k2',
+            callId: 'c2',
+            state: 'connected',
+            answeredAt: fx.NOW,
+            actions: ['hangup']
+        });
+        await emit(socket, 15, { type: 'call.connected', call: answered });
+        await emit(socket, 16, { type: 'call.updated', call: { ...answered, ivrDigits: '4712' } });
+        expect(bridgeCalls('searchAndScreenPop')).toHaveLength(3);
+    });
+
     it('pops on the caller number at answer when the admin chose "answer"', async () => {
         const element = mount();
         const socket = await connect(
