@@ -84,6 +84,8 @@ export class Connection {
     private readonly logger: Logger;
     private helloed = false;
     private paired = false;
+    /** This connection's pairing request while it waits for approval (cancelled when the tab goes). */
+    private pairingRequest: string | undefined;
     private lastSeen = Date.now();
     private readonly timers: NodeJS.Timeout[] = [];
     private strikes = 0;
@@ -251,9 +253,11 @@ export class Connection {
         // bind its own. The one offered here is taken only once the agent approved the pairing.
         const offered = message.salesforce;
         const begun = pairing.begin(this.origin, message.client.name);
+        this.pairingRequest = begun.requestId;
         pairing
             .whenApproved(begun.requestId)
             .then((granted) => {
+                this.pairingRequest = undefined;
                 if (this.closed) return;
                 this.paired = true;
                 this.send({ v: PROTOCOL_VERSION, type: 'paired', token: granted.token });
@@ -345,6 +349,8 @@ export class Connection {
         if (this.closed) return;
         this.closed = true;
         for (const timer of this.timers) clearTimeout(timer);
+        // A reloaded page asks again: its old request must not keep a place (3 per origin) or show as waiting.
+        if (this.pairingRequest !== undefined) this.context.pairing?.cancel(this.pairingRequest);
         this.context.onClose(this);
     }
 }

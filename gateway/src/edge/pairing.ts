@@ -73,7 +73,11 @@ export type ApproveResult =
     | { ok: false; reason: 'wrong-code'; attemptsLeft: number };
 
 export type PairingEvent =
-    | { type: 'pending' | 'approved' | 'expired' | 'denied' | 'locked'; requestId: string; origin: string }
+    | {
+          type: 'pending' | 'approved' | 'expired' | 'denied' | 'locked' | 'cancelled';
+          requestId: string;
+          origin: string;
+      }
     | { type: 'revoked'; origin: string; count: number };
 
 const StoredPairing = z.strictObject({
@@ -285,6 +289,18 @@ export class PairingStore {
         return true;
     }
 
+    /** The softphone that asked went away (its socket closed): its request frees its place at once. */
+    cancel(requestId: string): boolean {
+        const pending = this.pending.get(requestId);
+        if (pending === undefined) return false;
+        this.finish(
+            pending,
+            'cancelled',
+            new PairingError('cancelled', 'the softphone that asked to pair went away')
+        );
+        return true;
+    }
+
     /** Whether `token` was issued to `origin` (and the origin is still allowed). Constant-time per entry. */
     verify(origin: string | undefined, token: unknown): boolean {
         if (typeof token !== 'string' || token === '' || token.length > 256) return false;
@@ -379,7 +395,11 @@ export class PairingStore {
         return normalised;
     }
 
-    private finish(pending: Pending, type: 'expired' | 'denied' | 'locked', error: Error): void {
+    private finish(
+        pending: Pending,
+        type: 'expired' | 'denied' | 'locked' | 'cancelled',
+        error: Error
+    ): void {
         clearTimeout(pending.timer);
         this.pending.delete(pending.requestId);
         pending.reject(error);

@@ -177,6 +177,21 @@ describe('PairingStore', () => {
         assert.equal(store.deny(requestId), false);
     });
 
+    it('a cancelled request (its softphone went away) frees its place and can no longer be approved', async () => {
+        const store = await open({ maxPendingPerOrigin: 1 });
+        const events: PairingEvent[] = [];
+        store.onEvent((event) => events.push(event));
+        const { requestId, code } = store.begin(VF, 'tab');
+        const granted = store.whenApproved(requestId);
+        assert.equal(store.cancel(requestId), true);
+        await assert.rejects(granted, isPairingError('cancelled'));
+        assert.deepEqual(store.list().pending, []);
+        assert.deepEqual(events.at(-1), { type: 'cancelled', requestId, origin: VF });
+        assert.deepEqual(await store.approve(requestId, code), { ok: false, reason: 'unknown' });
+        assert.equal(store.cancel(requestId), false);
+        assert.doesNotThrow(() => store.begin(VF, 'the reloaded tab'));
+    });
+
     it('persists only token hashes in pairings.json (0600) and survives a reload', async () => {
         const store = await open();
         const { token } = await pair(store);

@@ -104,6 +104,24 @@ describe('edge: upgrade authentication and pairing', () => {
         );
     });
 
+    it('a page reloaded before it was paired leaves no request behind: it can ask again and again', async (t) => {
+        const env = await testGateway(t);
+        // Three requests may wait per origin; each reload's socket closes and takes its request with it.
+        for (let reload = 0; reload < 4; reload++) {
+            const tab = await env.connect();
+            const hello = await tab.hello();
+            assert.ok(hello.type === 'result', JSON.stringify(hello));
+            assert.equal((hello.result as { paired: boolean }).paired, false);
+            tab.close();
+            await tab.waitClosed();
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const listed = await env.http('/settings/api/pairing', { cookie: env.adminCookie });
+        assert.deepEqual((listed.body as { pending: unknown[] }).pending, []);
+        const { client } = await pairedClient(env);
+        await client.ok('snapshot');
+    });
+
     it('closes a connection that never says hello', async (t) => {
         const env = await testGateway(t);
         const client = await env.connect();
