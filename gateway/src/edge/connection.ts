@@ -61,6 +61,9 @@ export const CLOSE = {
     shutdown: 1001
 } as const;
 
+/** How long a client has to answer our close frame before its socket is cut. */
+export const CLOSE_GRACE_MS = 1000;
+
 /** Codes that say the client sent something wrong: not the operator's business. */
 const CLIENT_MISTAKES = new Set([
     'BAD_REQUEST',
@@ -148,7 +151,13 @@ export class Connection {
     close(code: number, reason: string): void {
         if (this.closed) return;
         this.logger.info({ code, reason }, 'closing websocket');
-        this.socket.close(code, reason);
+        const socket = this.socket;
+        socket.close(code, reason);
+        // A client that does not answer the close frame (it stopped reading) would hold the socket, and a
+        // shutdown waiting for it, until ws's own 30 s close timeout.
+        setTimeout(() => {
+            if (socket.readyState !== socket.CLOSED) socket.terminate();
+        }, CLOSE_GRACE_MS).unref();
         this.dispose();
     }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import type { ServerMessage, Snapshot } from '../../src/protocol/index.js';
 import { CUSTOMER, PAGE, pairedClient, testGateway } from './harness.js';
@@ -185,6 +186,21 @@ describe('edge: bad input gets a coded error and loses nothing', () => {
         await client.waitFor((f) => f.type === 'error' && f.error.code === 'RATE_LIMITED');
         const answered = client.frames.filter((f) => f.type === 'result' && f.id.startsWith('f')).length;
         assert.ok(answered < 8, `only part of the flood is served (${answered})`);
+    });
+});
+
+describe('edge: shutdown', () => {
+    it('does not wait for a tab that never answers the close handshake', async (t) => {
+        const env = await testGateway(t);
+        const { client } = await pairedClient(env);
+        // The tab stops reading (a frozen page): the gateway's close frame is never answered.
+        const raw = (client.socket as unknown as { _socket: Socket })._socket;
+        raw.pause();
+        raw.removeAllListeners('data');
+        const started = Date.now();
+        await env.gateway.close();
+        const took = Date.now() - started;
+        assert.ok(took < 5_000, `shutdown took ${took} ms`);
     });
 });
 
