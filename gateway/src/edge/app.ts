@@ -28,7 +28,7 @@ export interface EdgeOptions {
     gatewayVersion: string;
     /** The settings page's public URL (shown by the softphone while pairing). */
     settingsUrl: string;
-    settings: Omit<SettingsDeps, 'pairing' | 'agent' | 'recentErrors'>;
+    settings: Omit<SettingsDeps, 'pairing' | 'agent' | 'recentErrors' | 'onChanged'>;
     onSalesforceSession?: (session: { instanceUrl: string; sessionId: string }) => Promise<void>;
     logger: Logger;
 }
@@ -104,6 +104,20 @@ export async function buildEdge(options: EdgeOptions): Promise<Edge> {
     options.agent.on('event', onEvent);
     options.agent.on('resync', onResync);
 
+    // Revoking a pairing or removing an origin cuts off the tabs it admitted, not only the next hello.
+    const recheck = (): void => {
+        for (const connection of all) {
+            const allowed = isOriginAllowed(connection.origin, options.allowedOrigins());
+            const { pairingId } = connection;
+            const revoked = pairingId !== undefined && options.pairing?.has(pairingId) === false;
+            if (!allowed) connection.close(CLOSE.unpaired, 'origin no longer allowed');
+            else if (revoked) connection.close(CLOSE.unpaired, 'pairing revoked');
+        }
+    };
+    const stopRecheck = options.pairing?.onEvent((event) => {
+        if (event.type === 'revoked') recheck();
+    });
+
     await app.register(websocket, { options: { maxPayload: options.maxPayloadBytes } });
 
     app.get('/healthz', () => ({ status: 'ok' }));
@@ -167,7 +181,8 @@ export async function buildEdge(options: EdgeOptions): Promise<Edge> {
         ...options.settings,
         pairing: options.pairing,
         agent: options.agent,
-        recentErrors: () => recentErrors.list()
+        recentErrors: () => recentErrors.list(),
+        onChanged: recheck
     });
 
     return {
@@ -176,6 +191,7 @@ export async function buildEdge(options: EdgeOptions): Promise<Edge> {
         close: async () => {
             options.agent.off('event', onEvent);
             options.agent.off('resync', onResync);
+            stopRecheck?.();
             for (const connection of all) connection.close(CLOSE.shutdown, 'gateway shutting down');
             await app.close();
         }

@@ -58,6 +58,8 @@ export const CLOSE = {
     idle: 4002,
     tooSlow: 4003,
     rateLimited: 4004,
+    /** The page's pairing was revoked or its origin removed from the allowlist. */
+    unpaired: 4005,
     shutdown: 1001
 } as const;
 
@@ -89,6 +91,8 @@ export class Connection {
     private paired = false;
     /** This connection's pairing request while it waits for approval (cancelled when the tab goes). */
     private pairingRequest: string | undefined;
+    /** The pairing that admitted this connection (undefined: not paired, or pairing off). */
+    private admittedBy: string | undefined;
     private lastSeen = Date.now();
     private readonly timers: NodeJS.Timeout[] = [];
     private strikes = 0;
@@ -133,6 +137,11 @@ export class Connection {
         );
         this.timers.push(hello, ping);
         for (const timer of this.timers) timer.unref();
+    }
+
+    /** The pairing this connection was admitted with: revoking it closes the connection. */
+    get pairingId(): string | undefined {
+        return this.admittedBy;
     }
 
     /** Sends one agent event (when paired), serialized once for every tab by `eventText`. */
@@ -253,8 +262,10 @@ export class Connection {
             gateway: { version: this.context.gatewayVersion }
         } as const;
         const pairing = this.context.pairing;
-        if (pairing === undefined || pairing.verify(this.origin, message.token)) {
+        const pairingId = pairing?.pairingOf(this.origin, message.token);
+        if (pairing === undefined || pairingId !== undefined) {
             if (message.salesforce !== undefined) await this.takeSalesforceSession(message.salesforce);
+            this.admittedBy = pairingId;
             this.paired = true;
             return { ...base, paired: true };
         }
@@ -268,6 +279,7 @@ export class Connection {
             .then((granted) => {
                 this.pairingRequest = undefined;
                 if (this.closed) return;
+                this.admittedBy = granted.pairingId;
                 this.paired = true;
                 this.send({ v: PROTOCOL_VERSION, type: 'paired', token: granted.token });
                 this.ready();

@@ -303,16 +303,26 @@ export class PairingStore {
 
     /** Whether `token` was issued to `origin` (and the origin is still allowed). Constant-time per entry. */
     verify(origin: string | undefined, token: unknown): boolean {
-        if (typeof token !== 'string' || token === '' || token.length > 256) return false;
-        if (!this.isAllowed(origin) || origin === undefined) return false;
+        return this.pairingOf(origin, token) !== undefined;
+    }
+
+    /** The id of the pairing `token` was issued with for `origin` (as verify), or undefined. */
+    pairingOf(origin: string | undefined, token: unknown): string | undefined {
+        if (typeof token !== 'string' || token === '' || token.length > 256) return undefined;
+        if (!this.isAllowed(origin) || origin === undefined) return undefined;
         const normalised = normalizeOrigin(origin);
         const hash = sha256(token);
-        let found = false;
+        let found: string | undefined;
         for (const pairing of this.pairings) {
             if (pairing.origin !== normalised) continue;
-            if (timingSafeEqual(Buffer.from(pairing.tokenHash, 'hex'), hash)) found = true;
+            if (timingSafeEqual(Buffer.from(pairing.tokenHash, 'hex'), hash)) found = pairing.id;
         }
         return found;
+    }
+
+    /** Whether the pairing `pairingId` still exists (not revoked, not forgotten). */
+    has(pairingId: string): boolean {
+        return this.pairings.some((p) => p.id === pairingId);
     }
 
     /** Forgets every pairing of `origin` (or just `pairingId`); returns how many were removed. */

@@ -60,6 +60,8 @@ export interface SettingsDeps {
     outbox?: OutboxView;
     salesforceLogin?: SalesforceLogin;
     recentErrors: () => RecentError[];
+    /** After every saved configuration change (the allowlist may have shrunk). */
+    onChanged?: () => void;
 }
 
 const COOKIE = 'switchboard_settings';
@@ -145,6 +147,7 @@ export function registerSettings(app: FastifyInstance, deps: SettingsDeps): void
     ): Promise<FastifyReply> => {
         try {
             await deps.config.update(edit);
+            deps.onChanged?.();
             return await reply.send({ ok: true });
         } catch (error) {
             if (error instanceof GatewayError) return refuse(reply, 400, error.code, error.message);

@@ -121,6 +121,7 @@ export function renderProtocolDoc(): string {
         '| hello | within 10 s (`edge.helloTimeoutSec`) | closed with 4001 |',
         '| idle | 120 s without any frame or pong (`edge.idleTimeoutSec`) | closed with 4002; the gateway pings every third of it |',
         '| slow reader | 4 MiB of unsent events | closed with 4003; reconnect and take a snapshot |',
+        '| unpaired | the page’s pairing is revoked, or its origin removed from the allowlist, on the settings page | closed with 4005 at once; the page must pair again (or is refused with 403) |',
         '| shutdown | — | closed with 1001 |',
         ''
     );

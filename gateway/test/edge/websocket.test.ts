@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import type { ServerMessage, Snapshot } from '../../src/protocol/index.js';
-import { CUSTOMER, PAGE, pairedClient, testGateway } from './harness.js';
+import { CUSTOMER, PAGE, approvePairing, pairedClient, testGateway } from './harness.js';
 
 const errorCode = (frame: ServerMessage): string | undefined =>
     frame.type === 'error' ? frame.error.code : undefined;
@@ -121,6 +121,53 @@ describe('edge: upgrade authentication and pairing', () => {
         assert.deepEqual((listed.body as { pending: unknown[] }).pending, []);
         const { client } = await pairedClient(env);
         await client.ok('snapshot');
+    });
+
+    it('revoking a pairing closes the tabs it admitted (4005); other pages stay connected', async (t) => {
+        const OTHER = 'https://other--c.vf.force.com';
+        const env = await testGateway(t, (c) => ({
+            ...c,
+            edge: { ...c.edge, allowedOrigins: [PAGE, OTHER] }
+        }));
+        const { client, token } = await pairedClient(env);
+        const second = await env.connect();
+        await second.hello(token);
+        const other = await env.connect({ origin: OTHER });
+        const hello = await other.hello();
+        assert.ok(hello.type === 'result');
+        const { pairing } = hello.result as { pairing: { requestId: string; code: string } };
+        await approvePairing(env, pairing);
+        await other.waitFor((f) => f.type === 'snapshot');
+        const revoked = await env.http('/settings/api/pairings/revoke', {
+            body: { origin: PAGE },
+            origin: env.gateway.url,
+            cookie: env.adminCookie
+        });
+        assert.deepEqual(revoked.body, { revoked: 1 });
+        assert.equal((await client.waitClosed()).code, 4005);
+        assert.equal((await second.waitClosed()).code, 4005);
+        await other.ok('snapshot');
+        // Reconnecting with the old token asks to pair again.
+        const again = await env.connect();
+        const rehello = await again.hello(token);
+        assert.ok(rehello.type === 'result');
+        assert.equal((rehello.result as { paired: boolean }).paired, false);
+    });
+
+    it('removing an origin from the allowlist closes its connected tabs (4005) and refuses new ones', async (t) => {
+        const env = await testGateway(t);
+        const { client } = await pairedClient(env);
+        const waiting = await env.connect();
+        await waiting.hello();
+        const removed = await env.http('/settings/api/origins/remove', {
+            body: { origin: PAGE },
+            origin: env.gateway.url,
+            cookie: env.adminCookie
+        });
+        assert.equal(removed.status, 200, JSON.stringify(removed.body));
+        assert.equal((await client.waitClosed()).code, 4005);
+        assert.equal((await waiting.waitClosed()).code, 4005);
+        await assert.rejects(env.connect(), { status: 403 });
     });
 
     it('closes a connection that never says hello', async (t) => {
