@@ -30,7 +30,9 @@ export const CONFIG_USAGE = `Usage: switchboard config <action> [options]       
   path                            print where the config file is
   validate                        check the file and the environment; lists every problem
   set KEY VALUE                   change one setting, e.g. edge.port 9443, servers.demo.host pbx.lan,
-                                  dialPlan.internalExtensionLength 3,4, callLogging.enabled false
+                                  dialPlan.internalExtensionLength 3,4, callLogging.enabled false;
+                                  VALUE is read as the setting's type: text as it is, a list as a comma
+                                  list (one item is a one-item list) or JSON, an object as JSON
   unset KEY                       remove an optional setting (its default applies again)
   servers list
   servers add --id ID --host HOST --port N [--name NAME] [--tls] [--ca FILE] [--servername NAME]

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.js';
 import { parseOrigin } from './origin.js';
 import { parseConfig } from './parse.js';
 import type { z } from 'zod';
+import { GatewayConfigSchema } from './schema.js';
 import type { ClientIdConfig, GatewayConfig, ServerConfig, ServerSchema } from './schema.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -129,60 +130,144 @@ function elementIndex(list: Json[], segment: string, path: string): number {
     return index;
 }
 
-/** Reads VALUE the way the current setting is typed: numbers, true/false, lists as JSON or comma lists. */
-function coerce(raw: string, current: Json | undefined, path: string): Json {
-    if (typeof current === 'string') return raw;
-    if (/^\s*[[{]/.test(raw) && typeof current !== 'object') {
-        // a setting that may also be an object or list (tls: true | { ca }), given as JSON
-        try {
-            return JSON.parse(raw) as Json;
-        } catch {
-            refuse(`${path}: not valid JSON (${JSON.stringify(raw)})`);
-        }
+/** The little of a zod schema's definition that `config set` reads to type a value. */
+interface SchemaNode {
+    _zod: {
+        def: {
+            type: string;
+            innerType?: SchemaNode;
+            in?: SchemaNode;
+            shape?: Record<string, SchemaNode>;
+            element?: SchemaNode;
+            options?: SchemaNode[];
+            entries?: Record<string, unknown>;
+            values?: unknown[];
+        };
+    };
+}
+
+type Kind = 'string' | 'number' | 'boolean' | 'array' | 'object';
+
+const ROOT_SCHEMA = GatewayConfigSchema as unknown as SchemaNode;
+
+/** The schema under defaults, optionals and transforms: what the file holds. */
+function unwrap(schema: SchemaNode): SchemaNode {
+    let node = schema;
+    for (;;) {
+        const def = node._zod.def;
+        const inner = def.type === 'pipe' ? def.in : def.innerType;
+        if (inner === undefined) return node;
+        node = inner;
     }
-    if (typeof current === 'number') {
-        const value = Number(raw);
-        if (raw.trim() === '' || !Number.isFinite(value))
-            refuse(`${path}: must be a number (got ${JSON.stringify(raw)})`);
-        return value;
+}
+
+/** The schema of one step down: an object's field or a list's element (undefined: no such setting). */
+function childSchema(schema: SchemaNode | undefined, segment: string): SchemaNode | undefined {
+    if (schema === undefined) return undefined;
+    const def = unwrap(schema)._zod.def;
+    if (def.type === 'object')
+        return Object.hasOwn(def.shape ?? {}, segment) ? def.shape?.[segment] : undefined;
+    if (def.type === 'array') return def.element;
+    return undefined;
+}
+
+function kindOfValue(value: unknown): Kind[] {
+    const type = typeof value;
+    return type === 'string' || type === 'number' || type === 'boolean' ? [type] : [];
+}
+
+/** What a setting may hold, by its schema: text, number, true/false, a list, an object (or several). */
+function kinds(schema: SchemaNode | undefined): Set<Kind> {
+    if (schema === undefined) return new Set();
+    const def = unwrap(schema)._zod.def;
+    switch (def.type) {
+        case 'string':
+        case 'number':
+        case 'boolean':
+        case 'array':
+        case 'object':
+            return new Set([def.type]);
+        case 'union':
+            return new Set((def.options ?? []).flatMap((option) => [...kinds(option)]));
+        case 'enum':
+            return new Set(Object.values(def.entries ?? {}).flatMap(kindOfValue));
+        case 'literal':
+            return new Set((def.values ?? []).flatMap(kindOfValue));
+        default:
+            return new Set();
     }
-    if (typeof current === 'boolean') {
-        if (raw === 'true' || raw === 'false') return raw === 'true';
-        refuse(`${path}: must be true or false (got ${JSON.stringify(raw)})`);
-    }
+}
+
+function parseJson(raw: string, path: string): Json {
     try {
         return JSON.parse(raw) as Json;
     } catch {
-        if (Array.isArray(current)) {
-            const items = raw
-                .split(',')
-                .map((item) => item.trim())
-                .filter((item) => item !== '');
-            const numeric = current.length > 0 && current.every((item) => typeof item === 'number');
-            return numeric ? items.map(Number) : items;
-        }
-        return raw;
+        refuse(`${path}: not valid JSON (${JSON.stringify(raw)})`);
     }
+}
+
+function isNumber(raw: string): boolean {
+    return raw.trim() !== '' && Number.isFinite(Number(raw));
+}
+
+/**
+ * Reads VALUE as the setting's schema types it: a text setting takes the text as it is (`2024`, `{Outcome} call`),
+ * a number setting a number, a true/false setting `true` or `false`; a list takes JSON (`["Done","Call back"]`) or
+ * a comma list, one item being a one-item list (`3`, `3,4`); a setting that may be an object takes JSON
+ * (`servers.demo.tls '{"ca":"/etc/pbx-ca.pem"}'`).
+ */
+function coerce(raw: string, schema: SchemaNode | undefined, path: string): Json {
+    const can = kinds(schema);
+    // An unknown setting: the schema refuses it by name whatever the value is.
+    if (can.size === 0) return raw;
+    if ((can.has('array') || can.has('object')) && /^\s*[[{]/.test(raw)) return parseJson(raw, path);
+    if (can.has('boolean') && (raw === 'true' || raw === 'false')) return raw === 'true';
+    if (can.has('number') && isNumber(raw)) return Number(raw);
+    if (can.has('string')) return raw;
+    if (can.has('array')) return commaList(raw, childSchema(schema, '0'), path);
+    if (can.has('number') && can.size === 1) refuse(`${path}: must be a number (got ${JSON.stringify(raw)})`);
+    if (can.has('boolean') && can.size === 1)
+        refuse(`${path}: must be true or false (got ${JSON.stringify(raw)})`);
+    // e.g. tls: neither true/false nor JSON; the schema says what it takes.
+    return raw;
+}
+
+/** `3,4` → [3, 4]; `3` → [3]; `Done, Call back` → ["Done", "Call back"]; `` → []. */
+function commaList(raw: string, element: SchemaNode | undefined, path: string): Json[] {
+    const items = raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+    const can = kinds(element);
+    if (can.has('string')) return items;
+    if (can.has('number')) {
+        if (!items.every(isNumber))
+            refuse(`${path}: must be a list of numbers such as 3,4 (got ${JSON.stringify(raw)})`);
+        return items.map(Number);
+    }
+    refuse(`${path}: give this list as JSON, '[{…}, …]' (got ${JSON.stringify(raw)})`);
 }
 
 /**
  * `config set KEY VALUE`: one setting by its dotted name, e.g. `edge.port 9443`, `servers.demo.host pbx.lan`,
- * `dialPlan.internalExtensionLength 3,4`, `servers.demo.tls '{"ca":"/etc/pbx-ca.pem"}'`. `unset` removes an
+ * `dialPlan.internalExtensionLength 3,4` (or `3`), `servers.demo.tls '{"ca":"/etc/pbx-ca.pem"}'`. `unset` removes an
  * optional setting (its default applies again).
  */
 export function setValue(config: GatewayConfig, key: string, raw: string | undefined): GatewayConfig {
     const segments = keySegments(key);
     const root = structuredClone(config) as unknown as Record<string, Json>;
     let node: Json = root;
+    let schema: SchemaNode | undefined = ROOT_SCHEMA;
     let path = '';
     for (const [i, segment] of segments.entries()) {
         const last = i === segments.length - 1;
+        schema = childSchema(schema, segment);
         if (Array.isArray(node)) {
             const index = elementIndex(node, segment, path || key);
             path = `${path}[${index}]`;
             if (last) {
                 if (raw === undefined) node.splice(index, 1);
-                else node[index] = coerce(raw, node[index], path);
+                else node[index] = coerce(raw, schema, path);
             } else {
                 node = node[index] as Json;
             }
@@ -193,7 +278,7 @@ export function setValue(config: GatewayConfig, key: string, raw: string | undef
                     // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- removing an optional setting
                     delete node[segment];
                 } else {
-                    node[segment] = coerce(raw, node[segment], path);
+                    node[segment] = coerce(raw, schema, path);
                 }
             } else {
                 const next: Json | undefined = node[segment];

@@ -121,6 +121,56 @@ describe('configuration edits', () => {
         assert.equal(config.callLogging.instanceUrl, 'https://acme.my.salesforce.com');
     });
 
+    it('types VALUE by the setting, not by how the text looks', () => {
+        let config = setValue(defaultConfig(), 'dialPlan.internalExtensionLength', '3');
+        assert.deepEqual(config.dialPlan.internalExtensionLength, [3], 'one item is a one-item list');
+        config = setValue(config, 'dialPlan.internalExtensionLength', ' 5 , 7 ');
+        assert.deepEqual(config.dialPlan.internalExtensionLength, [5, 7]);
+        config = setValue(config, 'dialPlan.internalExtensionLength', '[4]');
+        assert.deepEqual(config.dialPlan.internalExtensionLength, [4]);
+        config = setValue(config, 'dialPlan.internalExtensionLength[0]', '6');
+        assert.deepEqual(config.dialPlan.internalExtensionLength, [6]);
+        config = setValue(config, 'dispositions', 'Done');
+        assert.deepEqual(config.dispositions, ['Done']);
+        config = setValue(config, 'dispositions', '2024');
+        assert.deepEqual(config.dispositions, ['2024']);
+        config = setValue(config, 'dispositions[0]', '42');
+        assert.deepEqual(config.dispositions, ['42']);
+        // An optional text setting that is not in the file yet: the text as it is, even when it looks like a number.
+        config = setValue(config, 'clientIds.switchboard.description', '2024');
+        assert.equal(config.clientIds[0]?.description, '2024');
+        config = setValue(config, 'clientIds.switchboard.applicationId', '4711');
+        assert.equal(config.clientIds[0]?.applicationId, '4711');
+        config = setValue(config, 'callLogging.oauthClientId', '3MVG9');
+        assert.equal(config.callLogging.oauthClientId, '3MVG9');
+        config = setValue(config, 'servers.demo.name', 'true');
+        assert.equal(config.servers[0]?.name, 'true');
+        config = setValue(config, 'callLogging.subjectTemplate', '{Outcome} call {otherParty}');
+        assert.equal(config.callLogging.subjectTemplate, '{Outcome} call {otherParty}');
+        config = setValue(config, 'edge.allowedOrigins', 'https://acme--c.vf.force.com');
+        assert.deepEqual(config.edge.allowedOrigins, ['https://acme--c.vf.force.com']);
+        config = setValue(config, 'servers.demo.tls', 'true');
+        assert.equal(config.servers[0]?.tls, true);
+        config = setValue(config, 'version', '1');
+        assert.equal(config.version, 1);
+        refused(
+            () => setValue(config, 'dialPlan.internalExtensionLength', '3,four'),
+            'dialPlan.internalExtensionLength: must be a list of numbers such as 3,4 (got "3,four")'
+        );
+        refused(
+            () => setValue(config, 'dialPlan.internalExtensionLength', '[3,'),
+            'dialPlan.internalExtensionLength: not valid JSON ("[3,")'
+        );
+        refused(
+            () => setValue(config, 'notReadyReasons', 'break'),
+            `notReadyReasons: give this list as JSON, '[{…}, …]' (got "break")`
+        );
+        refused(
+            () => setValue(config, 'servers.demo.tls', 'yes'),
+            'servers[0].tls: must be true, false or an object { ca, rejectUnauthorized, servername }'
+        );
+    });
+
     it('refuses wrong values and unknown settings with the reason', () => {
         const config = defaultConfig();
         refused(() => setValue(config, 'edge.port', 'eighty'), 'edge.port: must be a number (got "eighty")');
