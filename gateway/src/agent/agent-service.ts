@@ -19,8 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { CallTable, snapshotCallIds, type Call, type CallChange } from '../csta/call-model.js';
-import { createVendorProfile } from '../csta/vendor-profiles.js';
-import { CstaSession, type CstaEvent, type DeviceSnapshot, type StatusChange } from '../csta/session.js';
+import type { CstaEvent, DeviceSnapshot, StatusChange } from '../csta/session.js';
 import { CstaNegativeAckError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type {
@@ -45,8 +44,9 @@ import { closeVisits, relatedView, toCallView, visit, type CallRecord } from './
 import { isInternalNumber } from './dial-plan.js';
 import { fail } from './failure.js';
 import { LocalDay } from './local-day.js';
+import { defaultSessionFactory } from './session-factory.js';
 import { agentStateOfEvent, ctiLinkOf } from './agent-state.js';
-import type { AgentServiceOptions, CtiServerOption, Login, SessionInit } from './types.js';
+import type { AgentServiceOptions, Login } from './types.js';
 
 /** What a call with no record visited proposes: nothing (a proposal is made from the records visited). */
 const NO_PROPOSAL: Readonly<{ whoId?: string; whatId?: string }> = Object.freeze({});
@@ -77,29 +77,6 @@ export interface AgentServiceEvents {
     event: [frame: EventFrame];
     /** The CTI link recovered and the calls were reconciled: clients should get a fresh snapshot. */
     resync: [];
-}
-
-export function defaultSessionFactory(server: CtiServerOption, init: SessionInit): CstaSession {
-    const profile =
-        server.profile === 'avaya'
-            ? createVendorProfile('avaya')
-            : createVendorProfile(
-                  'standard',
-                  server.loginElement === undefined ? {} : { login: { element: server.loginElement } }
-              );
-    return new CstaSession({
-        host: server.host,
-        port: server.port,
-        ...(server.tls === undefined ? {} : { tls: server.tls }),
-        applicationId: init.applicationId,
-        credentials: init.credentials,
-        profile,
-        ...(server.sessionDurationSec === undefined ? {} : { sessionDurationSec: server.sessionDurationSec }),
-        ...(server.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: server.requestTimeoutMs }),
-        ...(init.reconnect === undefined ? {} : { reconnect: init.reconnect }),
-        logger: init.logger,
-        now: init.now
-    });
 }
 
 export class AgentService extends EventEmitter<AgentServiceEvents> {

@@ -2,12 +2,8 @@
  * The agent service: agent state, the call table with the agent's work on each call, commands → CSTA and
  * CSTA → typed protocol events. No Fastify, no Salesforce, no Open CTI in here.
  */
-export {
-    AgentService,
-    defaultSessionFactory,
-    type AgentServiceEvents,
-    type EventFrame
-} from './agent-service.js';
+export { AgentService, type AgentServiceEvents, type EventFrame } from './agent-service.js';
+export { defaultSessionFactory } from './session-factory.js';
 export { fileJournal, memoryJournal, type CallJournal, type JournalEntry } from './call-journal.js';
 export {
     DEFAULT_DIAL_PLAN,

@@ -23,9 +23,13 @@ export interface CtiServerOption {
     host: string;
     port: number;
     tls?: boolean | ConnectionOptions;
+    /** A PEM file with the CA(s) the PBX's certificate is checked against, read at each login (TLS). */
+    tlsCaFile?: string;
     profile: 'standard' | 'avaya';
     /** The standard profile's login element (default SessionLoginInfo). */
     loginElement?: string;
+    /** The ECMA-323 edition the standard profile asks for first (default: the newest first). */
+    protocolVersion?: 'ed3' | 'ed4' | 'ed5' | 'ed6';
     /** Whether AnswerCall works with this PBX and phone. */
     canAnswer: boolean;
     sessionDurationSec?: number;

@@ -68,8 +68,12 @@ export function serverOption(server: ServerConfig): CtiServerOption {
         host: server.host,
         port: server.port,
         tls,
+        ...(typeof server.tls === 'object' && server.tls.ca !== undefined
+            ? { tlsCaFile: server.tls.ca }
+            : {}),
         profile: server.profile,
         ...(server.loginElement === undefined ? {} : { loginElement: server.loginElement }),
+        ...(server.protocolVersion === undefined ? {} : { protocolVersion: server.protocolVersion }),
         canAnswer: server.canAnswer,
         ...(server.sessionDurationSec === undefined ? {} : { sessionDurationSec: server.sessionDurationSec }),
         ...(server.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: server.requestTimeoutMs }),

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import tls from 'node:tls';
 import { CstaTransportError } from '../../src/errors.js';
 import { encodeFrame, FrameDecoder, type Frame } from '../../src/csta/framing.js';
 import { TcpTransport } from '../../src/csta/transport.js';
+import { selfSigned } from '../helpers/self-signed.js';
 
 async function listen(t: TestContext, server: net.Server): Promise<number> {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -36,40 +33,6 @@ function track(t: TestContext, server: net.Server): net.Socket[] {
         for (const socket of sockets) socket.destroy();
     });
     return sockets;
-}
-
-/** A throwaway self-signed certificate for 127.0.0.1, made with the openssl CLI at test time. */
-function selfSigned(t: TestContext): { key: Buffer; cert: Buffer } {
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-tls-'));
-    t.after(() => {
-        rmSync(dir, { recursive: true, force: true });
-    });
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    execFileSync(
-        'openssl',
-        [
-            'req',
-            '-x509',
-            '-newkey',
-            'ec',
-            '-pkeyopt',
-            'ec_paramgen_curve:prime256v1',
-            '-nodes',
-            '-keyout',
-            key,
-            '-out',
-            cert,
-            '-days',
-            '1',
-            '-subj',
-            '/CN=127.0.0.1',
-            '-addext',
-            'subjectAltName=IP:127.0.0.1'
-        ],
-        { stdio: 'ignore' }
-    );
-    return { key: readFileSync(key), cert: readFileSync(cert) };
 }
 
 describe('TcpTransport', () => {
