@@ -19,8 +19,9 @@ Commands:
   config <action>                Show and edit the configuration (see \`switchboard config help\`)
   login --instance URL           OAuth login to Salesforce for call logging (External Client App, PKCE)
   outbox list|retry|export       Call logs waiting, sent or failed; retry; export as JSON or CSV
-  service install|uninstall|status [--dry-run]
-                                 Start the gateway at login (systemd user unit, launchd agent, Task Scheduler)
+  service install|uninstall|status [--dry-run] [--config FILE]
+                                 Start the gateway at login (systemd user unit, launchd agent, Task Scheduler);
+                                 status exits 0 running, 3 not running, 4 not installed
   simulate [options]             Run the CSTA PBX simulator
       --port N                     CTI (CSTA over TCP) port, default 5051
       --control-port N             loopback control API port, default 5052

@@ -5,9 +5,10 @@
  * tests check exactly what would be written and run.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
-import { dirname, join, win32 } from 'node:path';
+import { dirname, join, resolve, win32 } from 'node:path';
+import { CONFIG_DIR_ENV, CONFIG_FILE_ENV, ENV_OVERRIDES, configDir } from '../config/index.js';
 import {
     LAUNCHD_LABEL,
     SERVICE_NAME,
@@ -52,6 +53,8 @@ export interface ServicePlan {
     install: [string, string[]][];
     uninstall: [string, string[]][];
     status: [string, string[]];
+    /** Whether the status command's result says the gateway is running. */
+    running: (result: RunResult) => boolean;
 }
 
 const WINDOWS_TASK = 'SwitchboardGateway';
@@ -72,7 +75,9 @@ export function servicePlan(context: ServiceContext): ServicePlan {
                 ['systemctl', ['--user', 'disable', '--now', unit]],
                 ['systemctl', ['--user', 'daemon-reload']]
             ],
-            status: ['systemctl', ['--user', 'is-active', unit]]
+            status: ['systemctl', ['--user', 'is-active', unit]],
+            // is-active: exit 0 and "active" only while it runs (activating, inactive, failed: not 0).
+            running: (result) => result.code === 0 && result.stdout.trim() === 'active'
         };
     }
     if (platform === 'darwin') {
@@ -83,7 +88,9 @@ export function servicePlan(context: ServiceContext): ServicePlan {
             content: launchdPlist(command),
             install: [['launchctl', ['bootstrap', domain, file]]],
             uninstall: [['launchctl', ['bootout', `${domain}/${LAUNCHD_LABEL}`]]],
-            status: ['launchctl', ['print', `${domain}/${LAUNCHD_LABEL}`]]
+            status: ['launchctl', ['print', `${domain}/${LAUNCHD_LABEL}`]],
+            // print: exit 0 once loaded; "state = running" only while the process runs.
+            running: (result) => result.code === 0 && /^\s*state = running\s*$/m.test(result.stdout)
         };
     }
     if (platform === 'win32') {
@@ -104,7 +111,17 @@ export function servicePlan(context: ServiceContext): ServicePlan {
                 ['schtasks', ['/End', '/TN', WINDOWS_TASK]],
                 ['schtasks', ['/Delete', '/TN', WINDOWS_TASK, '/F']]
             ],
-            status: ['schtasks', ['/Query', '/TN', WINDOWS_TASK]]
+            // schtasks /Query's status column is in the system's language; the task's State is not.
+            status: [
+                'powershell.exe',
+                [
+                    '-NoProfile',
+                    '-NonInteractive',
+                    '-Command',
+                    `(Get-ScheduledTask -TaskName ${WINDOWS_TASK}).State`
+                ]
+            ],
+            running: (result) => result.code === 0 && result.stdout.trim() === 'Running'
         };
     }
     throw new Error(
@@ -112,26 +129,65 @@ export function servicePlan(context: ServiceContext): ServicePlan {
     );
 }
 
-export function defaultServiceContext(options: {
+function nonEmpty(value: string | undefined): string | undefined {
+    return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** Where the installed gateway finds its configuration, as the command that installs it does. */
+export interface ServiceLocation {
+    /** The config directory, absolute: the Windows task XML and gateway.log go here. */
     dir: string;
-    script: string;
+    /** Arguments after `serve`: `--config FILE` (absolute) when the installing command had one. */
     args: string[];
+    /** SWITCHBOARD_CONFIG_DIR and SWITCHBOARD_CONFIG (absolute) when the installing command had them. */
+    env: Record<string, string>;
+    /** Environment overrides set here that the service does not get (they are not written to the unit). */
+    notCarried: string[];
+}
+
+/**
+ * The configuration the service will run with is the one `config validate` / `config set` edit in this shell:
+ * `--config FILE`, SWITCHBOARD_CONFIG and SWITCHBOARD_CONFIG_DIR go into the unit, resolved against `cwd`
+ * (systemd would resolve a relative path from $HOME, launchd from /, Task Scheduler from System32).
+ */
+export function serviceLocation(options: {
+    config?: string;
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+}): ServiceLocation {
+    const { env, cwd } = options;
+    const unitEnv: Record<string, string> = {};
+    const dirOverride = nonEmpty(env[CONFIG_DIR_ENV]);
+    if (dirOverride !== undefined) unitEnv[CONFIG_DIR_ENV] = resolve(cwd, dirOverride);
+    const args: string[] = [];
+    const fileOverride = nonEmpty(env[CONFIG_FILE_ENV]);
+    if (options.config !== undefined) args.push('--config', resolve(cwd, options.config));
+    else if (fileOverride !== undefined) unitEnv[CONFIG_FILE_ENV] = resolve(cwd, fileOverride);
+    return {
+        dir: resolve(cwd, configDir(env)),
+        args,
+        env: unitEnv,
+        notCarried: Object.keys(ENV_OVERRIDES).filter((name) => nonEmpty(env[name]) !== undefined)
+    };
+}
+
+export function defaultServiceContext(options: {
+    location: ServiceLocation;
+    script: string;
 }): ServiceContext {
-    const env: Record<string, string> = {};
-    const dirOverride = process.env['SWITCHBOARD_CONFIG_DIR'];
-    if (dirOverride !== undefined && dirOverride !== '') env['SWITCHBOARD_CONFIG_DIR'] = dirOverride;
+    const { location } = options;
     const info = userInfo();
     return {
         platform: process.platform,
         home: homedir(),
         env: process.env,
-        dir: options.dir,
+        dir: location.dir,
         command: {
             node: process.execPath,
             script: options.script,
-            args: options.args,
-            env,
-            logFile: join(options.dir, 'gateway.log')
+            args: location.args,
+            env: location.env,
+            logFile: join(location.dir, 'gateway.log')
         },
         run: execRunner,
         uid: info.uid,
@@ -193,14 +249,39 @@ export async function uninstallService(context: ServiceContext, dryRun = false):
     return { ok: true, lines };
 }
 
-export async function serviceStatus(context: ServiceContext): Promise<ServiceOutcome & { running: boolean }> {
+export type ServiceState = 'running' | 'stopped' | 'not-installed';
+
+/** `service status`'s exit codes (as `systemctl status`): 0 running, 3 installed but not running, 4 not installed. */
+export const STATUS_EXIT_CODES: Record<ServiceState, number> = { running: 0, stopped: 3, 'not-installed': 4 };
+
+async function exists(file: string): Promise<boolean> {
+    try {
+        await access(file);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+export async function serviceStatus(
+    context: ServiceContext
+): Promise<ServiceOutcome & { running: boolean; state: ServiceState }> {
     const plan = servicePlan(context);
+    if (!(await exists(plan.file))) {
+        return {
+            ok: false,
+            running: false,
+            state: 'not-installed',
+            lines: [`not installed (no ${plan.file}; \`switchboard service install\` installs it)`]
+        };
+    }
     const [command, args] = plan.status;
     const result = await context.run(command, args);
-    const running = result.code === 0 && !/inactive|failed/.test(result.stdout);
+    const running = plan.running(result);
     return {
-        ok: true,
+        ok: running,
         running,
+        state: running ? 'running' : 'stopped',
         lines: [plan.file, `${running ? 'running' : 'not running'} (${command} ${args.join(' ')})`]
     };
 }

@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { runService } from '../../src/cli/service.js';
 import {
+    defaultServiceContext,
     installService,
+    serviceLocation,
     servicePlan,
     serviceStatus,
     uninstallService,
@@ -25,7 +27,8 @@ const COMMAND: ServiceCommand = {
 function context(
     platform: NodeJS.Platform,
     calls: string[][] = [],
-    codes: Record<string, number> = {}
+    codes: Record<string, number> = {},
+    stdout: Record<string, string> = {}
 ): ServiceContext {
     const home = mkdtempSync(join(tmpdir(), 'switchboard-home-'));
     return {
@@ -38,7 +41,8 @@ function context(
         user: 'ada',
         run: (command, args) => {
             calls.push([command, ...args]);
-            return Promise.resolve({ code: codes[args.join(' ')] ?? 0, stdout: '', stderr: '' });
+            const key = args.join(' ');
+            return Promise.resolve({ code: codes[key] ?? 0, stdout: stdout[key] ?? '', stderr: '' });
         }
     };
 }
@@ -120,7 +124,12 @@ describe('service: start the gateway at login', () => {
 
     it('install, status and uninstall write the unit and run systemctl --user', async () => {
         const calls: string[][] = [];
-        const ctx = context('linux', calls);
+        const ctx = context(
+            'linux',
+            calls,
+            {},
+            { '--user is-active switchboard-gateway.service': 'active\n' }
+        );
         const installed = await installService(ctx);
         assert.equal(installed.ok, true);
         const file = join(ctx.home, '.config', 'systemd', 'user', 'switchboard-gateway.service');
@@ -176,5 +185,108 @@ describe('service: start the gateway at login', () => {
         assert.equal(code, 0);
         assert.match(out, /would run: systemctl --user enable --now switchboard-gateway.service/);
         assert.equal(existsSync(join(dry.home, '.config', 'systemd')), false);
+    });
+
+    it('carries the config location of the installing shell into the unit, as absolute paths', () => {
+        const cwd = join(tmpdir(), 'admin work');
+        const relative = serviceLocation({
+            config: 'myconf.json',
+            env: { SWITCHBOARD_CONFIG_DIR: './prof2', SWITCHBOARD_CONFIG: '/ignored/config.json' },
+            cwd
+        });
+        assert.deepEqual(relative.args, ['--config', join(cwd, 'myconf.json')]);
+        assert.deepEqual(relative.env, { SWITCHBOARD_CONFIG_DIR: join(cwd, 'prof2') });
+        assert.equal(relative.dir, join(cwd, 'prof2'));
+        const fromEnv = serviceLocation({
+            env: {
+                SWITCHBOARD_CONFIG: '/srv/sb/config.json',
+                SWITCHBOARD_PORT: '9443',
+                SWITCHBOARD_HOST: ' '
+            },
+            cwd
+        });
+        assert.deepEqual(fromEnv.args, []);
+        assert.deepEqual(fromEnv.env, { SWITCHBOARD_CONFIG: '/srv/sb/config.json' });
+        assert.deepEqual(fromEnv.notCarried, ['SWITCHBOARD_PORT']);
+        const unit = systemdUnit(
+            defaultServiceContext({ location: fromEnv, script: '/sb/bin/switchboard.js' }).command
+        );
+        assert.match(unit, /^Environment="SWITCHBOARD_CONFIG=\/srv\/sb\/config.json"$/m);
+        assert.match(unit, /^ExecStart=.* "serve"$/m);
+        const relativeFile = serviceLocation({ env: { SWITCHBOARD_CONFIG: 'sb.json' }, cwd });
+        assert.deepEqual(relativeFile.env, { SWITCHBOARD_CONFIG: join(cwd, 'sb.json') });
+        const command = defaultServiceContext({
+            location: relative,
+            script: '/sb/bin/switchboard.js'
+        }).command;
+        assert.equal(command.logFile, join(cwd, 'prof2', 'gateway.log'));
+    });
+
+    it('service install --dry-run shows the absolute config location it will use', async () => {
+        if (process.platform !== 'linux') return;
+        const cwd = mkdtempSync(join(tmpdir(), 'switchboard-cwd-'));
+        const home = mkdtempSync(join(tmpdir(), 'switchboard-home-'));
+        let out = '';
+        const code = await runService(
+            ['install', '--dry-run', '--config', 'myconf.json'],
+            {
+                stdout: (s) => (out += s),
+                stderr: () => undefined,
+                readStdin: () => Promise.resolve(Buffer.alloc(0))
+            },
+            undefined,
+            {
+                env: { SWITCHBOARD_CONFIG_DIR: 'prof2', XDG_CONFIG_HOME: join(home, '.config') },
+                cwd
+            }
+        );
+        assert.equal(code, 0);
+        assert.match(out, new RegExp(`"serve" "--config" "${join(cwd, 'myconf.json')}"`));
+        assert.match(out, new RegExp(`Environment="SWITCHBOARD_CONFIG_DIR=${join(cwd, 'prof2')}"`));
+    });
+
+    it('service status exits 0 running, 3 not running, 4 not installed', async () => {
+        const io = () => {
+            const captured = {
+                out: '',
+                stdout: (s: string) => (captured.out += s),
+                stderr: () => undefined,
+                readStdin: () => Promise.resolve(Buffer.alloc(0))
+            };
+            return captured;
+        };
+        const isActive = '--user is-active switchboard-gateway.service';
+        const stopped = context('linux', [], { [isActive]: 3 }, { [isActive]: 'inactive\n' });
+        const notInstalled = io();
+        assert.equal(await runService(['status'], notInstalled, stopped), 4);
+        assert.match(notInstalled.out, /^not installed \(no .*switchboard-gateway.service;/);
+        await installService(stopped);
+        const notRunning = io();
+        assert.equal(await runService(['status'], notRunning, stopped), 3);
+        assert.match(notRunning.out, /not running/);
+        const running = context('linux', [], {}, { [isActive]: 'active\n' });
+        await installService(running);
+        assert.equal(await runService(['status'], io(), running), 0);
+
+        // launchd: loaded is not running; Task Scheduler: Ready is not running.
+        const print = `print gui/501/org.switchboard-cti.gateway`;
+        for (const [state, expected] of [
+            ['running', true],
+            ['not running', false]
+        ] as const) {
+            const mac = context('darwin', [], {}, { [print]: `{\n\tstate = ${state}\n}\n` });
+            await installService(mac);
+            assert.equal((await serviceStatus(mac)).running, expected, state);
+        }
+        const query =
+            '-NoProfile -NonInteractive -Command (Get-ScheduledTask -TaskName SwitchboardGateway).State';
+        for (const [state, expected] of [
+            ['Running', true],
+            ['Ready', false]
+        ] as const) {
+            const win = context('win32', [], {}, { [query]: `${state}\r\n` });
+            await installService(win);
+            assert.equal((await serviceStatus(win)).running, expected, state);
+        }
     });
 });
