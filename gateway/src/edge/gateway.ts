@@ -113,153 +113,171 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         tls = options.tls;
     }
     let agentUserId: string | undefined;
+    // What a start that fails part-way must close again, newest first: an open outbox or listener would keep the
+    // process alive, and a service manager would never see it fail.
+    const started: (() => unknown)[] = [];
+    try {
+        const callLogger = config.callLogging.enabled
+            ? new CallLogger({
+                  outboxPath: join(dir, OUTBOX_FILE),
+                  ...(options.salesforceClient === undefined ? {} : { client: options.salesforceClient }),
+                  subjectTemplate: config.callLogging.subjectTemplate,
+                  countryCode: config.dialPlan.countryCode,
+                  logger
+              })
+            : undefined;
+        if (callLogger !== undefined) started.push(() => callLogger.close({ graceful: false }));
 
-    const callLogger = config.callLogging.enabled
-        ? new CallLogger({
-              outboxPath: join(dir, OUTBOX_FILE),
-              ...(options.salesforceClient === undefined ? {} : { client: options.salesforceClient }),
-              subjectTemplate: config.callLogging.subjectTemplate,
-              countryCode: config.dialPlan.countryCode,
-              logger
-          })
-        : undefined;
-
-    const agent = new AgentService({
-        ...agentSettings(config),
-        journal: fileJournal(join(dir, 'calls.json'), { logger }),
-        ...(callLogger === undefined
-            ? {}
-            : {
-                  callLog: {
-                      log: (call) => {
-                          callLogger.log(agentUserId === undefined ? call : { ...call, agentUserId });
-                      },
-                      stored: (key) => callLogger.logView(key)
-                  },
-                  lookupCaller: (number) => callLogger.lookupCaller(number),
-                  proposeWhoWhat: proposeFromTimeline
-              }),
-        logger
-    });
-
-    const stopWatching = options.config.onChange((next) => {
-        agent.reconfigure(agentSettings(next));
-    });
-
-    if (callLogger !== undefined) {
-        callLogger.on('logged', ({ key, taskId }) => {
-            agent.setLogStatus(key, { status: 'saved', taskId });
-        });
-        callLogger.on('failed', ({ key, error, permanent }) => {
-            if (permanent)
-                agent.setLogStatus(key, {
-                    status: 'failed',
-                    error: { code: error.code, message: error.message }
-                });
-        });
-        callLogger.on('link', ({ state, detail }) => {
-            agent.setSalesforceLink(state, detail);
-        });
-    }
-
-    const pairing =
-        config.edge.pairing === 'off'
-            ? undefined
-            : await PairingStore.open({
-                  dir,
-                  allowedOrigins: () => options.config.get().edge.allowedOrigins
-              });
-    const key = await settingsKey(dir);
-    const host = config.edge.host;
-    const port = options.port ?? config.edge.port;
-    const displayHost = host.includes(':') ? `[${host}]` : host;
-
-    // The URLs are known only after listen when port is 0; the edge reads them through these holders.
-    const urls = { self: `https://${displayHost}:${port}` };
-    const edge = await buildEdge({
-        agent,
-        pairing,
-        allowedOrigins: () => options.config.get().edge.allowedOrigins,
-        limits: {
-            helloTimeoutSec: config.edge.helloTimeoutSec,
-            idleTimeoutSec: config.edge.idleTimeoutSec,
-            rateLimit: config.edge.rateLimit
-        },
-        maxPayloadBytes: config.edge.maxPayloadBytes,
-        https: { key: tls.key, cert: tls.cert },
-        gatewayVersion: GATEWAY_VERSION,
-        get settingsUrl() {
-            return `${urls.self}/settings`;
-        },
-        settings: {
-            config: options.config,
-            settingsKey: key,
-            selfOrigin: () => urls.self,
+        const agent = new AgentService({
+            ...agentSettings(config),
+            journal: fileJournal(join(dir, 'calls.json'), { logger }),
             ...(callLogger === undefined
                 ? {}
                 : {
-                      outbox: {
-                          entries: () => callLogger.entries(),
-                          retry: (k?: string) => callLogger.retry(k)
+                      callLog: {
+                          log: (call) => {
+                              callLogger.log(agentUserId === undefined ? call : { ...call, agentUserId });
+                          },
+                          stored: (key) => callLogger.logView(key)
                       },
-                      salesforceLogin: salesforceLogin({
-                          config: () => options.config.get(),
-                          dir,
-                          selfOrigin: () => urls.self,
-                          onLogin: (client, userId) => {
-                              agentUserId = userId;
-                              callLogger.setClient(client);
-                          }
-                      })
-                  })
-        },
-        ...(callLogger === undefined
-            ? {}
-            : {
-                  onSalesforceSession: async (session) => {
-                      const { client, identity } = await sessionAuth({
-                          ...session,
-                          apiVersion: config.callLogging.apiVersion
-                      });
-                      agentUserId = identity.userId;
-                      callLogger.setClient(client);
-                  }
-              }),
-        logger
-    });
+                      lookupCaller: (number) => callLogger.lookupCaller(number),
+                      proposeWhoWhat: proposeFromTimeline
+                  }),
+            logger
+        });
 
-    await edge.app.listen({ host, port });
-    const address = edge.app.server.address();
-    const actualPort = typeof address === 'object' && address !== null ? address.port : port;
-    urls.self = `https://${displayHost}:${actualPort}`;
-    logger.info({ url: urls.self }, 'gateway listening');
+        started.push(() => agent.close());
+        const stopWatching = options.config.onChange((next) => {
+            agent.reconfigure(agentSettings(next));
+        });
+        started.push(stopWatching);
 
-    let closing: Promise<void> | undefined;
-    return {
-        agent,
-        edge,
-        callLogger,
-        pairing,
-        url: urls.self,
-        wsUrl: `wss://${displayHost}:${actualPort}/ws`,
-        settingsLoginUrl: `${urls.self}/settings/login?key=${encodeURIComponent(key)}`,
-        caPath,
-        close() {
-            closing ??= (async () => {
-                const step = async (name: string, run: () => Promise<unknown>): Promise<void> => {
-                    try {
-                        await run();
-                    } catch (error) {
-                        logger.warn({ err: error, step: name }, 'error during shutdown');
-                    }
-                };
-                stopWatching();
-                await step('edge', () => edge.close());
-                await step('agent', () => agent.close());
-                await step('pairing', async () => pairing?.close());
-                await step('call log', async () => callLogger?.close({ graceful: true }));
-            })();
-            return closing;
+        if (callLogger !== undefined) {
+            callLogger.on('logged', ({ key, taskId }) => {
+                agent.setLogStatus(key, { status: 'saved', taskId });
+            });
+            callLogger.on('failed', ({ key, error, permanent }) => {
+                if (permanent)
+                    agent.setLogStatus(key, {
+                        status: 'failed',
+                        error: { code: error.code, message: error.message }
+                    });
+            });
+            callLogger.on('link', ({ state, detail }) => {
+                agent.setSalesforceLink(state, detail);
+            });
         }
-    };
+
+        const pairing =
+            config.edge.pairing === 'off'
+                ? undefined
+                : await PairingStore.open({
+                      dir,
+                      allowedOrigins: () => options.config.get().edge.allowedOrigins
+                  });
+        started.push(() => pairing?.close());
+        const key = await settingsKey(dir);
+        const host = config.edge.host;
+        const port = options.port ?? config.edge.port;
+        const displayHost = host.includes(':') ? `[${host}]` : host;
+
+        // The URLs are known only after listen when port is 0; the edge reads them through these holders.
+        const urls = { self: `https://${displayHost}:${port}` };
+        const edge = await buildEdge({
+            agent,
+            pairing,
+            allowedOrigins: () => options.config.get().edge.allowedOrigins,
+            limits: {
+                helloTimeoutSec: config.edge.helloTimeoutSec,
+                idleTimeoutSec: config.edge.idleTimeoutSec,
+                rateLimit: config.edge.rateLimit
+            },
+            maxPayloadBytes: config.edge.maxPayloadBytes,
+            https: { key: tls.key, cert: tls.cert },
+            gatewayVersion: GATEWAY_VERSION,
+            get settingsUrl() {
+                return `${urls.self}/settings`;
+            },
+            settings: {
+                config: options.config,
+                settingsKey: key,
+                selfOrigin: () => urls.self,
+                ...(callLogger === undefined
+                    ? {}
+                    : {
+                          outbox: {
+                              entries: () => callLogger.entries(),
+                              retry: (k?: string) => callLogger.retry(k)
+                          },
+                          salesforceLogin: salesforceLogin({
+                              config: () => options.config.get(),
+                              dir,
+                              selfOrigin: () => urls.self,
+                              onLogin: (client, userId) => {
+                                  agentUserId = userId;
+                                  callLogger.setClient(client);
+                              }
+                          })
+                      })
+            },
+            ...(callLogger === undefined
+                ? {}
+                : {
+                      onSalesforceSession: async (session) => {
+                          const { client, identity } = await sessionAuth({
+                              ...session,
+                              apiVersion: config.callLogging.apiVersion
+                          });
+                          agentUserId = identity.userId;
+                          callLogger.setClient(client);
+                      }
+                  }),
+            logger
+        });
+
+        started.push(() => edge.close());
+        await edge.app.listen({ host, port });
+        const address = edge.app.server.address();
+        const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+        urls.self = `https://${displayHost}:${actualPort}`;
+        logger.info({ url: urls.self }, 'gateway listening');
+
+        let closing: Promise<void> | undefined;
+        return {
+            agent,
+            edge,
+            callLogger,
+            pairing,
+            url: urls.self,
+            wsUrl: `wss://${displayHost}:${actualPort}/ws`,
+            settingsLoginUrl: `${urls.self}/settings/login?key=${encodeURIComponent(key)}`,
+            caPath,
+            close() {
+                closing ??= (async () => {
+                    const step = async (name: string, run: () => Promise<unknown>): Promise<void> => {
+                        try {
+                            await run();
+                        } catch (error) {
+                            logger.warn({ err: error, step: name }, 'error during shutdown');
+                        }
+                    };
+                    stopWatching();
+                    await step('edge', () => edge.close());
+                    await step('agent', () => agent.close());
+                    await step('pairing', async () => pairing?.close());
+                    await step('call log', async () => callLogger?.close({ graceful: true }));
+                })();
+                return closing;
+            }
+        };
+    } catch (error) {
+        for (const close of started.reverse()) {
+            try {
+                await close();
+            } catch (closeError) {
+                logger.warn({ err: closeError }, 'error while closing after a failed start');
+            }
+        }
+        throw error;
+    }
 }
