@@ -110,7 +110,8 @@ export function windowsTaskXml(command: ServiceCommand, user: string): string {
     const env = Object.entries(command.env);
     // Task Scheduler has no environment block: set it through cmd for the one process.
     const sets = env.map(([key, value]) => `set "${key}=${value}" && `).join('');
-    const line = [command.script, 'serve', ...command.args].map(windowsQuote).join(' ');
+    // The node flags as in the systemd and launchd units: node itself is the Command (or cmd's first word).
+    const line = argv(command).slice(1).map(windowsQuote).join(' ');
     const program = env.length === 0 ? command.node : 'cmd.exe';
     const args = env.length === 0 ? line : `/d /c ${sets}${windowsQuote(command.node)} ${line}`;
     return [

@@ -14,6 +14,7 @@ import {
     uninstallService,
     type ServiceContext
 } from '../../src/service/service.js';
+import { GATEWAY_NODE_FLAGS } from '../../src/service/node-flags.js';
 import { launchdPlist, systemdUnit, windowsTaskXml, type ServiceCommand } from '../../src/service/units.js';
 
 const COMMAND: ServiceCommand = {
@@ -118,8 +119,17 @@ describe('service: start the gateway at login', () => {
             task,
             /serve --config &quot;\/home\/ada\/my \\&quot;cfg\\&quot;\/config.json&quot;<\/Arguments>/
         );
+        assert.match(
+            task,
+            /&quot;\/opt\/node 20\/bin\/node&quot; --max-semi-space-size=4 --single-threaded-gc \/home\/ada\/switchboard\/gateway\/bin\/switchboard.js serve /
+        );
         const plain = windowsTaskXml({ ...COMMAND, env: {} }, 'ada');
         assert.match(plain, /<Command>\/opt\/node 20\/bin\/node<\/Command>/);
+        const [, args] = /<Arguments>(.*)<\/Arguments>/.exec(plain) ?? [];
+        assert.equal(
+            args,
+            `${GATEWAY_NODE_FLAGS.join(' ')} /home/ada/switchboard/gateway/bin/switchboard.js serve --config &quot;/home/ada/my \\&quot;cfg\\&quot;/config.json&quot;`
+        );
     });
 
     it('install, status and uninstall write the unit and run systemctl --user', async () => {
