@@ -4,6 +4,7 @@
  */
 import {
     applyEnvOverrides,
+    loadConfig,
     parseConfig,
     saveConfig,
     type GatewayConfig,
@@ -44,22 +45,24 @@ function withListeners(
     };
 }
 
-/** Edits config.json; environment overrides keep applying on top. */
+/**
+ * Edits config.json; environment overrides keep applying on top. Each edit starts from the file as it is on disk
+ * now, so a change made meanwhile with `switchboard config` is kept (and applied too), not undone.
+ */
 export function fileConfigStore(
     loaded: LoadedConfig,
     env: NodeJS.ProcessEnv = process.env
 ): ConfigStoreWithChanges {
-    let file = loaded.fileConfig;
     let running = loaded.config;
     return withListeners(
         () => running,
         async (edit) => {
+            const { fileConfig: file } = await loadConfig({ path: loaded.path, env, create: false });
             const edited = parseConfig(edit(file));
             const overridden = applyEnvOverrides(edited, env);
             if (overridden.problems.length > 0) throw new ConfigError(overridden.problems);
             const next = parseConfig(overridden.config);
             await saveConfig(edited, { path: loaded.path });
-            file = edited;
             running = next;
             return next;
         }
