@@ -17,7 +17,9 @@ Commands:
   settings                       Print the link that opens the settings page with its key
   cert [--force]                 Create (or renew) the local CA and the gateway's certificate; how to trust it
   config <action>                Show and edit the configuration (see \`switchboard config help\`)
-  login --instance URL           OAuth login to Salesforce for call logging (External Client App, PKCE)
+  login [--instance URL] [--client-id ID]
+                                 OAuth login to Salesforce for call logging (External Client App, PKCE);
+                                 defaults: callLogging.instanceUrl and callLogging.oauthClientId
   outbox list|retry|export       Call logs waiting, sent or failed; retry; export as JSON or CSV
   service install|uninstall|status [--dry-run] [--config FILE]
                                  Start the gateway at login (systemd user unit, launchd agent, Task Scheduler);
