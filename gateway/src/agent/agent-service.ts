@@ -487,6 +487,23 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         return { callIds: targets.map((r) => r.id) };
     }
 
+    /** The agent's picks for a call not saved yet, without saving it (`null` takes a pick back). */
+    setWrapUp(args: ArgsOf<'setWrapUp'>): { call: CallView } {
+        const record = this.record(args.callId);
+        if (this.book.phaseOf(record) === 'recent') {
+            throw fail('ACTION_NOT_ALLOWED', 'the call is saved already: save it again to change its Task', {
+                callId: record.id
+            });
+        }
+        if (args.disposition !== undefined) record.disposition = args.disposition ?? undefined;
+        if (args.whoId !== undefined) record.whoId = args.whoId ?? undefined;
+        if (args.whatId !== undefined) record.whatId = args.whatId ?? undefined;
+        this.persist();
+        const view = this.view(record, this.now());
+        this.publish({ type: 'call.updated', call: view });
+        return { call: view };
+    }
+
     /** Saves an ended call's wrap-up and hands it to the call log; again on a saved call updates its Task. */
     wrapUp(args: ArgsOf<'wrapUp'>): { call: CallView } {
         const record = this.record(args.callId);
@@ -825,6 +842,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     private scheduleWrapUp(record: CallRecord): void {
         const seconds = this.options.wrapUpSeconds;
         if (seconds <= 0 || this.wrapUpTimers.has(record.id)) return;
+        record.wrapUpDueAt = this.now() + seconds * 1000;
         const timer = setTimeout(() => {
             this.wrapUpTimers.delete(record.id);
             if (this.book.phaseOf(record) !== 'wrapUp') return;
@@ -837,6 +855,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                     'call could not be wrapped up; trying again'
                 );
                 this.scheduleWrapUp(record);
+                this.publish({ type: 'call.updated', call: this.view(record, this.now()) });
             }
         }, seconds * 1000);
         timer.unref();
@@ -855,6 +874,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         const timer = this.wrapUpTimers.get(record.id);
         if (timer !== undefined) clearTimeout(timer);
         this.wrapUpTimers.delete(record.id);
+        record.wrapUpDueAt = undefined;
         this.book.toRecent(record, this.options.recentLimit ?? 50, this.localDay.startOf(now));
         record.log = sink === undefined ? { status: 'notLogged' } : { status: 'pending' };
         this.persist();

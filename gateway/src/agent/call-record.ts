@@ -50,6 +50,8 @@ export interface CallRecord {
     callerMatches?: CallerMatch[] | undefined;
     transfers: Transfer[];
     log?: CallLogView | undefined;
+    /** In wrap-up: when the gateway saves the call by itself (its wrap-up timer). */
+    wrapUpDueAt?: number | undefined;
     /** When our side put the call on hold (cleared on retrieve). */
     heldSince?: number | undefined;
     /**
@@ -183,6 +185,7 @@ export function toCallView(record: CallRecord, context: ViewContext): CallView {
     if (record.answeredAt !== undefined) view.answeredAt = record.answeredAt;
     if (record.endedAt !== undefined) view.endedAt = record.endedAt;
     if (heldSince !== undefined) view.heldSince = heldSince;
+    if (record.wrapUpDueAt !== undefined) view.wrapUpDueAt = record.wrapUpDueAt;
     if (ended) view.endReason = call.endReason ?? 'completed';
     if (ended && call.endUnseen === true) view.endUnseen = true;
     if (cause !== undefined) view.cause = cause;

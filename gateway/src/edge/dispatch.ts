@@ -48,6 +48,8 @@ export async function dispatch(agent: AgentService, message: CommandMessage): Pr
             return agent.setNotes(args);
         case 'relate':
             return agent.relate(args);
+        case 'setWrapUp':
+            return agent.setWrapUp(args);
         case 'wrapUp':
             return agent.wrapUp(args);
     }

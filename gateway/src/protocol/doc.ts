@@ -39,6 +39,8 @@ export const REQUEST_DOCS: Record<RequestType, string> = {
     setNotes:
         'The notes of a call, as typed (the whole text each time). Kept by the gateway, so a reload keeps them.',
     relate: 'A record the agent opened (Open CTI onNavigationChange); counts for every live and wrap-up call, or for the one named. Dwell time is measured by the gateway.',
+    setWrapUp:
+        'The agent’s picks for a call not saved yet (disposition, Who, What; `null` takes a pick back, to the proposal for Who/What), without saving it: the automatic save and a reload use them. Refused (`ACTION_NOT_ALLOWED`) for a call already saved: `wrapUp` changes its Task.',
     wrapUp: 'Saves an ended call: disposition, Who/What (the agent’s pick wins over the proposal), notes. The Task is written once per call; saving again updates the same Task.'
 };
 

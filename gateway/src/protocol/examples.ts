@@ -68,6 +68,14 @@ export const REQUEST_EXAMPLES: Record<RequestType, Record<string, unknown>> = {
         objectType: 'Contact',
         name: 'Jane Doe'
     },
+    setWrapUp: {
+        v: 1,
+        id: 'c22',
+        type: 'setWrapUp',
+        callId: CALL_KEY,
+        disposition: 'Resolved',
+        whoId: '0035g00000AbCdEAAV'
+    },
     wrapUp: {
         v: 1,
         id: 'c21',

@@ -99,6 +99,12 @@ export const requestSchemas = {
         objectType: z.string().min(1).max(80),
         name: z.string().max(255).optional()
     }),
+    setWrapUp: request('setWrapUp', {
+        callId: callRef,
+        disposition: z.string().max(255).nullable().optional(),
+        whoId: salesforceId.nullable().optional(),
+        whatId: salesforceId.nullable().optional()
+    }),
     wrapUp: request('wrapUp', {
         callId: callRef,
         disposition: z.string().max(255).optional(),
@@ -132,6 +138,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
     requestSchemas.sendDigits,
     requestSchemas.setNotes,
     requestSchemas.relate,
+    requestSchemas.setWrapUp,
     requestSchemas.wrapUp
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

@@ -134,6 +134,8 @@ export const callViewSchema = z
         answeredAt: z.number().int().optional(),
         endedAt: z.number().int().optional(),
         heldSince: z.number().int().optional(),
+        /** Epoch ms, in wrap-up: when the gateway saves the call by itself (`wrapUpSeconds`) unless the agent does. */
+        wrapUpDueAt: z.number().int().optional(),
         /**
          * Why it ended. `unknown`: it ended unseen (`endUnseen`) before it was known to be answered, so it may
          * have been answered, abandoned or rung out meanwhile.

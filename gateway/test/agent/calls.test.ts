@@ -204,6 +204,38 @@ describe('agent service: calls', () => {
         assert.equal(sim.calls().length, 1, 'the PBX made one call');
     });
 
+    it('wrap-up picks stored without saving: shown again, used by the automatic save; a saved call refuses them', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim, 'agent1', '4001', { wrapUpSeconds: 0.3 });
+        sim.placeInboundCall({ from: CUSTOMER, to: '4001' });
+        const ringing = await desk.callWhere((c) => c.state === 'ringing');
+        await desk.agent.answer({});
+        await desk.callWhere((c) => c.state === 'connected');
+        sim.hangup(CUSTOMER);
+        const ended = await desk.callWhere((c) => c.id === ringing.id && c.state === 'ended');
+        assert.ok((ended.wrapUpDueAt ?? 0) >= (ended.endedAt ?? Infinity) + 300, 'says when it is saved');
+
+        desk.agent.setWrapUp({ callId: ended.id, disposition: 'Call back', whoId: '003000000000001AAA' });
+        desk.agent.setWrapUp({ callId: ended.id, disposition: null });
+        desk.agent.setWrapUp({ callId: ended.id, disposition: 'Resolved' });
+        const [shown] = desk.calls();
+        assert.deepEqual([shown?.disposition, shown?.whoId], ['Resolved', '003000000000001AAA']);
+        assert.equal(desk.logged.length, 0, 'not saved');
+
+        const wrapped = await desk.next((f) => f.event.type === 'call.wrappedUp');
+        assert.ok('call' in wrapped.event);
+        assert.equal(wrapped.event.call.wrapUpDueAt, undefined);
+        assert.deepEqual(
+            [desk.logged[0]?.disposition, desk.logged[0]?.whoId],
+            ['Resolved', '003000000000001AAA'],
+            'the automatic save used the picks'
+        );
+        assert.throws(
+            () => desk.agent.setWrapUp({ callId: ended.id, disposition: 'Call back' }),
+            (error: unknown) => error instanceof GatewayError && error.code === 'ACTION_NOT_ALLOWED'
+        );
+    });
+
     it('missed and abandoned calls end in a clear state with a reason and are logged too', async (t) => {
         const sim = await pbx(t);
         const desk = await loggedIn(t, sim, 'agent1', '4001', { wrapUpSeconds: 0.05 });

@@ -84,6 +84,11 @@ const SAMPLES: Record<string, Record<string, unknown>[]> = {
         { recordId: RECORD_ID, objectType: 'Contact' },
         { callId: 'k1', recordId: '001000000000001', objectType: 'Account', name: 'Acme '.repeat(80) }
     ],
+    setWrapUp: [
+        { callId: 'k1' },
+        { callId: 'k1', disposition: 'Resolved', whoId: RECORD_ID, whatId: '500000000000001AAA' },
+        { callId: 'k1', disposition: null, whoId: '', whatId: null }
+    ],
     wrapUp: [
         { callId: 'k1' },
         {
@@ -110,6 +115,7 @@ const REFUSED: [string, Record<string, unknown>][] = [
     ['setAgentState', { state: 'busy' }],
     ['relate', { recordId: 'not-an-id', objectType: 'Contact' }],
     ['wrapUp', { callId: 'k1', whoId: 'not-an-id' }],
+    ['setWrapUp', { callId: 'k1', whatId: 'not-an-id' }],
     ['salesforceSession', { instanceUrl: 'http://acme.example', sessionId: 'short' }]
 ];
 

@@ -35,6 +35,7 @@ export const REQUEST_TYPES = Object.freeze([
     'sendDigits',
     'setNotes',
     'relate',
+    'setWrapUp',
     'wrapUp'
 ]);
 
@@ -150,7 +151,14 @@ function optionalRef(value) {
     return typeof value === 'string' && value.length > 0 ? value.slice(0, 64) : undefined;
 }
 
-/** Drops undefined properties: the gateway's schemas are strict and reject unknown or null values. */
+/** A wrap-up pick: undefined leaves it as it is, null or '' takes it back (null on the wire). */
+function pick(value, read) {
+    if (value === undefined) return undefined;
+    if (value === null || value === '') return null;
+    return read(value);
+}
+
+/** Drops undefined properties: the gateway's schemas are strict (null only takes back a setWrapUp pick). */
 function compact(body) {
     const out = {};
     for (const [key, value] of Object.entries(body)) {
@@ -270,6 +278,16 @@ export const requests = Object.freeze({
             recordId,
             objectType: objectType.slice(0, 80),
             name: optionalText(name, 255)
+        });
+    },
+    setWrapUp({ callId, disposition, whoId, whatId } = {}) {
+        if (!optionalRef(callId)) throw new ProtocolInputError('NO_SUCH_CALL', errorMessage('NO_SUCH_CALL'));
+        return compact({
+            type: 'setWrapUp',
+            callId: optionalRef(callId),
+            disposition: pick(disposition, (d) => optionalText(d, 255)),
+            whoId: pick(whoId, (id) => optionalId(id, 'contact or lead')),
+            whatId: pick(whatId, (id) => optionalId(id, 'related record'))
         });
     },
     wrapUp({ callId, disposition, whoId, whatId, notes } = {}) {
