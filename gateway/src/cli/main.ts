@@ -48,6 +48,8 @@ export interface Io {
     stdout: (text: string) => void;
     stderr: (text: string) => void;
     readStdin: () => Promise<Buffer>;
+    /** Whether stdout is a terminal (not a pipe, a file, journald); absent: it is not. */
+    readonly stdoutIsTTY?: boolean;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -59,7 +61,8 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 const processIo: Io = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readStdin: () => readAll(process.stdin)
+    readStdin: () => readAll(process.stdin),
+    stdoutIsTTY: process.stdout.isTTY
 };
 
 async function cstaDecode(args: string[], io: Io): Promise<number> {

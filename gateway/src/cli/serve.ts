@@ -19,12 +19,27 @@ import { releaseYoungGeneration } from './young-generation.js';
 export const SERVE_USAGE = `  start|serve [--config FILE] [--port N]  Run the gateway (WSS for the softphone, settings page, call logging)
 `;
 
-export function describeGateway(gateway: Gateway, extra: string[] = []): string {
+/**
+ * What `serve` prints when it is up. The settings link with its key only on a terminal: run as a service, stdout
+ * goes to journald or gateway.log, which must not hold the key (the admin runs `switchboard settings` for it).
+ */
+export function describeGateway(
+    gateway: Gateway,
+    extra: string[] = [],
+    options: { withKey?: boolean; configFile?: string } = {}
+): string {
+    const settings =
+        options.withKey === true
+            ? [`  settings page        ${gateway.settingsLoginUrl}`]
+            : [
+                  `  settings page        ${gateway.url}/settings`,
+                  `                       (the link with its key: npx switchboard settings${options.configFile === undefined ? '' : ` --config ${options.configFile}`})`
+              ];
     return [
         '',
         'Switchboard CTI gateway',
         `  softphone WebSocket  ${gateway.wsUrl}`,
-        `  settings page        ${gateway.settingsLoginUrl}`,
+        ...settings,
         ...(gateway.caPath === undefined
             ? []
             : [`  local CA             ${gateway.caPath} (trust it once: npx switchboard cert)`]),
@@ -60,9 +75,14 @@ export async function runServe(args: string[], io: Io, signal?: AbortSignal): Pr
     });
     releaseYoungGeneration();
     io.stdout(
-        describeGateway(gateway, [
-            `  configuration        ${loaded.path}${loaded.created ? ' (created)' : ''}`
-        ])
+        describeGateway(
+            gateway,
+            [`  configuration        ${loaded.path}${loaded.created ? ' (created)' : ''}`],
+            {
+                withKey: io.stdoutIsTTY === true,
+                ...(values.config === undefined ? {} : { configFile: loaded.path })
+            }
+        )
     );
     if (signal !== undefined) {
         await untilSignal(signal);
