@@ -17,6 +17,8 @@ import {
 
 export const DEFAULT_GATEWAY_URL = 'wss://127.0.0.1:8443/ws';
 export const NOTES_DEBOUNCE_MS = 600;
+/** The wrap-up picks of a call, as the call view and setWrapUp name them. */
+const PICK_KEYS = ['disposition', 'whoId', 'whatId'];
 const TICK_MS = 1000;
 /** A click-to-dial of the number just dialled within this long is the same click twice (a double click). */
 export const CLICK_TO_DIAL_REPEAT_MS = 1000;
@@ -101,7 +103,11 @@ export default class Softphone extends LightningElement {
     dialling = false;
     now = Date.now();
     notesDrafts = {};
-    /** callId → the agent's wrap-up picks not saved yet { disposition, whoId, whatId } (kept across reconnects). */
+    /**
+     * callId → the agent's wrap-up picks the gateway has not confirmed yet ({ disposition?, whoId?, whatId? }):
+     * on their way in a setWrapUp, or refused and sent again after a reconnect. A pick the gateway confirmed
+     * leaves the draft; the panel then shows the call view's copy (what a reload shows).
+     */
     wrapUpDrafts = {};
     loginServerId;
     loginMessage = '';
@@ -117,6 +123,8 @@ export default class Softphone extends LightningElement {
     notesTimers = new Map();
     /** callId → the notes text on its way to the gateway. */
     notesSending = new Map();
+    /** callId → how many setWrapUp requests for it are on their way. */
+    picksSending = new Map();
     /** Calls this tab sent wrapUp for (the agent pressed Save), until call.wrappedUp. */
     wrapUpSent = new Set();
     /** Follow-up saves after an automatic wrap-up, on their way. */
@@ -328,6 +336,7 @@ export default class Softphone extends LightningElement {
         }
         // The gateway holds what the agent typed: its notes show again (another tab's edits included).
         if (this.hasDraft(call.id) && this.notesDrafts[call.id] === call.notes) this.dropDraft(call.id);
+        this.dropConfirmedPicks(call);
         this.noteWrapUpStart(call);
         this.maybeScreenPop(call);
         this.maybeRelateCurrentRecord(call);
@@ -347,9 +356,11 @@ export default class Softphone extends LightningElement {
     }
 
     /**
-     * The call left wrap-up: saved by this tab, by another, or by the gateway once wrapUpSeconds passed. In the
-     * last case, what the agent typed or picked and the gateway did not have goes after it in a second wrapUp,
-     * which updates the same Task (the protocol has no way to hand picks over without saving).
+     * The call left wrap-up: saved by this tab, by another, or by the gateway once wrapUpSeconds passed. The
+     * automatic save used the picks the gateway had (setWrapUp) and the notes it had (setNotes). Only what had
+     * not reached it yet goes after it in one more wrapUp, which updates the same Task: notes still waiting for
+     * their debounce or on their way, and picks whose setWrapUp was still on its way (the gateway refuses that
+     * one for a saved call) or was refused.
      */
     afterWrappedUp(call) {
         const id = call.id;
@@ -357,9 +368,10 @@ export default class Softphone extends LightningElement {
         this.notesTimers.delete(id);
         if (!this.wrapUpSent.has(id)) {
             const args = { callId: id };
-            const picks = this.wrapUpDrafts[id] || {};
-            for (const key of ['disposition', 'whoId', 'whatId']) {
-                if (picks[key] && picks[key] !== call[key]) args[key] = picks[key];
+            const unsent = this.wrapUpDrafts[id] || {};
+            for (const key of PICK_KEYS) {
+                // '' (none) cannot be said in a wrapUp: the saved Task keeps what the gateway had.
+                if (unsent[key] && unsent[key] !== call[key]) args[key] = unsent[key];
             }
             if (this.hasDraft(id) && this.notesDrafts[id] !== call.notes) args.notes = this.notesDrafts[id];
             if (Object.keys(args).length > 1) {
@@ -480,6 +492,7 @@ export default class Softphone extends LightningElement {
             this.snapshot.calls.length > 0 ||
             this.notesTimers.size > 0 ||
             this.notesSending.size > 0 ||
+            this.picksSending.size > 0 ||
             this.followUpsSending > 0 ||
             this.busy ||
             this.dialling ||
@@ -741,6 +754,30 @@ export default class Softphone extends LightningElement {
         this.wrapUpDrafts = next;
     }
 
+    /** The draft of `callId` without the picks in `done` that it still holds with the same value. */
+    forgetPicks(callId, done) {
+        const draft = this.wrapUpDrafts[callId];
+        if (!draft) return;
+        const left = { ...draft };
+        for (const key of Object.keys(done)) {
+            if (left[key] === done[key]) delete left[key];
+        }
+        if (Object.keys(left).length === Object.keys(draft).length) return;
+        if (Object.keys(left).length === 0) this.dropWrapUpDraft(callId);
+        else this.wrapUpDrafts = { ...this.wrapUpDrafts, [callId]: left };
+    }
+
+    /** The gateway's view holds a pick as the agent made it (another tab's, or a confirmation lost in a drop). */
+    dropConfirmedPicks(call) {
+        const draft = this.wrapUpDrafts[call.id];
+        if (!draft) return;
+        const held = {};
+        for (const key of PICK_KEYS) {
+            if (draft[key] && draft[key] === call[key]) held[key] = draft[key];
+        }
+        this.forgetPicks(call.id, held);
+    }
+
     // --- UI handlers ----------------------------------------------------------------------------------------
 
     handleLogin(event) {
@@ -824,10 +861,14 @@ export default class Softphone extends LightningElement {
         });
     }
 
-    /** After a snapshot: the drafts the gateway does not hold go again; those of calls that are gone are dropped. */
+    /**
+     * After a snapshot: the notes and wrap-up picks the gateway does not hold go again; those of calls that are
+     * gone are dropped.
+     */
     resendNotes() {
         for (const callId of Object.keys(this.wrapUpDrafts)) {
             if (!this.snapshot.calls.some((c) => c.id === callId)) this.dropWrapUpDraft(callId);
+            else if (!this.picksSending.has(callId)) this.sendPicks(callId);
         }
         for (const callId of Object.keys(this.notesDrafts)) {
             const call = this.snapshot.calls.find((c) => c.id === callId);
@@ -844,10 +885,51 @@ export default class Softphone extends LightningElement {
         this.sendNotes(callId);
     }
 
+    /**
+     * The agent changed a pick in the wrap-up panel ({ callId, disposition, whoId, whatId, changed }: `changed`
+     * names the pick changed). It goes to the gateway at once (setWrapUp), so the automatic save and a reload
+     * have it; until the gateway confirms it, it stays in the draft the panel shows.
+     */
     handleWrapUpChange(event) {
-        const { callId, disposition, whoId, whatId } = event.detail;
-        if (!callId) return;
-        this.wrapUpDrafts = { ...this.wrapUpDrafts, [callId]: { disposition, whoId, whatId } };
+        const detail = event.detail || {};
+        const call = this.snapshot && this.snapshot.calls.find((c) => c.id === detail.callId);
+        if (!call || isLive(call)) return;
+        const draft = this.wrapUpDrafts[call.id] || {};
+        const keys = PICK_KEYS.includes(detail.changed) ? [detail.changed] : PICK_KEYS;
+        const changed = {};
+        for (const key of keys) {
+            const value = detail[key];
+            if (typeof value !== 'string') continue;
+            const shown = draft[key] !== undefined ? draft[key] : call[key] || '';
+            if (value !== shown) changed[key] = value;
+        }
+        if (Object.keys(changed).length === 0) return;
+        this.wrapUpDrafts = { ...this.wrapUpDrafts, [call.id]: { ...draft, ...changed } };
+        this.sendPicks(call.id);
+    }
+
+    /**
+     * Sends the picks of `callId` the gateway has not confirmed ('' takes a pick back). Confirmed, they leave the
+     * draft; refused, they stay and go again after the next snapshot (resendNotes) or with the next pick. A
+     * refusal is shown unless the call has left wrap-up meanwhile (afterWrappedUp saved them in its wrapUp).
+     */
+    sendPicks(callId) {
+        const draft = this.wrapUpDrafts[callId];
+        if (!draft || Object.keys(draft).length === 0) return;
+        const sent = { ...draft };
+        this.picksSending.set(callId, (this.picksSending.get(callId) || 0) + 1);
+        this.client
+            .request('setWrapUp', { callId, ...sent })
+            .then(() => this.forgetPicks(callId, sent))
+            .catch((error) => {
+                if (this.snapshot && this.snapshot.calls.some((c) => c.id === callId)) this.showError(error);
+            })
+            .finally(() => {
+                const left = (this.picksSending.get(callId) || 1) - 1;
+                if (left > 0) this.picksSending.set(callId, left);
+                else this.picksSending.delete(callId);
+                this.maybeReloadForSession();
+            });
     }
 
     handleWrapUp(event) {

@@ -30,11 +30,12 @@ const PICKS = [
  * { callId, disposition, whoId, whatId, notes }.
  *
  * The panel keeps nothing the agent would miss: every notes edit fires `noteschange` { callId, text } (the
- * softphone sends it to the gateway) and every pick fires `wrapupchange` { callId, disposition, whoId, whatId }
- * (the softphone keeps it per call and hands it back as `draft`), so a panel rendered again (a reconnect) shows
- * them. The selects show the draft, else what the gateway proposes, for the call shown: the next call in wrap-up
- * never inherits the previous one's picks. `autoSaveAt` (epoch ms) with `now`: when the gateway saves the call
- * by itself (settings.wrapUpSeconds).
+ * softphone sends it to the gateway) and every pick fires `wrapupchange` { callId, disposition, whoId, whatId,
+ * changed } (`changed`: the key of the pick changed; the softphone sends it to the gateway in setWrapUp and hands
+ * back the picks the gateway has not confirmed yet as `draft`), so a panel rendered again (a reconnect, a
+ * reload) shows them. The selects show the draft, else the call view's (the gateway's copy of the picks, else
+ * its proposal), for the call shown: the next call in wrap-up never inherits the previous one's picks.
+ * `autoSaveAt` (epoch ms) with `now`: when the gateway saves the call by itself (settings.wrapUpSeconds).
  */
 export default class WrapUpPanel extends LightningElement {
     @api call;
@@ -152,11 +153,13 @@ export default class WrapUpPanel extends LightningElement {
         return el ? el.value : '';
     }
 
-    handlePick() {
+    handlePick(event) {
         const picks = { callId: this.callId };
         for (const [name, key] of PICKS) picks[key] = this.fieldValue(name);
         this.picks = picks;
-        this.dispatchEvent(new CustomEvent('wrapupchange', { detail: { ...picks } }));
+        const field = event && event.target && event.target.dataset ? event.target.dataset.field : undefined;
+        const changed = (PICKS.find(([name]) => name === field) || [])[1];
+        this.dispatchEvent(new CustomEvent('wrapupchange', { detail: { ...picks, changed } }));
     }
 
     handleNotesInput(event) {

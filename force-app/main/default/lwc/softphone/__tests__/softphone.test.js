@@ -9,6 +9,7 @@ const SESSION_ID = '00D000000000001!AQ0AQFakeSessionValue';
 const PARTNER_URL = 'https://acme.my.salesforce.com/services/Soap/u/66.0/00D000000000001';
 const CONTACT = '003000000000001AAA';
 const TASK = '00T000000000001AAA';
+const CASE = '500000000000001AAA';
 
 /** Lets promise chains (gateway client, bridge client) settle; works with fake timers too. */
 async function flush() {
@@ -1017,7 +1018,7 @@ describe('c-softphone calls', () => {
         });
     });
 
-    it('shows when the gateway saves the call by itself, and then saves what the agent had not', async () => {
+    it('shows when the gateway saves the call by itself, and then saves the edits it had not got', async () => {
         jest.useFakeTimers();
         jest.setSystemTime(fx.NOW + 10000);
         const element = mount();
@@ -1042,7 +1043,9 @@ describe('c-softphone calls', () => {
         field('disposition').value = 'Call back';
         field('disposition').dispatchEvent(new CustomEvent('change'));
         typeInto(field('notes'), 'live notes + summary');
-        // The gateway's wrapUpSeconds end before the debounce: the call is saved without the agent's edits.
+        expect(socket.lastSent('setWrapUp')).toMatchObject({ callId: 'k1', disposition: 'Call back' });
+        // The gateway's wrapUpSeconds end before the debounce and before it read the setWrapUp: the call is saved
+        // without the agent's edits, which follow in one more wrapUp.
         await emit(socket, 11, { type: 'call.wrappedUp', call: { ...ended, actions: ['wrapUp'] } });
         expect($(element, 'c-wrap-up-panel')).toBeNull();
         expect(socket.sent.filter((m) => ['setNotes', 'wrapUp'].includes(m.type))).toEqual([
@@ -1055,6 +1058,144 @@ describe('c-softphone calls', () => {
         ]);
         jest.advanceTimersByTime(NOTES_DEBOUNCE_MS);
         expect(socket.sent.filter((m) => m.type === 'setNotes')).toEqual([]);
+    });
+
+    it('sends each wrap-up pick to the gateway at once; a refused one is shown, kept and sent after a reconnect', async () => {
+        jest.useFakeTimers();
+        const related = [
+            { recordId: CONTACT, objectType: 'Contact', name: 'Ada', enteredAt: fx.NOW, dwellMs: 1000 },
+            { recordId: CASE, objectType: 'Case', name: '00001234', enteredAt: fx.NOW, dwellMs: 1000 }
+        ];
+        // The gateway proposes Ada as the Who.
+        const ended = fx.call({
+            state: 'ended',
+            endReason: 'completed',
+            answeredAt: fx.NOW,
+            endedAt: fx.NOW + 5000,
+            actions: ['wrapUp'],
+            whoId: CONTACT,
+            related
+        });
+        const element = mount();
+        let socket = await connect(element, fx.snapshot({ calls: [ended] }));
+        let panel = $(element, 'c-wrap-up-panel');
+        await flush();
+        const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
+        const pick = (name, value) => {
+            field(name).value = value;
+            field(name).dispatchEvent(new CustomEvent('change'));
+        };
+        pick('disposition', 'Call back');
+        // Only the pick the agent changed: the proposed Who stays the gateway's proposal.
+        expect(socket.sent.filter((m) => m.type === 'setWrapUp')).toEqual([
+            { v: 1, id: expect.any(String), type: 'setWrapUp', callId: 'k1', disposition: 'Call back' }
+        ]);
+        socket.fail('setWrapUp', 'RATE_LIMITED');
+        await flush();
+        expect(errorText(element)).toContain('Too many requests');
+        expect(panel.draft).toEqual({ disposition: 'Call back' });
+
+        // The next pick carries the one refused; the socket drops before the gateway answers.
+        pick('what', CASE);
+        expect(socket.lastSent('setWrapUp')).toMatchObject({ disposition: 'Call back', whatId: CASE });
+        socket.drop();
+        await flush();
+        jest.advanceTimersByTime(30000);
+        socket = await connect(element, fx.snapshot({ calls: [ended] }), 20);
+        panel = $(element, 'c-wrap-up-panel');
+        await flush();
+        expect(field('disposition').value).toBe('Call back');
+        expect(field('what').value).toBe(CASE);
+        expect(socket.lastSent('setWrapUp')).toMatchObject({
+            callId: 'k1',
+            disposition: 'Call back',
+            whatId: CASE
+        });
+        const held = { ...ended, disposition: 'Call back', whatId: CASE };
+        await emit(socket, 21, { type: 'call.updated', call: held });
+        socket.reply('setWrapUp', { call: held });
+        await flush();
+        // Confirmed: the panel shows the gateway's copy, as a reload would.
+        expect(panel.draft).toBeNull();
+        expect(field('disposition').value).toBe('Call back');
+
+        // "None" takes a pick back.
+        pick('what', '');
+        expect(socket.lastSent('setWrapUp')).toEqual(expect.objectContaining({ callId: 'k1', whatId: null }));
+        expect(socket.lastSent('setWrapUp').disposition).toBeUndefined();
+
+        // A reload: the picks come from the gateway's view of the call.
+        document.body.removeChild(element);
+        const reloaded = mount();
+        await connect(reloaded, fx.snapshot({ calls: [held] }), 30);
+        panel = $(reloaded, 'c-wrap-up-panel');
+        await flush();
+        expect(field('disposition').value).toBe('Call back');
+        expect(field('what').value).toBe(CASE);
+        expect(field('who').value).toBe(CONTACT);
+    });
+
+    it('after an automatic save sends no second wrapUp for picks the gateway had', async () => {
+        const ended = fx.call({
+            state: 'ended',
+            endReason: 'completed',
+            answeredAt: fx.NOW,
+            endedAt: fx.NOW + 5000,
+            actions: ['wrapUp'],
+            related: [
+                { recordId: CONTACT, objectType: 'Contact', name: 'Ada', enteredAt: fx.NOW, dwellMs: 1000 }
+            ]
+        });
+        const element = mount();
+        const socket = await connect(element, fx.snapshot({ calls: [ended] }));
+        const panel = $(element, 'c-wrap-up-panel');
+        await flush();
+        const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
+        field('disposition').value = 'Call back';
+        field('disposition').dispatchEvent(new CustomEvent('change'));
+        const held = { ...ended, disposition: 'Call back' };
+        await emit(socket, 11, { type: 'call.updated', call: held });
+        socket.reply('setWrapUp', { call: held });
+        await flush();
+        // Another tab picks 'Resolved'; the gateway saves the call with it.
+        const other = { ...ended, disposition: 'Resolved' };
+        await emit(socket, 12, { type: 'call.updated', call: other });
+        await emit(socket, 13, { type: 'call.wrappedUp', call: { ...other, actions: ['wrapUp'] } });
+        expect($(element, 'c-wrap-up-panel')).toBeNull();
+        expect(socket.sent.filter((m) => m.type === 'wrapUp')).toEqual([]);
+        expect(errorText(element)).toBeNull();
+    });
+
+    it('saves a pick still on its way when the automatic save came first, in one more wrapUp', async () => {
+        const ended = fx.call({
+            state: 'ended',
+            endReason: 'completed',
+            answeredAt: fx.NOW,
+            endedAt: fx.NOW + 5000,
+            actions: ['wrapUp'],
+            notes: 'live notes',
+            related: [
+                { recordId: CONTACT, objectType: 'Contact', name: 'Ada', enteredAt: fx.NOW, dwellMs: 1000 }
+            ]
+        });
+        const element = mount();
+        const socket = await connect(element, fx.snapshot({ calls: [ended] }));
+        const panel = $(element, 'c-wrap-up-panel');
+        await flush();
+        const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
+        field('who').value = CONTACT;
+        field('who').dispatchEvent(new CustomEvent('change'));
+        expect(socket.lastSent('setWrapUp')).toMatchObject({ callId: 'k1', whoId: CONTACT });
+        // The gateway's timer fired before it read the setWrapUp: saved without the pick, which it then refuses.
+        await emit(socket, 11, { type: 'call.wrappedUp', call: { ...ended, actions: ['wrapUp'] } });
+        expect(socket.sent.filter((m) => m.type === 'wrapUp')).toEqual([
+            { v: 1, id: expect.any(String), type: 'wrapUp', callId: 'k1', whoId: CONTACT }
+        ]);
+        socket.fail('setWrapUp', 'ACTION_NOT_ALLOWED');
+        socket.reply('wrapUp', {});
+        await flush();
+        expect(errorText(element)).toBeNull();
+        expect(socket.sent.filter((m) => m.type === 'wrapUp')).toHaveLength(1);
     });
 
     it('keeps the keyboard focus when buttons are replaced, the call list shrinks or the call ends', async () => {

@@ -192,8 +192,12 @@ describe('c-wrap-up-panel', () => {
             callId: 'k1',
             disposition: 'Call back',
             whoId: CONTACT,
-            whatId: CASE
+            whatId: CASE,
+            changed: 'disposition'
         });
+        field(element, 'what').value = '';
+        field(element, 'what').dispatchEvent(new CustomEvent('change'));
+        expect(picks.mock.calls[1][0].detail).toMatchObject({ whatId: '', changed: 'whatId' });
         expect(notes.mock.calls[0][0].detail).toEqual({ callId: 'k1', text: 'promised a call back' });
 
         // Rendered again (a reconnect): the draft and the notes come from the softphone.
