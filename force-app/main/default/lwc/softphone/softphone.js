@@ -129,7 +129,10 @@ export default class Softphone extends LightningElement {
     wrapUpSent = new Set();
     /** Follow-up saves after an automatic wrap-up, on their way. */
     followUpsSending = 0;
-    /** callId → when the gateway saves the call in wrap-up by itself (settings.wrapUpSeconds). */
+    /**
+     * callId → when the gateway saves the call in wrap-up by itself, reckoned here from settings.wrapUpSeconds:
+     * only for a gateway whose call views do not say so (wrapUpDueAt).
+     */
     autoSaveTimes = new Map();
     ticker = null;
     lastItemLabel = null;
@@ -343,13 +346,13 @@ export default class Softphone extends LightningElement {
     }
 
     /**
-     * When the gateway will save a call in wrap-up by itself: `wrapUpSeconds` after it ended. A call that came to
-     * wrap-up later than that (it ended while the gateway was away) gets its time from when it reached the
-     * softphone.
+     * When the gateway will save a call in wrap-up by itself, for a gateway whose views lack `wrapUpDueAt`:
+     * `wrapUpSeconds` after it ended. A call that came to wrap-up later than that (it ended while the gateway
+     * was away) gets its time from when it reached the softphone.
      */
     noteWrapUpStart(call) {
         const seconds = this.snapshot && this.snapshot.settings.wrapUpSeconds;
-        if (isLive(call) || !seconds || this.autoSaveTimes.has(call.id)) return;
+        if (isLive(call) || !seconds || call.wrapUpDueAt || this.autoSaveTimes.has(call.id)) return;
         const now = Date.now();
         const endedAt = call.endedAt && call.endedAt + seconds * 1000 > now ? call.endedAt : now;
         this.autoSaveTimes.set(call.id, endedAt + seconds * 1000);
@@ -712,8 +715,12 @@ export default class Softphone extends LightningElement {
     get wrapUpDraft() {
         return (this.wrapUpCall && this.wrapUpDrafts[this.wrapUpCall.id]) || null;
     }
+    /** When the gateway saves the call in wrap-up by itself: its own word (wrapUpDueAt), else our reckoning. */
     get wrapUpAutoSaveAt() {
-        return (this.wrapUpCall && this.autoSaveTimes.get(this.wrapUpCall.id)) || null;
+        const call = this.wrapUpCall;
+        if (!call) return null;
+        if (Number.isInteger(call.wrapUpDueAt)) return call.wrapUpDueAt;
+        return this.autoSaveTimes.get(call.id) || null;
     }
     get showDialPad() {
         return this.loggedIn && !this.hasLiveCalls;

@@ -1198,6 +1198,32 @@ describe('c-softphone calls', () => {
         expect(socket.sent.filter((m) => m.type === 'wrapUp')).toHaveLength(1);
     });
 
+    it("counts down to the gateway's own time for the automatic save when the view says it", async () => {
+        jest.useFakeTimers();
+        jest.setSystemTime(fx.NOW + 10000);
+        // Ended long before it reached wrap-up (the link was down): the gateway saves it 12 s from now.
+        const ended = fx.call({
+            state: 'ended',
+            endReason: 'completed',
+            answeredAt: fx.NOW - 120000,
+            endedAt: fx.NOW - 60000,
+            actions: ['wrapUp'],
+            wrapUpDueAt: fx.NOW + 22000
+        });
+        const element = mount();
+        const socket = await connect(element, fx.snapshot({ calls: [ended] }));
+        const panel = $(element, 'c-wrap-up-panel');
+        await flush();
+        const autoSave = () => panel.shadowRoot.querySelector('[data-id="auto-save"]').textContent.trim();
+        expect(autoSave()).toBe('Saved automatically in 0:12 unless you save it first.');
+        jest.advanceTimersByTime(2000);
+        await flush();
+        expect(autoSave()).toBe('Saved automatically in 0:10 unless you save it first.');
+        // The save failed on the gateway; it tries again later and says when.
+        await emit(socket, 11, { type: 'call.updated', call: { ...ended, wrapUpDueAt: fx.NOW + 42000 } });
+        expect(autoSave()).toBe('Saved automatically in 0:30 unless you save it first.');
+    });
+
     it('keeps the keyboard focus when buttons are replaced, the call list shrinks or the call ends', async () => {
         const element = mount();
         const socket = await connect(element);
