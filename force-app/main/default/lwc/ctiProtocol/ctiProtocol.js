@@ -566,7 +566,7 @@ export const ERROR_MESSAGES = Object.freeze({
     PAIRING_FAILED:
         'Pairing did not work (the code expired or was refused). Reload the softphone to get a new code.',
     PAIRING_REQUIRED:
-        'This browser is not paired with your gateway yet. Confirm the code on the gateway settings page.',
+        'This browser is not paired with your gateway yet. Confirm the code on the gateway settings page, opened with the link that npx switchboard settings prints on this computer (or ask whoever set up the gateway).',
     ORIGIN_NOT_ALLOWED:
         'Your gateway does not accept connections from this Salesforce org. Ask your administrator to add it.',
     RATE_LIMITED: 'Too many requests in a short time. Wait a moment and try again.',

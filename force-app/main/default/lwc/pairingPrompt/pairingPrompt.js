@@ -1,6 +1,9 @@
 import { LightningElement, api } from 'lwc';
 
-/** Shown while the gateway waits for the agent to approve this browser: the code and the settings page link. */
+/**
+ * Shown while the gateway waits for the agent to approve this browser: the code, the settings page link, and how
+ * to approve there (the page needs its settings key: the link `npx switchboard settings` prints).
+ */
 export default class PairingPrompt extends LightningElement {
     @api pairing;
 

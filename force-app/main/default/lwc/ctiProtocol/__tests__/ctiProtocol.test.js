@@ -203,6 +203,10 @@ describe('c-cti-protocol helpers', () => {
             expect(errorMessage(code)).toBe(ERROR_MESSAGES[code]);
             expect(errorMessage(code)).toMatch(/^[A-Z].*[.…]$/);
         }
+        // Approving a pairing needs the gateway's settings link, not just its page.
+        expect(errorMessage('PAIRING_REQUIRED')).toMatch(
+            /npx switchboard settings.*whoever set up the gateway/
+        );
         expect(errorMessage('SALESFORCE_SOMETHING_NEW')).toMatch(/Call logging/);
         expect(errorMessage('WHAT', 'Gateway text.')).toBe('Gateway text.');
         expect(errorMessage(undefined)).toBe(ERROR_MESSAGES.INTERNAL);

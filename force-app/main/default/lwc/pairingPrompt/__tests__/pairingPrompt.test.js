@@ -23,6 +23,10 @@ describe('c-pairing-prompt', () => {
         expect(link.target).toBe('_blank');
         expect(root.textContent).toContain('Confirm code 123456 on the');
         expect(root.textContent).toContain('valid until 09:45');
+        // Approving needs the settings key: the page behind the link alone asks for the CLI's link.
+        const key = root.querySelector('[data-id="settings-key"]').textContent.replace(/\s+/g, ' ');
+        expect(key).toContain('npx switchboard settings prints on this computer');
+        expect(key).toContain('ask whoever did');
         await expect(element).toBeAccessible();
     });
 
