@@ -49,11 +49,11 @@ export class FakeWebSocket {
             this.onmessage({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
     }
 
-    /** The gateway dropped the connection. */
-    drop() {
+    /** The connection dropped (1006), or the gateway closed it with `code` (4005: unpaired). */
+    drop(code = 1006) {
         this.readyState = FakeWebSocket.CLOSED;
-        if (this.onerror) this.onerror({});
-        if (this.onclose) this.onclose({ code: 1006 });
+        if (code === 1006 && this.onerror) this.onerror({});
+        if (this.onclose) this.onclose({ code });
     }
 
     lastSent(type) {

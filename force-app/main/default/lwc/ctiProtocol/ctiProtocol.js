@@ -602,6 +602,8 @@ export const ERROR_MESSAGES = Object.freeze({
     // Softphone-side codes
     TIMEOUT: 'The gateway did not answer in time. Try again.',
     DISCONNECTED: 'The connection to your gateway was lost. Reconnecting…',
+    UNPAIRED:
+        "This browser's pairing with your gateway was withdrawn on the gateway's settings page. Pair it again: confirm the new code the softphone shows; if none comes, ask whoever set up the gateway.",
     GATEWAY_UNREACHABLE: 'Cannot reach the Switchboard gateway on this computer. Is it running?',
     PROTOCOL_MISMATCH: 'This gateway speaks another protocol version. Update the gateway or the softphone.',
     BRIDGE_UNAVAILABLE: 'The Salesforce phone integration is not available on this page.',

@@ -18,6 +18,9 @@
  * `seq`: a gap (or a snapshot that is overdue) makes the client request a snapshot and drop events until it
  * arrives. A closed socket rejects every pending request with DISCONNECTED and reconnects with jittered
  * exponential backoff; ORIGIN_NOT_ALLOWED, UNSUPPORTED_VERSION and PROTOCOL_MISMATCH stop it (they cannot heal by retrying).
+ * Close code 4005 (the gateway withdrew this page's pairing, or removed its origin, on its settings page): the
+ * token is forgotten and the client reconnects at once, with status 'reconnecting' and error UNPAIRED, to pair
+ * again (an origin no longer allowed is refused at the handshake, and backs off like a gateway that is away).
  */
 import {
     PROTOCOL_VERSION,
@@ -30,6 +33,8 @@ import {
 
 const TOKEN_KEY_PREFIX = 'switchboard.pairingToken:';
 const FATAL_CODES = ['ORIGIN_NOT_ALLOWED', 'PROTOCOL_MISMATCH', 'UNSUPPORTED_VERSION'];
+/** WebSocket close code: the gateway withdrew this page's pairing (docs/protocol.md, close codes). */
+export const CLOSE_UNPAIRED = 4005;
 
 export const DEFAULT_OPTIONS = Object.freeze({
     requestTimeoutMs: 10000,
@@ -85,6 +90,8 @@ export class GatewayClient {
         this.stopped = false;
         this.helloDone = false;
         this.paired = false;
+        /** The pairing token this connection's hello presented. */
+        this.helloToken = null;
     }
 
     on(name, listener) {
@@ -156,7 +163,7 @@ export class GatewayClient {
         this.resyncing = false;
         socket.onopen = () => this.handleOpen(socket);
         socket.onmessage = (message) => this.handleMessage(socket, message.data);
-        socket.onclose = () => this.handleClose(socket);
+        socket.onclose = (event) => this.handleClose(socket, event);
         socket.onerror = () => {
             // The close event follows; it carries the reconnect.
         };
@@ -201,6 +208,7 @@ export class GatewayClient {
     handleOpen(socket) {
         if (socket !== this.socket) return;
         const token = this.token;
+        this.helloToken = token;
         this.send('hello', { token: token || undefined }, true)
             .then((result) => this.handleHello(socket, result, Boolean(token)))
             .catch((error) => this.handleHelloError(socket, error, Boolean(token)));
@@ -345,12 +353,18 @@ export class GatewayClient {
             });
     }
 
-    handleClose(socket) {
+    handleClose(socket, event) {
         if (socket !== this.socket) return;
         this.socket = null;
         clearTimeout(this.snapshotTimer);
         this.rejectPending(clientError('DISCONNECTED'));
         if (this.stopped || this.status === 'failed') return;
+        if (event && event.code === CLOSE_UNPAIRED) {
+            // The token is void: forget it (unless another tab has paired since) and ask to pair again now.
+            if (this.helloToken && this.token === this.helloToken) this.token = null;
+            this.scheduleReconnect(0, clientError('UNPAIRED'));
+            return;
+        }
         this.scheduleReconnect();
     }
 
@@ -367,11 +381,11 @@ export class GatewayClient {
         }
     }
 
-    scheduleReconnect(delay) {
+    scheduleReconnect(delay, error = clientError('DISCONNECTED')) {
         if (this.stopped) return;
         const wait = delay === undefined ? backoffDelay(this.attempt, this.options, this.random) : delay;
         this.attempt += 1;
-        this.setStatus('reconnecting', clientError('DISCONNECTED'));
+        this.setStatus('reconnecting', error);
         clearTimeout(this.reconnectTimer);
         // eslint-disable-next-line @lwc/lwc/no-async-operation
         this.reconnectTimer = setTimeout(() => {

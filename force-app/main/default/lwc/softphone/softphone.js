@@ -150,6 +150,8 @@ export default class Softphone extends LightningElement {
     focusWrapUpWhenShown = false;
     /** The call the notes panel was last showing: its pending notes go out when the panel moves to another. */
     notesPanelCallId;
+    /** The gateway withdrew this browser's pairing (close 4005): its message stays until paired again. */
+    unpaired = false;
 
     // --- lifecycle ------------------------------------------------------------------------------------------
 
@@ -279,10 +281,18 @@ export default class Softphone extends LightningElement {
     handleStatus(status, error) {
         this.gatewayStatus = status;
         if (status !== 'pairing') this.pairing = null;
-        if (status === 'failed' && error) this.showError(error);
-        else if (status === 'reconnecting' && this.snapshot) this.showError({ code: 'DISCONNECTED' });
-        else if (status === 'reconnecting' || (status === 'connecting' && !this.snapshot))
-            this.errorText = '';
+        if (error && error.code === 'UNPAIRED') {
+            // Not a blip: the agent pairs again (the pairing prompt follows); the reconnects keep this message
+            // until the next snapshot.
+            this.unpaired = true;
+            this.showError(error);
+        } else if (status === 'failed' && error) {
+            this.showError(error);
+        } else if (!this.unpaired) {
+            if (status === 'reconnecting' && this.snapshot) this.showError({ code: 'DISCONNECTED' });
+            else if (status === 'reconnecting' || (status === 'connecting' && !this.snapshot))
+                this.errorText = '';
+        }
         this.syncSurroundings();
     }
 
@@ -291,6 +301,11 @@ export default class Softphone extends LightningElement {
         this.snapshot = snapshot;
         if (this.gatewayStatus !== 'open') this.gatewayStatus = 'open';
         if (this.errorText === errorMessage('DISCONNECTED')) this.errorText = '';
+        if (this.unpaired) {
+            // Paired again.
+            this.unpaired = false;
+            if (this.errorText === errorMessage('UNPAIRED')) this.errorText = '';
+        }
         if (this.firstSnapshot) {
             // After a reload the agent has already seen the pop for calls that were up before; not after a reload
             // for a session, which waited until no call was up.

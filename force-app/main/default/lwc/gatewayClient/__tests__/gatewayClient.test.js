@@ -119,6 +119,34 @@ describe('c-gateway-client', () => {
         expect(FakeWebSocket.last.sent[0].token).toBeUndefined();
     });
 
+    it('on close 4005 (pairing withdrawn) says UNPAIRED, forgets the token and pairs again at once', async () => {
+        const storage = memoryStorage({ [tokenKey(URL)]: 'revoked' });
+        const { client, seen } = makeClient({ storage });
+        const socket = await openPaired(client);
+        const pending = client.request('hangup', {});
+        socket.drop(4005);
+        await expect(pending).rejects.toMatchObject({ code: 'DISCONNECTED' });
+        expect(seen.status[seen.status.length - 1]).toBe('reconnecting:UNPAIRED');
+        expect(storage.getItem(tokenKey(URL))).toBeNull();
+        jest.advanceTimersByTime(0);
+        expect(FakeWebSocket.instances).toHaveLength(2);
+        FakeWebSocket.last.open();
+        expect(FakeWebSocket.last.sent[0].token).toBeUndefined();
+        FakeWebSocket.last.reply('hello', { ...HELLO_PAIRED, paired: false, pairing: PAIRING });
+        await flush();
+        expect(seen.status[seen.status.length - 1]).toBe('pairing');
+        expect(seen.pairing).toEqual([PAIRING]);
+    });
+
+    it('keeps a token another tab stored after the one withdrawn by close 4005', async () => {
+        const storage = memoryStorage({ [tokenKey(URL)]: 'revoked' });
+        const { client } = makeClient({ storage });
+        const socket = await openPaired(client);
+        storage.setItem(tokenKey(URL), 'paired-again');
+        socket.drop(4005);
+        expect(storage.getItem(tokenKey(URL))).toBe('paired-again');
+    });
+
     it('stops for good on ORIGIN_NOT_ALLOWED', async () => {
         const { client, seen } = makeClient();
         client.connect();

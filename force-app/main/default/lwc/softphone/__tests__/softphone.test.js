@@ -170,6 +170,49 @@ describe('c-softphone connection', () => {
         expect($(element, 'c-agent-state-selector').agent.reason).toBe('LUNCH');
     });
 
+    it('says the pairing was withdrawn when the gateway closes with 4005, and pairs again', async () => {
+        jest.useFakeTimers();
+        window.localStorage.setItem(`switchboard.pairingToken:${GATEWAY_URL}`, 'revoked-token');
+        const element = mount();
+        const socket = await connect(element);
+        expect(socket.lastSent('hello').token).toBe('revoked-token');
+        socket.drop(4005);
+        await flush();
+        const withdrawn = "This browser's pairing with your gateway was withdrawn";
+        expect(errorText(element)).toContain(withdrawn);
+        jest.advanceTimersByTime(0);
+        expect(FakeWebSocket.instances).toHaveLength(2);
+        const next = FakeWebSocket.last;
+        next.open();
+        await flush();
+        expect(errorText(element)).toContain(withdrawn);
+        expect(next.lastSent('hello').token).toBeUndefined();
+        next.reply('hello', {
+            protocol: 1,
+            gateway: { version: '0.1.0' },
+            paired: false,
+            pairing: {
+                requestId: 'p2',
+                code: '654321',
+                expiresAt: fx.NOW,
+                settingsUrl: 'https://127.0.0.1:8443/'
+            }
+        });
+        await flush();
+        expect($(element, 'c-pairing-prompt').pairing.code).toBe('654321');
+        expect(errorText(element)).toContain(withdrawn);
+        next.receive({ v: 1, type: 'paired', token: 'new-token' });
+        next.receive({ v: 1, type: 'snapshot', seq: 1, snapshot: fx.snapshot() });
+        await flush();
+        expect(errorText(element)).toBeNull();
+        expect($(element, 'c-agent-state-selector')).not.toBeNull();
+
+        // A later blip is a blip again.
+        next.drop();
+        await flush();
+        expect(errorText(element)).toContain('connection to your gateway was lost');
+    });
+
     it('asks for a snapshot after a gap in the event sequence', async () => {
         const element = mount();
         const socket = await connect(element);
