@@ -245,8 +245,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         if (server === undefined)
             throw fail('UNKNOWN_SERVER', `no CTI server ${JSON.stringify(serverId)} is configured`);
         const device = args.device.trim();
-        this.setAgent({ state: 'loggingIn', username: args.username, device, serverId: server.id });
-        this.setCti('connecting');
+        // Before anything changes: a server that cannot be set up (a CA file that cannot be read) leaves no trace.
         const session = (this.options.createSession ?? defaultSessionFactory)(server, {
             applicationId: this.options.applicationId,
             credentials: { userName: args.username, password: args.password },
@@ -254,6 +253,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             now: this.now,
             ...(this.options.reconnect === undefined ? {} : { reconnect: this.options.reconnect })
         });
+        this.setAgent({ state: 'loggingIn', username: args.username, device, serverId: server.id });
+        this.setCti('connecting');
         const table = new CallTable({
             device,
             now: this.now,
@@ -832,6 +833,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
                 continue;
             }
             closeVisits(record.visits, now);
+            record.wrapUpDueAt = undefined;
             this.book.toRecent(record, this.options.recentLimit ?? 50, this.localDay.startOf(now));
             record.log = log;
             this.logger.info({ callId: record.id }, 'call saved before the last stop: not saved again');
@@ -841,6 +843,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
 
     private scheduleWrapUp(record: CallRecord): void {
         const seconds = this.options.wrapUpSeconds;
+        if (seconds <= 0) record.wrapUpDueAt = undefined;
         if (seconds <= 0 || this.wrapUpTimers.has(record.id)) return;
         record.wrapUpDueAt = this.now() + seconds * 1000;
         const timer = setTimeout(() => {

@@ -264,8 +264,9 @@ export class Connection {
         const pairing = this.context.pairing;
         const pairingId = pairing?.pairingOf(this.origin, message.token);
         if (pairing === undefined || pairingId !== undefined) {
-            if (message.salesforce !== undefined) await this.takeSalesforceSession(message.salesforce);
+            // Known before the wait: a pairing revoked meanwhile closes this tab like the others.
             this.admittedBy = pairingId;
+            if (message.salesforce !== undefined) await this.takeSalesforceSession(message.salesforce);
             this.paired = true;
             return { ...base, paired: true };
         }

@@ -76,7 +76,10 @@ describe('agent service: how a configured CTI server is reached', () => {
     it('a CA file that cannot be read fails the login with CONFIG_INVALID naming it', async (t) => {
         const sim = await pbx(t);
         const desk = agentService(t, sim, {
-            servers: [{ ...simServer(sim), tls: true, tlsCaFile: '/nonexistent/pbx-ca.pem' }]
+            servers: [
+                { ...simServer(sim), tls: true, tlsCaFile: '/nonexistent/pbx-ca.pem' },
+                { ...simServer(sim), id: 'plain' }
+            ]
         });
         await assert.rejects(
             desk.agent.login({ username: 'agent1', password: 'demo', device: '4001' }),
@@ -85,6 +88,9 @@ describe('agent service: how a configured CTI server is reached', () => {
                 error.code === 'CONFIG_INVALID' &&
                 error.message.includes('/nonexistent/pbx-ca.pem')
         );
+        const { agent, links } = desk.agent.snapshot().snapshot;
+        assert.deepEqual([agent.state, links.cti], ['loggedOut', 'down'], 'nothing left half logged in');
+        await desk.agent.login({ username: 'agent1', password: 'demo', device: '4001', serverId: 'plain' });
     });
 
     it('asks for the preferred edition first, then the others newest first', async (t) => {

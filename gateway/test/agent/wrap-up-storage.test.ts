@@ -25,7 +25,12 @@ function callLogger(t: TestContext, dir: string): { logger: CallLogger; sink: Ca
     t.after(() => logger.close({ graceful: false }));
     return {
         logger,
-        sink: { log: (call) => logger.log(call), stored: (key) => logger.logView(key) }
+        sink: {
+            log: (call) => {
+                logger.log(call);
+            },
+            stored: (key) => logger.logView(key)
+        }
     };
 }
 
@@ -118,7 +123,7 @@ describe('agent service: a wrap-up is stored before it leaves, and once', () => 
             flush: () => (killed ? Promise.resolve() : journal.flush())
         };
         const first = callLogger(t, dir);
-        const before = agentService(t, sim, { journal: killable, callLog: first.sink });
+        const before = agentService(t, sim, { journal: killable, callLog: first.sink, wrapUpSeconds: 60 });
         await before.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
         const call = await endedCall(before, sim);
         before.agent.setNotes({ callId: call.id, text: 'draft' });
@@ -137,7 +142,25 @@ describe('agent service: a wrap-up is stored before it leaves, and once', () => 
         assert.equal(after.calls().length, 0, 'not back in wrap-up');
         const [recent] = after.agent.snapshot().snapshot.recent;
         assert.deepEqual([recent?.id, recent?.log?.status], [call.id, 'pending']);
+        assert.equal(recent?.wrapUpDueAt, undefined, 'no automatic save to come');
         await new Promise((resolve) => setTimeout(resolve, 200));
         assert.equal(second.logger.entry(call.id)?.version, 1, 'stored once, with what the agent saved');
+    });
+
+    it('a restart with the automatic save switched off: the call waits for the agent, no countdown', async (t) => {
+        const sim = await pbx(t);
+        const path = join(tempDir(), 'calls.json');
+        const before = agentService(t, sim, {
+            journal: fileJournal(path, { delayMs: 1 }),
+            wrapUpSeconds: 60
+        });
+        await before.agent.login({ username: 'agent1', password: 'demo', device: '4001' });
+        const call = await endedCall(before, sim);
+        assert.ok(call.wrapUpDueAt !== undefined);
+        await before.agent.close();
+
+        const after = agentService(t, sim, { journal: fileJournal(path, { delayMs: 1 }), wrapUpSeconds: 0 });
+        const [waiting] = after.calls();
+        assert.deepEqual([waiting?.id, waiting?.state, waiting?.wrapUpDueAt], [call.id, 'ended', undefined]);
     });
 });
