@@ -3,6 +3,7 @@
  * every edit is a function there (shared with the settings page); this module parses arguments, loads the
  * file, applies one edit and saves.
  */
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
     addClientId,
@@ -104,7 +105,8 @@ function serverFromFlags(values: Values): ServerInput {
         ca === undefined && servername === undefined && !insecure
             ? tlsWanted
             : {
-                  ...(ca === undefined ? {} : { ca }),
+                  // As the admin typed it, from the directory they are in: the service runs elsewhere.
+                  ...(ca === undefined ? {} : { ca: resolve(ca) }),
                   ...(servername === undefined ? {} : { servername }),
                   ...(insecure ? { rejectUnauthorized: false } : {})
               };

@@ -4,6 +4,7 @@
  * refused so a typo never silently falls back to a default. Cross-field rules (unique ids, the active
  * selection naming existing entries, pairing off only in demo mode) are checked here too.
  */
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_SUBJECT_TEMPLATE } from '../crm/task-builder.js';
 import { parseOrigin } from './origin.js';
@@ -26,8 +27,16 @@ const intRange = (min: number, max: number) =>
         .max(max, `must be ${min}-${max}`);
 
 export const TlsOptionsSchema = z.strictObject({
-    /** PEM file with the CA (or CAs) that signed the CTI server's certificate; default: the system's CAs. */
-    ca: text.optional(),
+    /**
+     * PEM file with the CA (or CAs) that signed the CTI server's certificate; default: the system's CAs. Absolute:
+     * the service runs in another directory than the shell that configured it.
+     */
+    ca: text
+        .refine(
+            (path) => isAbsolute(path),
+            'must be an absolute path (the service runs in another directory)'
+        )
+        .optional(),
     /** Default true. false accepts any certificate: for a lab only. */
     rejectUnauthorized: z.boolean().optional(),
     /** SNI and the name the certificate must carry, when it differs from `host`. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { runConfig } from '../../src/cli/config.js';
 import type { GatewayConfig } from '../../src/config/index.js';
@@ -59,6 +59,23 @@ describe('switchboard config', () => {
                 callAuditSec: 0
             });
             assert.equal((await file()).active.serverId, 'osv');
+            const branch = [
+                '--id',
+                'branch',
+                '--host',
+                'b.example.test',
+                '--port',
+                '1040',
+                '--ca',
+                'certs/b-ca.pem'
+            ];
+            assert.equal((await run('servers', 'add', ...branch)).code, 0);
+            assert.deepEqual(
+                (await file()).servers.find((s) => s.id === 'branch')?.tls,
+                { ca: resolve('certs/b-ca.pem') },
+                'a relative CA path is kept as the absolute path it meant here'
+            );
+            assert.equal((await run('servers', 'remove', 'branch')).code, 0);
 
             assert.equal(
                 (await run('clients', 'add', '--id', 'crm', '--application-id', 'SalesforceCTI')).code,
