@@ -34,11 +34,20 @@ const PICKS = [
  * changed } (`changed`: the key of the pick changed; the softphone sends it to the gateway in setWrapUp and hands
  * back the picks the gateway has not confirmed yet as `draft`), so a panel rendered again (a reconnect, a
  * reload) shows them. The selects show the draft, else the call view's (the gateway's copy of the picks, else
- * its proposal), for the call shown: the next call in wrap-up never inherits the previous one's picks.
+ * its proposal), for the call shown: the next call in wrap-up never inherits the previous one's picks. A pick
+ * made here holds only its own field, until the view of that field changes: the other fields keep following the
+ * view (a later proposal, another tab's pick), so they show what the automatic save stores.
  * `autoSaveAt` (epoch ms) with `now`: when the gateway saves the call by itself (settings.wrapUpSeconds).
  */
 export default class WrapUpPanel extends LightningElement {
-    @api call;
+    @api
+    get call() {
+        return this.shownCall;
+    }
+    set call(value) {
+        this.shownCall = value;
+        this.dropOutdatedPicks();
+    }
     @api dispositions = [];
     @api notes = '';
     @api busy = false;
@@ -46,8 +55,12 @@ export default class WrapUpPanel extends LightningElement {
     @api autoSaveAt;
     @api now;
 
+    shownCall;
     shownFor;
-    /** The agent's picks in this panel: { callId, disposition, whoId, whatId }. */
+    /**
+     * The picks the agent changed in this panel: { callId, values: { key: pick }, seen: { key: the call view's
+     * value when picked } }. Only a field the agent changed is here; the others follow the draft and the view.
+     */
     picks = null;
 
     renderedCallback() {
@@ -74,11 +87,37 @@ export default class WrapUpPanel extends LightningElement {
 
     /** The agent's pick for this call (here, else the softphone's draft), else the gateway's. */
     chosen(key) {
-        const callId = this.callId;
-        if (this.picks && this.picks.callId === callId && this.picks[key] !== undefined)
-            return this.picks[key];
+        const own = this.picks;
+        if (own && own.callId === this.callId && Object.prototype.hasOwnProperty.call(own.values, key))
+            return own.values[key];
         if (this.draft && this.draft[key] !== undefined) return this.draft[key];
-        return (this.call && this.call[key]) || '';
+        return this.viewValue(key);
+    }
+
+    /** The gateway's pick or proposal for `key` ('' none). */
+    viewValue(key) {
+        return (this.shownCall && this.shownCall[key]) || '';
+    }
+
+    /**
+     * A pick made here stands until the gateway's view of that field changes (it confirmed the pick, another tab
+     * picked, or the call is another): from then on the field follows the draft and the view again.
+     */
+    dropOutdatedPicks() {
+        const own = this.picks;
+        if (!own) return;
+        if (own.callId !== this.callId) {
+            this.picks = null;
+            return;
+        }
+        const values = {};
+        const seen = {};
+        for (const key of Object.keys(own.values)) {
+            if (own.seen[key] !== this.viewValue(key)) continue;
+            values[key] = own.values[key];
+            seen[key] = own.seen[key];
+        }
+        this.picks = Object.keys(values).length ? { callId: own.callId, values, seen } : null;
     }
 
     get callId() {
@@ -154,11 +193,21 @@ export default class WrapUpPanel extends LightningElement {
     }
 
     handlePick(event) {
-        const picks = { callId: this.callId };
+        const callId = this.callId;
+        const picks = { callId };
         for (const [name, key] of PICKS) picks[key] = this.fieldValue(name);
-        this.picks = picks;
         const field = event && event.target && event.target.dataset ? event.target.dataset.field : undefined;
         const changed = (PICKS.find(([name]) => name === field) || [])[1];
+        // Only the field changed overrides the view: the others keep following the gateway (a later proposal,
+        // another tab's pick) instead of freezing at what they showed now.
+        const own = this.picks && this.picks.callId === callId ? this.picks : { values: {}, seen: {} };
+        const values = { ...own.values };
+        const seen = { ...own.seen };
+        for (const key of changed ? [changed] : PICKS.map(([, k]) => k)) {
+            values[key] = picks[key];
+            seen[key] = this.viewValue(key);
+        }
+        this.picks = { callId, values, seen };
         this.dispatchEvent(new CustomEvent('wrapupchange', { detail: { ...picks, changed } }));
     }
 

@@ -10,6 +10,7 @@ const PARTNER_URL = 'https://acme.my.salesforce.com/services/Soap/u/66.0/00D0000
 const CONTACT = '003000000000001AAA';
 const TASK = '00T000000000001AAA';
 const CASE = '500000000000001AAA';
+const CASE2 = '500000000000002AAA';
 
 /** Lets promise chains (gateway client, bridge client) settle; works with fake timers too. */
 async function flush() {
@@ -1207,6 +1208,55 @@ describe('c-softphone calls', () => {
         expect($(element, 'c-wrap-up-panel')).toBeNull();
         expect(socket.sent.filter((m) => m.type === 'wrapUp')).toEqual([]);
         expect(errorText(element)).toBeNull();
+    });
+
+    it('after one pick the other fields follow the gateway: a later proposal shows and is saved', async () => {
+        const related = [
+            { recordId: CONTACT, objectType: 'Contact', name: 'Ada', enteredAt: fx.NOW, dwellMs: 1000 },
+            { recordId: CASE, objectType: 'Case', name: 'Case 1', enteredAt: fx.NOW, dwellMs: 1000 }
+        ];
+        const ended = fx.call({
+            state: 'ended',
+            endReason: 'completed',
+            answeredAt: fx.NOW,
+            endedAt: fx.NOW + 5000,
+            actions: ['wrapUp'],
+            related,
+            whoId: CONTACT,
+            whatId: CASE
+        });
+        const element = mount();
+        const socket = await connect(element, fx.snapshot({ calls: [ended] }));
+        const panel = $(element, 'c-wrap-up-panel');
+        await flush();
+        const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
+        field('disposition').value = 'Call back';
+        field('disposition').dispatchEvent(new CustomEvent('change'));
+        const held = { ...ended, disposition: 'Call back' };
+        await emit(socket, 11, { type: 'call.updated', call: held });
+        socket.reply('setWrapUp', { call: held });
+        await flush();
+        // The agent opens another case during wrap-up: the gateway now proposes it.
+        const moved = {
+            ...held,
+            whatId: CASE2,
+            related: [
+                ...related,
+                { recordId: CASE2, objectType: 'Case', name: 'Case 2', enteredAt: fx.NOW, dwellMs: 60000 }
+            ]
+        };
+        await emit(socket, 12, { type: 'call.updated', call: moved });
+        expect(field('disposition').value).toBe('Call back');
+        expect(field('who').value).toBe(CONTACT);
+        expect(field('what').value).toBe(CASE2);
+        // Save sends what the panel shows.
+        $(panel, 'form').dispatchEvent(new CustomEvent('submit', { cancelable: true }));
+        expect(socket.lastSent('wrapUp')).toMatchObject({
+            callId: 'k1',
+            disposition: 'Call back',
+            whoId: CONTACT,
+            whatId: CASE2
+        });
     });
 
     it('saves a pick still on its way when the automatic save came first, in one more wrapUp', async () => {

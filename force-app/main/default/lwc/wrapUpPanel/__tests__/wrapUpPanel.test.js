@@ -6,6 +6,7 @@ const CONTACT = '003000000000001AAA';
 const LEAD = '00Q000000000001AAA';
 const ACCOUNT = '001000000000001AAA';
 const CASE = '500000000000001AAA';
+const CASE2 = '500000000000002AAA';
 
 function endedCall(overrides = {}) {
     return fx.call({
@@ -210,6 +211,49 @@ describe('c-wrap-up-panel', () => {
         expect(field(again, 'who').value).toBe(LEAD);
         expect(field(again, 'what').value).toBe('');
         expect(field(again, 'notes').value).toBe('promised a call back');
+    });
+
+    it('holds only the field the agent changed: the others follow a later proposal, and Save sends it', async () => {
+        const element = mount({ notes: '' });
+        await Promise.resolve();
+        field(element, 'disposition').value = 'Call back';
+        field(element, 'disposition').dispatchEvent(new CustomEvent('change'));
+        // The agent opens another case during wrap-up: the gateway now proposes CASE2 (and holds the disposition).
+        const related = [
+            ...endedCall().related,
+            { recordId: CASE2, objectType: 'Case', name: '00001027', enteredAt: fx.NOW, dwellMs: 90000 }
+        ];
+        element.call = endedCall({ related, whatId: CASE2, disposition: 'Call back' });
+        await Promise.resolve();
+        expect(field(element, 'disposition').value).toBe('Call back');
+        expect(field(element, 'who').value).toBe(CONTACT);
+        expect(field(element, 'what').value).toBe(CASE2);
+        const saved = jest.fn();
+        element.addEventListener('wrapup', saved);
+        submit(element);
+        expect(saved.mock.calls[0][0].detail).toMatchObject({
+            disposition: 'Call back',
+            whoId: CONTACT,
+            whatId: CASE2
+        });
+    });
+
+    it("keeps the agent's pick until the view of that field changes, then follows it (another tab)", async () => {
+        const element = mount();
+        await Promise.resolve();
+        field(element, 'who').value = LEAD;
+        field(element, 'who').dispatchEvent(new CustomEvent('change'));
+        // A view with the field as it was (the pick is still on its way): the pick stays.
+        element.call = endedCall({ disposition: 'Resolved' });
+        await Promise.resolve();
+        expect(field(element, 'who').value).toBe(LEAD);
+        expect(field(element, 'disposition').value).toBe('Resolved');
+        // Another tab picks the contact again: this tab shows it.
+        element.call = endedCall({ whoId: LEAD });
+        await Promise.resolve();
+        element.call = endedCall({ whoId: CONTACT });
+        await Promise.resolve();
+        expect(field(element, 'who').value).toBe(CONTACT);
     });
 
     it('counts down to the automatic save', async () => {
