@@ -67,7 +67,7 @@ export async function runServe(args: string[], io: Io, signal?: AbortSignal): Pr
         );
     }
     const gateway = await startGateway({
-        config: fileConfigStore(loaded),
+        config: fileConfigStore(loaded, process.env, { watch: { logger } }),
         dir,
         logger,
         ...(salesforceClient === undefined ? {} : { salesforceClient }),

@@ -36,6 +36,8 @@ export interface EdgeOptions {
 export interface Edge {
     app: FastifyInstance;
     connections: () => number;
+    /** Closes the tabs whose origin is no longer allowed or whose pairing was revoked (after a config change). */
+    recheck: () => void;
     /** Closes every socket with 1001 and the server. */
     close: () => Promise<void>;
 }
@@ -188,6 +190,7 @@ export async function buildEdge(options: EdgeOptions): Promise<Edge> {
     return {
         app,
         connections: () => all.size,
+        recheck,
         close: async () => {
             options.agent.off('event', onEvent);
             options.agent.off('resync', onResync);

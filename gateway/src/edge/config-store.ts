@@ -1,7 +1,10 @@
 /**
- * The configuration while the gateway runs: what it runs with (the file plus environment overrides) and the
- * way the settings page edits it (edit the file's own content, validate, save atomically, apply).
+ * The configuration while the gateway runs: what it runs with (the file plus environment overrides), the way the
+ * settings page edits it (edit the file's own content, validate, save atomically, apply), and, when watched, the
+ * file's own changes (`switchboard config` while the gateway runs) applied as they are saved.
  */
+import { watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import {
     applyEnvOverrides,
     loadConfig,
@@ -11,25 +14,31 @@ import {
     type LoadedConfig
 } from '../config/index.js';
 import { ConfigError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { ConfigStore } from './settings-routes.js';
 
 export interface ConfigStoreWithChanges extends ConfigStore {
-    /** Called after every successful update with the new running configuration; returns the unsubscribe. */
+    /** Called after every change of the running configuration with the new one; returns the unsubscribe. */
     onChange(listener: (config: GatewayConfig) => void): () => void;
+    /** Stops watching the file (when it is watched). */
+    close(): void;
 }
 
-function withListeners(
-    read: () => GatewayConfig,
-    write: (edit: (config: GatewayConfig) => GatewayConfig) => Promise<GatewayConfig>
-): ConfigStoreWithChanges {
+/** How long the file must be quiet after a change before it is read (an editor may write it in steps). */
+const SETTLE_MS = 200;
+
+/** One change at a time, so two quick saves never lose each other; listeners hear of each new configuration. */
+function changes(read: () => GatewayConfig): Pick<ConfigStoreWithChanges, 'get' | 'onChange'> & {
+    run(step: () => Promise<GatewayConfig | undefined>): Promise<GatewayConfig>;
+} {
     const listeners = new Set<(config: GatewayConfig) => void>();
     let queue: Promise<unknown> = Promise.resolve();
     return {
         get: read,
-        update(edit) {
-            // One edit at a time, so two quick saves never lose each other.
+        run(step) {
             const next = queue.then(async () => {
-                const config = await write(edit);
+                const config = await step();
+                if (config === undefined) return read();
                 for (const listener of listeners) listener(config);
                 return config;
             });
@@ -47,36 +56,109 @@ function withListeners(
 
 /**
  * Edits config.json; environment overrides keep applying on top. Each edit starts from the file as it is on disk
- * now, so a change made meanwhile with `switchboard config` is kept (and applied too), not undone.
+ * now, so a change made meanwhile with `switchboard config` is kept (and applied too), not undone. With `watch`,
+ * a change of the file itself is applied once it is valid; an invalid one is logged with its problems and the
+ * gateway keeps running as it was.
  */
 export function fileConfigStore(
     loaded: LoadedConfig,
-    env: NodeJS.ProcessEnv = process.env
+    env: NodeJS.ProcessEnv = process.env,
+    options: { watch?: { logger: Logger } } = {}
 ): ConfigStoreWithChanges {
     let running = loaded.config;
-    return withListeners(
-        () => running,
-        async (edit) => {
-            const { fileConfig: file } = await loadConfig({ path: loaded.path, env, create: false });
-            const edited = parseConfig(edit(file));
-            const overridden = applyEnvOverrides(edited, env);
-            if (overridden.problems.length > 0) throw new ConfigError(overridden.problems);
-            const next = parseConfig(overridden.config);
-            await saveConfig(edited, { path: loaded.path });
-            running = next;
-            return next;
+    const store = changes(() => running);
+    const read = async (): Promise<{ file: GatewayConfig; config: GatewayConfig }> => {
+        const current = await loadConfig({ path: loaded.path, env, create: false });
+        return { file: current.fileConfig, config: current.config };
+    };
+    const reload = (): Promise<GatewayConfig> =>
+        store.run(async () => {
+            const { config } = await read();
+            if (JSON.stringify(config) === JSON.stringify(running)) return undefined;
+            running = config;
+            return config;
+        });
+    const watcher =
+        options.watch === undefined ? undefined : watchFile(loaded.path, options.watch.logger, reload);
+    return {
+        get: store.get,
+        onChange: store.onChange,
+        update: (edit) =>
+            store.run(async () => {
+                const { file } = await read();
+                const edited = parseConfig(edit(file));
+                const overridden = applyEnvOverrides(edited, env);
+                if (overridden.problems.length > 0) throw new ConfigError(overridden.problems);
+                const next = parseConfig(overridden.config);
+                await saveConfig(edited, { path: loaded.path });
+                running = next;
+                return next;
+            }),
+        close() {
+            watcher?.close();
         }
-    );
+    };
+}
+
+/** Watches the file's directory (a save replaces the file, so a watch on the file itself would be left behind). */
+function watchFile(
+    path: string,
+    logger: Logger,
+    reload: () => Promise<GatewayConfig>
+): { close(): void } | undefined {
+    const name = basename(path);
+    let timer: NodeJS.Timeout | undefined;
+    const settled = (): void => {
+        timer = undefined;
+        reload().then(
+            () => undefined,
+            (error: unknown) => {
+                logger.error(
+                    { err: error, path },
+                    'the configuration file changed but is not valid; the gateway keeps running as it was'
+                );
+            }
+        );
+    };
+    try {
+        const watcher = watch(dirname(path), { persistent: false }, (_event, filename) => {
+            if (filename !== null && filename !== name) return;
+            if (timer !== undefined) clearTimeout(timer);
+            timer = setTimeout(settled, SETTLE_MS);
+            timer.unref();
+        });
+        watcher.on('error', (error) => {
+            logger.warn({ err: error, path }, 'the configuration file is no longer watched');
+        });
+        return {
+            close() {
+                if (timer !== undefined) clearTimeout(timer);
+                watcher.close();
+            }
+        };
+    } catch (error) {
+        logger.warn(
+            { err: error, path },
+            'the configuration file cannot be watched: changes apply at the next start'
+        );
+        return undefined;
+    }
 }
 
 /** A configuration that lives in memory only (the demo, tests). */
 export function memoryConfigStore(config: GatewayConfig): ConfigStoreWithChanges {
     let current = config;
-    return withListeners(
-        () => current,
-        (edit) => {
-            current = parseConfig(edit(current));
-            return Promise.resolve(current);
+    const store = changes(() => current);
+    return {
+        get: store.get,
+        onChange: store.onChange,
+        update: (edit) =>
+            store.run(() => {
+                current = parseConfig(edit(current));
+                return Promise.resolve(current);
+            }),
+        close() {
+            // Nothing to watch.
         }
-    );
+    };
 }

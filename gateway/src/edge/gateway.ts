@@ -147,8 +147,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         });
 
         started.push(() => agent.close());
+        // A new configuration (the settings page, or the file edited with `switchboard config`) applies at once.
+        const edgeOf: { current?: Edge } = {};
         const stopWatching = options.config.onChange((next) => {
             agent.reconfigure(agentSettings(next));
+            edgeOf.current?.recheck();
         });
         started.push(stopWatching);
 
@@ -183,7 +186,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
         // The URLs are known only after listen when port is 0; the edge reads them through these holders.
         const urls = { self: `https://${displayHost}:${port}` };
-        const edge = await buildEdge({
+        const edge = (edgeOf.current = await buildEdge({
             agent,
             pairing,
             allowedOrigins: () => options.config.get().edge.allowedOrigins,
@@ -233,7 +236,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
                       }
                   }),
             logger
-        });
+        }));
 
         started.push(() => edge.close());
         await edge.app.listen({ host, port });
@@ -262,6 +265,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
                         }
                     };
                     stopWatching();
+                    options.config.close();
                     await step('edge', () => edge.close());
                     await step('agent', () => agent.close());
                     await step('pairing', async () => pairing?.close());

@@ -3,12 +3,13 @@
  * file as it is on disk, so an edit made meanwhile with `switchboard config` survives it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig, parseConfig, saveConfig } from '../../src/config/index.js';
 import { fileConfigStore } from '../../src/edge/config-store.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 
 const ORIGIN = 'https://acme--c.vf.force.com';
 
@@ -34,4 +35,41 @@ describe('edge: the configuration store on config.json', () => {
         assert.deepEqual(saved.dispositions, ['Resolved', 'Sold']);
         assert.deepEqual(store.get().edge.allowedOrigins, [ORIGIN], 'and runs');
     });
+
+    it('watched: a change of the file applies at once; an invalid one is logged and changes nothing', async (t) => {
+        const path = join(mkdtempSync(join(tmpdir(), 'switchboard-config-')), 'config.json');
+        const loaded = await loadConfig({ path, env: {} });
+        const errors: string[] = [];
+        const logger = { ...silentLogger(), error: (_o: unknown, message: string) => errors.push(message) };
+        const store = fileConfigStore(loaded, {}, { watch: { logger: logger as unknown as Logger } });
+        t.after(() => {
+            store.close();
+        });
+        const seen: string[][] = [];
+        store.onChange((config) => seen.push([...config.edge.allowedOrigins]));
+
+        // `switchboard config origins add …` while the gateway runs.
+        await saveConfig(
+            parseConfig({
+                ...loaded.fileConfig,
+                edge: { ...loaded.fileConfig.edge, allowedOrigins: [ORIGIN] }
+            }),
+            { path }
+        );
+        await until(() => seen.length === 1);
+        assert.deepEqual(store.get().edge.allowedOrigins, [ORIGIN]);
+
+        writeFileSync(path, '{ "edge": { "port": "not a port" } }');
+        await until(() => errors.length === 1);
+        assert.deepEqual(store.get().edge.allowedOrigins, [ORIGIN], 'still running as it was');
+        assert.equal(seen.length, 1);
+    });
 });
+
+/** Waits for `done`, checking every 20 ms; gives up after 5 s so that a missing change fails the test. */
+async function until(done: () => boolean): Promise<void> {
+    for (let waited = 0; !done(); waited += 20) {
+        if (waited > 5_000) assert.fail('gave up waiting');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+}
