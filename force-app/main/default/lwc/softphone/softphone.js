@@ -374,11 +374,12 @@ export default class Softphone extends LightningElement {
     }
 
     /**
-     * The call left wrap-up: saved by this tab, by another, or by the gateway once wrapUpSeconds passed. The
-     * automatic save used the picks the gateway had (setWrapUp) and the notes it had (setNotes). Only what had
-     * not reached it yet goes after it in one more wrapUp, which updates the same Task: notes still waiting for
-     * their debounce or on their way, and picks whose setWrapUp was still on its way (the gateway refuses that
-     * one for a saved call) or was refused.
+     * The call left wrap-up: saved by this tab, by another, or by the gateway once wrapUpSeconds passed (seen as
+     * call.wrappedUp, or after a reconnect as the call in the snapshot's `recent`). The automatic save used the
+     * picks the gateway had (setWrapUp) and the notes it had (setNotes). Only what had not reached it yet goes
+     * after it in one more wrapUp, which updates the same Task: notes still waiting for their debounce, on their
+     * way or lost in a drop, and picks whose setWrapUp was still on its way (the gateway refuses that one for a
+     * saved call) or was refused.
      */
     afterWrappedUp(call) {
         const id = call.id;
@@ -884,18 +885,30 @@ export default class Softphone extends LightningElement {
     }
 
     /**
-     * After a snapshot: the notes and wrap-up picks the gateway does not hold go again; those of calls that are
-     * gone are dropped.
+     * After a snapshot: the notes and wrap-up picks the gateway does not hold go again. A call that left the
+     * list meanwhile and is in `recent` was saved (by the gateway by itself, or by another tab) while this tab
+     * could not tell it what the agent typed or picked: that goes in one more wrapUp, as after call.wrappedUp
+     * (afterWrappedUp). Drafts of calls that are in neither list are dropped.
      */
     resendNotes() {
+        const { calls } = this.snapshot;
+        const recent = this.snapshot.recent || [];
+        const drafted = new Set([...Object.keys(this.wrapUpDrafts), ...Object.keys(this.notesDrafts)]);
+        for (const callId of drafted) {
+            if (calls.some((c) => c.id === callId)) continue;
+            const saved = recent.find((c) => c.id === callId);
+            if (saved) {
+                this.afterWrappedUp(saved);
+            } else {
+                this.dropWrapUpDraft(callId);
+                this.dropDraft(callId);
+            }
+        }
         for (const callId of Object.keys(this.wrapUpDrafts)) {
-            if (!this.snapshot.calls.some((c) => c.id === callId)) this.dropWrapUpDraft(callId);
-            else if (!this.picksSending.has(callId)) this.sendPicks(callId);
+            if (!this.picksSending.has(callId)) this.sendPicks(callId);
         }
         for (const callId of Object.keys(this.notesDrafts)) {
-            const call = this.snapshot.calls.find((c) => c.id === callId);
-            if (!call) this.dropDraft(callId);
-            else if (!this.notesTimers.has(callId) && !this.notesSending.has(callId)) this.sendNotes(callId);
+            if (!this.notesTimers.has(callId) && !this.notesSending.has(callId)) this.sendNotes(callId);
         }
     }
 

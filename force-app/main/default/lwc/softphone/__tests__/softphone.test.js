@@ -1062,6 +1062,76 @@ describe('c-softphone calls', () => {
         });
     });
 
+    it('saves the edits the gateway missed in a drop in one more wrapUp when it saved the call meanwhile', async () => {
+        jest.useFakeTimers();
+        const ended = fx.call({
+            state: 'ended',
+            endReason: 'completed',
+            answeredAt: fx.NOW,
+            endedAt: fx.NOW + 5000,
+            actions: ['wrapUp'],
+            notes: 'live notes'
+        });
+        const element = mount();
+        let socket = await connect(element, fx.snapshot({ calls: [ended] }));
+        const panel = $(element, 'c-wrap-up-panel');
+        await flush();
+        const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
+        field('disposition').value = 'Call back';
+        field('disposition').dispatchEvent(new CustomEvent('change'));
+        typeInto(field('notes'), 'live notes + promised refund');
+        // The socket drops before the gateway answers the setWrapUp and before the notes' debounce.
+        socket.drop();
+        await flush();
+        jest.advanceTimersByTime(NOTES_DEBOUNCE_MS); // their setNotes fails: disconnected
+        await flush();
+        jest.advanceTimersByTime(30000);
+        // The gateway saved the call by itself meanwhile, without them: it is in today's calls now.
+        const saved = { ...ended, log: { status: 'pending' } };
+        socket = await connect(element, fx.snapshot({ calls: [], recent: [saved] }), 30);
+        jest.advanceTimersByTime(5000);
+        await flush();
+        const edits = () => socket.sent.filter((m) => ['setNotes', 'setWrapUp', 'wrapUp'].includes(m.type));
+        expect(edits()).toEqual([
+            {
+                v: 1,
+                id: expect.any(String),
+                type: 'wrapUp',
+                callId: 'k1',
+                disposition: 'Call back',
+                notes: 'live notes + promised refund'
+            }
+        ]);
+        socket.reply('wrapUp', {});
+        await flush();
+        // Sent once, then dropped: the next snapshot sends nothing more.
+        socket.receive({
+            v: 1,
+            type: 'snapshot',
+            seq: 40,
+            snapshot: fx.snapshot({ calls: [], recent: [saved] })
+        });
+        await flush();
+        expect(edits()).toHaveLength(1);
+    });
+
+    it('drops the edits of a call that left both lists while disconnected', async () => {
+        jest.useFakeTimers();
+        const ended = fx.call({ state: 'ended', endReason: 'completed', actions: ['wrapUp'], notes: '' });
+        const element = mount();
+        let socket = await connect(element, fx.snapshot({ calls: [ended] }));
+        const panel = $(element, 'c-wrap-up-panel');
+        await flush();
+        typeInto(panel.shadowRoot.querySelector('[data-field="notes"]'), 'gone');
+        socket.drop();
+        await flush();
+        jest.advanceTimersByTime(30000);
+        socket = await connect(element, fx.snapshot({ calls: [], recent: [] }), 30);
+        jest.advanceTimersByTime(5000);
+        await flush();
+        expect(socket.sent.filter((m) => ['setNotes', 'setWrapUp', 'wrapUp'].includes(m.type))).toEqual([]);
+    });
+
     it('shows when the gateway saves the call by itself, and then saves the edits it had not got', async () => {
         jest.useFakeTimers();
         jest.setSystemTime(fx.NOW + 10000);
