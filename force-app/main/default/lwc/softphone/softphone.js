@@ -148,6 +148,8 @@ export default class Softphone extends LightningElement {
     lastClickToDial = null;
     /** The keyboard was in the softphone when the calls changed: see renderedCallback. */
     focusWrapUpWhenShown = false;
+    /** ...in the call notes of this call: its wrap-up's Notes (the same text) take the focus. */
+    focusNotesOf = null;
     /** The call the notes panel was last showing: its pending notes go out when the panel moves to another. */
     notesPanelCallId;
     /** The gateway withdrew this browser's pairing (close 4005): its message stays until paired again. */
@@ -183,14 +185,19 @@ export default class Softphone extends LightningElement {
     }
 
     renderedCallback() {
-        if (!this.focusWrapUpWhenShown || this.hasLiveCalls) {
-            this.focusWrapUpWhenShown = false;
-            return;
-        }
+        const wanted = this.focusWrapUpWhenShown && !this.hasLiveCalls;
+        const notesOf = this.focusNotesOf;
         this.focusWrapUpWhenShown = false;
+        this.focusNotesOf = null;
+        if (!wanted) return;
         const panel = this.template.querySelector('c-wrap-up-panel');
         const active = document.activeElement;
-        if (panel && (!active || active === document.body)) panel.focusFirst();
+        if (!panel || (active && active !== document.body)) return;
+        // Typing in the call notes: the agent goes on typing in the same text (a select would take the keys as
+        // type-ahead and change the pick). Elsewhere: the first wrap-up control.
+        const call = this.wrapUpCall;
+        if (notesOf && call && call.id === notesOf) panel.focusNotes();
+        else panel.focusFirst();
     }
 
     noteInput = () => {
@@ -323,7 +330,12 @@ export default class Softphone extends LightningElement {
     handleEvent(event) {
         const previous = this.snapshot;
         // The last live call ends with the keyboard in its controls or notes: the focus goes to the wrap-up.
-        if (this.hasLiveCalls && this.template.activeElement) this.focusWrapUpWhenShown = true;
+        const focused = this.template.activeElement;
+        if (this.hasLiveCalls && focused) {
+            const notes = this.template.querySelector('c-notes-panel');
+            this.focusWrapUpWhenShown = true;
+            this.focusNotesOf = notes && focused === notes ? notes.callId : null;
+        }
         this.snapshot = applyEvent(this.snapshot, event);
         if (event.type === 'salesforce.sessionNeeded') {
             this.renewSalesforceSession();

@@ -85,6 +85,19 @@ export default class WrapUpPanel extends LightningElement {
         if (first) first.focus();
     }
 
+    /**
+     * Moves the keyboard focus to the notes, the caret at the end (the softphone does, when the call ended while
+     * the agent typed its notes: the same text, typing goes on).
+     */
+    @api
+    focusNotes() {
+        const area = this.template.querySelector('[data-field="notes"]');
+        if (!area) return;
+        area.focus();
+        const end = area.value.length;
+        area.setSelectionRange(end, end);
+    }
+
     /** The agent's pick for this call (here, else the softphone's draft), else the gateway's. */
     chosen(key) {
         const own = this.picks;

@@ -1443,6 +1443,32 @@ describe('c-softphone calls', () => {
         expect(panel.shadowRoot.activeElement.dataset.field).toBe('disposition');
     });
 
+    it("moves the focus to the wrap-up's notes, caret at the end, when the call ends as the agent types notes", async () => {
+        const element = mount();
+        const connected = fx.call({ state: 'connected', answeredAt: fx.NOW, actions: ['hold', 'hangup'] });
+        const socket = await connect(element, fx.snapshot({ calls: [connected] }));
+        const area = $(element, 'c-notes-panel').shadowRoot.querySelector('textarea');
+        area.focus();
+        typeInto(area, 'customer wants a ca');
+        await emit(socket, 11, {
+            type: 'call.cleared',
+            call: {
+                ...connected,
+                state: 'ended',
+                endReason: 'completed',
+                endedAt: fx.NOW + 1000,
+                actions: ['wrapUp']
+            }
+        });
+        const panel = $(element, 'c-wrap-up-panel');
+        const active = panel.shadowRoot.activeElement;
+        expect(active.dataset.field).toBe('notes');
+        expect(active.value).toBe('customer wants a ca');
+        expect(active.selectionStart).toBe('customer wants a ca'.length);
+        expect(active.selectionEnd).toBe('customer wants a ca'.length);
+        expect(socket.sent.filter((m) => m.type === 'setWrapUp')).toEqual([]);
+    });
+
     it('is accessible in wrap-up', async () => {
         const element = mount();
         const ended = fx.call({ state: 'ended', endReason: 'missed', actions: ['wrapUp'] });
