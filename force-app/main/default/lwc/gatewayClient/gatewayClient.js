@@ -295,6 +295,7 @@ export class GatewayClient {
                 break;
             case 'paired':
                 this.token = message.token;
+                this.helloToken = message.token; // this connection now stands on it: a 4005 voids it
                 this.emit('paired');
                 this.handlePaired(socket);
                 break;

@@ -138,6 +138,23 @@ describe('c-gateway-client', () => {
         expect(seen.pairing).toEqual([PAIRING]);
     });
 
+    it('forgets the token paired on this connection when the gateway withdraws it (close 4005)', async () => {
+        const { client, storage } = makeClient();
+        client.connect();
+        const socket = FakeWebSocket.last;
+        socket.open();
+        socket.reply('hello', { ...HELLO_PAIRED, paired: false, pairing: PAIRING });
+        await flush();
+        socket.receive({ v: 1, type: 'paired', token: 'new-token' });
+        socket.receive({ v: 1, type: 'snapshot', seq: 1, snapshot: fx.snapshot() });
+        expect(storage.getItem(tokenKey(URL))).toBe('new-token');
+        socket.drop(4005);
+        expect(storage.getItem(tokenKey(URL))).toBeNull();
+        jest.advanceTimersByTime(0);
+        FakeWebSocket.last.open();
+        expect(FakeWebSocket.last.sent[0].token).toBeUndefined();
+    });
+
     it('keeps a token another tab stored after the one withdrawn by close 4005', async () => {
         const storage = memoryStorage({ [tokenKey(URL)]: 'revoked' });
         const { client } = makeClient({ storage });
