@@ -38,7 +38,7 @@ export const CONFIG_USAGE = `Usage: switchboard config <action> [options]       
   servers list
   servers add --id ID --host HOST --port N [--name NAME] [--tls] [--ca FILE] [--servername NAME]
               [--insecure] [--profile standard|avaya] [--login-element NAME] [--protocol-version ed3..ed6]
-              [--no-answer] [--session-duration SEC] [--request-timeout MS] [--use]
+              [--no-answer] [--session-duration SEC] [--request-timeout MS] [--call-audit SEC] [--use]
   servers remove ID
   clients list
   clients add --id ID [--application-id APPID] [--description TEXT] [--use]

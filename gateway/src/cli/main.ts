@@ -14,12 +14,15 @@ Commands:
                                  call logging); \`serve\` is the same
   demo [--console-port N] [--gateway-port N] [--cti-port N] [--control-port N] [--wrap-up S]
                                  Run the demo (npm start): simulator PBX, Salesforce stand-in, gateway, console
-  settings                       Print the link that opens the settings page with its key
+  settings [--config FILE]       Print the link that opens the settings page with its key (at edge.port:
+                                 a gateway started with --port N is at that port instead)
   cert [--force]                 Create (or renew) the local CA and the gateway's certificate; how to trust it
   config <action>                Show and edit the configuration (see \`switchboard config help\`)
-  login [--instance URL] [--client-id ID]
+  login [--instance URL] [--client-id ID] [--port N] [--cert FILE --key FILE] [--config FILE]
                                  OAuth login to Salesforce for call logging (External Client App, PKCE);
-                                 defaults: callLogging.instanceUrl and callLogging.oauthClientId
+                                 defaults: callLogging.instanceUrl and callLogging.oauthClientId; the
+                                 callback is http://127.0.0.1:1717/oauth/callback (--port N: that port;
+                                 --cert/--key: https)
   outbox list|retry|export       Call logs waiting, sent or failed; retry; export as JSON or CSV
   service install|uninstall|status [--dry-run] [--config FILE]
                                  Start the gateway at login (systemd user unit, launchd agent, Task Scheduler);
