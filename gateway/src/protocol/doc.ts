@@ -41,7 +41,7 @@ export const REQUEST_DOCS: Record<RequestType, string> = {
     relate: 'A record the agent opened (Open CTI onNavigationChange); counts for every live and wrap-up call, or for the one named. Dwell time is measured by the gateway.',
     setWrapUp:
         'The agent’s picks for a call not saved yet (disposition, Who, What; `null` takes a pick back, to the proposal for Who/What), without saving it: the automatic save and a reload use them. Refused (`ACTION_NOT_ALLOWED`) for a call already saved: `wrapUp` changes its Task.',
-    wrapUp: 'Saves an ended call: disposition, Who/What (the agent’s pick wins over the proposal), notes. The Task is written once per call; saving again updates the same Task.'
+    wrapUp: 'Saves an ended call: disposition, Who/What (the agent’s pick wins over the proposal), notes. The Task is written once per call; saving again updates the same Task. Refused (`ACTION_NOT_ALLOWED`) while the call is live; a log the gateway cannot store (`CALL_LOG_STORE`) leaves the call in wrap-up.'
 };
 
 export const ERROR_DOCS: Record<ErrorCode, string> = {
@@ -74,7 +74,8 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
     NOT_LOGGED_IN: 'The command needs a logged-in agent.',
     ALREADY_LOGGED_IN: 'Log out first to use another server or device.',
     NO_SUCH_CALL: 'The call named (or implied) does not exist.',
-    ACTION_NOT_ALLOWED: 'The call does not allow that now; `details.allowed` lists what it allows.',
+    ACTION_NOT_ALLOWED:
+        'The call does not allow that now. A call command’s refusal has `details.callId`, `details.state` and `details.allowed` (what the call allows); `makeCall`, `setWrapUp` and `wrapUp` refusals carry only `details.callId` (the call in the way) or no details.',
     INVALID_NUMBER: 'The number cannot be dialled.',
     UNKNOWN_SERVER: 'No CTI server with that id is configured.',
     INTERNAL: 'A bug in the gateway; the gateway log has the details.'
@@ -108,11 +109,11 @@ export function renderProtocolDoc(): string {
         '## Connecting',
         '',
         '1. The browser opens the socket. The gateway checks the page’s `Origin` against its exact allowlist **before the handshake**: any other page gets HTTP 403 `ORIGIN_NOT_ALLOWED` and no socket.',
-        '2. The client sends `hello`. A page paired before presents its token and gets `paired: true`; a new page gets `paired: false` and a six-digit `pairing.code`, which the agent types on the gateway’s settings page. Then the gateway sends `paired` with the token to keep (per gateway URL) and send in every later hello. Once paired, the softphone hands over its Salesforce session in a `salesforceSession` request of its own, so the phone never waits for Salesforce: a session the gateway cannot take (Salesforce refused it, or could not be reached) fails only that request, and the softphone renews the session on its own (call-logging.md). `hello` still accepts a `salesforce` session for older softphones: a paired hello hands it over at once (one the gateway cannot take fails that hello with its `SALESFORCE_*` error); an unpaired page’s session is taken only once its pairing is approved, so no page can bind its own org without being paired.',
+        '2. The client sends `hello`. A page paired before presents its token and gets `paired: true`; a new page gets `paired: false` and a six-digit `pairing.code`, which the agent types on the gateway’s settings page opened with its key (the link `switchboard settings` prints; `pairing.settingsUrl` is the page without the key, which only asks for that link). The request ends when its socket closes (a reload asks again, with a new code). Then the gateway sends `paired` with the token to keep (per gateway URL) and send in every later hello. Once paired, the softphone hands over its Salesforce session in a `salesforceSession` request of its own, so the phone never waits for Salesforce: a session the gateway cannot take (Salesforce refused it, or could not be reached) fails only that request, and the softphone renews the session on its own (call-logging.md). `hello` still accepts a `salesforce` session for older softphones: a paired hello hands it over at once (one the gateway cannot take fails that hello with its `SALESFORCE_*` error); an unpaired page’s session is taken only once its pairing is approved, so no page can bind its own org without being paired.',
         '3. Once paired, the gateway sends a `snapshot` (the whole state with the `seq` it is current to), then `event` frames with `seq` increasing by one across the whole gateway. Every tab sees every event.',
         '4. A client that sees a gap in `seq`, or reconnects, sends `snapshot`. After the CTI link recovered, the gateway sends every tab a fresh `snapshot` by itself.',
         '',
-        'Every request carries `v`, a client-chosen `id` (1–64 characters) and `type`; it is answered by exactly one `result` or `error` frame with the same `id`. A frame that cannot be read far enough to find its id is answered with `id: null`.',
+        'Every request carries `v`, a client-chosen `id` (1–64 characters) and `type`; it is answered by exactly one `result` or `error` frame with the same `id`. A frame that is not read is answered with `id: null`: one refused by the rate limit (`RATE_LIMITED`), a binary frame, or one that is not JSON (`BAD_REQUEST`).',
         '',
         '### Limits and close codes',
         '',
