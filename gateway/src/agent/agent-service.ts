@@ -519,7 +519,15 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         if (args.notes !== undefined) record.notes = args.notes;
         // Kept even when the log cannot be stored now (finish throws): the call stays in wrap-up with them.
         this.persist();
-        return { call: this.finish(record) };
+        try {
+            return { call: this.finish(record) };
+        } catch (error) {
+            this.logger.error(
+                { err: error, callId: record.id },
+                'call could not be saved; it stays in wrap-up'
+            );
+            throw error;
+        }
     }
 
     /** Logs out, wraps up nothing (wrap-up survives in the journal), writes the journal. */

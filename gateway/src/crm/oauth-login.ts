@@ -8,8 +8,18 @@
  * `clientFromStoredLogin()` turns it back into a self-refreshing client.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+    chmodSync,
+    closeSync,
+    fsyncSync,
+    mkdirSync,
+    openSync,
+    readFileSync,
+    renameSync,
+    rmSync,
+    writeFileSync
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type jsforceModule from 'jsforce';
 import { ErrorCodes, SalesforceError } from '../errors.js';
 import { configDir, TOKEN_FILE } from './config-dir.js';
@@ -32,10 +42,30 @@ export function tokenPath(env: NodeJS.ProcessEnv = process.env): string {
     return join(configDir(env), TOKEN_FILE);
 }
 
+/**
+ * Writes the token file whole or not at all: a temporary file (0600, synced), then renamed over the old one, so a
+ * crash mid-write never leaves a truncated refresh token behind.
+ */
 export function saveLogin(login: StoredLogin, path = tokenPath()): void {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(path, `${JSON.stringify(login, null, 4)}\n`, { mode: 0o600 });
-    chmodSync(path, 0o600);
+    const temp = join(
+        dirname(path),
+        `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+    );
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+        writeFileSync(fd, `${JSON.stringify(login, null, 4)}\n`);
+        fsyncSync(fd);
+    } finally {
+        closeSync(fd);
+    }
+    try {
+        chmodSync(temp, 0o600);
+        renameSync(temp, path);
+    } catch (error) {
+        rmSync(temp, { force: true });
+        throw error;
+    }
 }
 
 export function loadLogin(path = tokenPath()): StoredLogin | undefined {

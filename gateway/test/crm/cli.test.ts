@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runLogin } from '../../src/cli/login.js';
 import { runOutbox } from '../../src/cli/outbox.js';
 import type { Io } from '../../src/cli/main.js';
 import { CallLogger, sessionAuth } from '../../src/crm/index.js';
-import { clientFromStoredLogin, handleOAuthCallback, loadLogin, startLogin } from '../../src/crm/index.js';
+import {
+    clientFromStoredLogin,
+    handleOAuthCallback,
+    loadLogin,
+    saveLogin,
+    startLogin
+} from '../../src/crm/index.js';
 import { SfApiError, startSalesforceStandin, type SalesforceStandin } from '../../src/sfstandin/index.js';
 import { callLog, FAST_RETRY, tempDir, until } from './helpers.js';
 
@@ -117,6 +123,17 @@ describe('switchboard outbox and login', () => {
         assert.equal(await done, 0);
         assert.equal(statSync(tokenFile).mode & 0o777, 0o600);
         assert.equal(loadLogin(tokenFile)?.userId, sf.user.userId);
+        // Saved whole or not at all: a new file renamed over the old one (a reader of the old one keeps it whole).
+        const first = statSync(tokenFile).ino;
+        const stored = loadLogin(tokenFile);
+        assert.ok(stored);
+        saveLogin({ ...stored, savedAt: new Date().toISOString() }, tokenFile);
+        assert.notEqual(statSync(tokenFile).ino, first);
+        assert.deepEqual(
+            readdirSync(dirname(tokenFile)).filter((name) => name.endsWith('.tmp')),
+            []
+        );
+        assert.equal(statSync(tokenFile).mode & 0o777, 0o600);
 
         // the stored login refreshes by itself: no access token yet, then an expired one
         const client = clientFromStoredLogin(tokenFile);
