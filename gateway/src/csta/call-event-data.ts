@@ -144,7 +144,11 @@ function absorbRemote(call: Call, event: CstaEvent, ctx: EventDataContext): void
     }
 }
 
-/** Our call became (or grew) a conference: its new callID, the parties and the one just added. */
+/**
+ * Our call became (or grew) a conference: its new callID and its parties. The far end stays the outside party the
+ * call was with (the customer, whom the Task is about); the party just added becomes it only for a call among
+ * colleagues, or one whose far end was not known.
+ */
 function absorbConference(call: Call, event: MessageOf<'ConferencedEvent'>, ctx: EventDataContext): void {
     const items = event.conferenceConnections ?? [];
     followNewCall(call, items, ctx);
@@ -152,7 +156,13 @@ function absorbConference(call: Call, event: MessageOf<'ConferencedEvent'>, ctx:
     call.consultation = undefined;
     const parties = remoteParties(items, ctx).map((device) => device.number);
     if (parties.length > 0) call.conferenceParties = [...new Set(parties)];
-    if (event.addedParty !== undefined && event.addedParty.number !== '' && !ctx.isUs(event.addedParty)) {
+    const outside = call.remoteNumber !== undefined && !ctx.isInternalNumber(call.remoteNumber);
+    if (
+        !outside &&
+        event.addedParty !== undefined &&
+        event.addedParty.number !== '' &&
+        !ctx.isUs(event.addedParty)
+    ) {
         call.remoteNumber = event.addedParty.number;
     }
 }
@@ -183,6 +193,9 @@ function followNewCall(call: Call, items: readonly ConnectionListItem[], ctx: Ev
 
 function updateDirection(call: Call, ctx: EventDataContext): void {
     if (call.remoteNumber !== undefined && ctx.isInternalNumber(call.remoteNumber)) {
+        // A colleague joining a customer's call (a conference) leaves it inbound or outbound, also once the
+        // customer has left it: it is still that customer's call.
+        if (call.conference && (call.direction === 'inbound' || call.direction === 'outbound')) return;
         call.direction = 'internal';
     } else if (call.origin === 'local') call.direction = 'outbound';
     else if (call.origin === 'remote') call.direction = 'inbound';

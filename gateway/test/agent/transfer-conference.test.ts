@@ -60,14 +60,21 @@ describe('agent service: consultation, transfer, conference', () => {
         assert.equal(moved.ivrDigits, '555');
     });
 
-    it('consult then conference: one connected conference call remains', async (t) => {
-        const { agent1 } = await consultation(t);
+    it('consult then conference: one connected conference call remains, still the inbound call', async (t) => {
+        const { sim, agent1 } = await consultation(t);
         await agent1.agent.conference();
         const conference = await agent1.callWhere((c) => c.state === 'connected' && c.conference);
         assert.equal(conference.transfers[0]?.kind, 'conference');
         assert.deepEqual(conference.parties, [CUSTOMER, '4002']);
         await agent1.next(() => agent1.calls().filter((c) => c.state !== 'ended').length === 1);
         assert.ok(agent1.types().includes('call.conferenced'));
+        // Still the customer's inbound call, with the colleague in it, also once the customer has left.
+        assert.deepEqual([conference.direction, conference.otherParty], ['inbound', CUSTOMER]);
+        sim.hangup(CUSTOMER);
+        await agent1.callWhere((c) => c.id === conference.id && c.parties?.includes(CUSTOMER) === false);
+        await agent1.agent.hangup({ callId: conference.id });
+        const ended = await agent1.callWhere((c) => c.id === conference.id && c.state === 'ended');
+        assert.deepEqual([ended.direction, ended.callerNumber], ['inbound', CUSTOMER]);
     });
 
     it('swap alternates the pair; cancelConsult drops the consultation and retrieves the customer', async (t) => {

@@ -504,7 +504,8 @@ describe('CallTable: consultation, transfer, conference', () => {
         assert.equal(conference.conference, true);
         assert.deepEqual(conference.conferenceParties, [CUSTOMER, '4002']);
         assert.equal(conference.consultation, undefined);
-        assert.equal(conference.remoteNumber, '4002');
+        assert.equal(conference.remoteNumber, CUSTOMER, 'still the customer’s call');
+        assert.equal(conference.direction, 'inbound');
         // One party leaves: the conference goes on; the last one leaves: it ends.
         assert.deepEqual(types(calls.apply(ev.cleared('K', '4002'))), ['updated:connected']);
         assert.deepEqual(only(calls).conferenceParties, [CUSTOMER]);
