@@ -18,7 +18,8 @@ export default class AgentStateSelector extends LightningElement {
         return agent.state;
     }
 
-    get options() {
+    /** Ready, Not ready (with each reason), Wrap-up: the states the agent can choose. */
+    get choices() {
         const current = this.currentValue;
         const list = [
             { value: 'ready', label: 'Ready' },
@@ -28,15 +29,15 @@ export default class AgentStateSelector extends LightningElement {
             list.push({ value: `notReady:${reason.code}`, label: `Not ready – ${reason.label}` });
         }
         list.push({ value: 'workingAfterCall', label: 'Wrap-up' });
-        if (!list.some((o) => o.value === current)) {
-            const agent = this.agent || {};
-            list.unshift({
-                value: current,
-                label: AGENT_STATE_LABELS[agent.state] || 'Unknown',
-                disabled: true
-            });
-        }
-        return list.map((o) => ({ ...o, selected: o.value === current, disabled: Boolean(o.disabled) }));
+        return list.map((o) => ({ ...o, selected: o.value === current }));
+    }
+
+    /** The current state when it is not one of the choices (e.g. On a call): shown first, not choosable. */
+    get placeholder() {
+        const current = this.currentValue;
+        if (this.choices.some((o) => o.value === current)) return null;
+        const agent = this.agent || {};
+        return { value: current, label: AGENT_STATE_LABELS[agent.state] || 'Unknown' };
     }
 
     get whoText() {

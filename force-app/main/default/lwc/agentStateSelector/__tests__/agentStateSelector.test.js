@@ -10,10 +10,13 @@ const SERVERS = [
     { id: 'backup', name: 'Backup PBX', canAnswer: false }
 ];
 
+/** Logged on to the ACD with an agent ID: the states can be chosen. */
+const AGENT = { state: 'ready', username: 'anna', device: '4001', agentId: '1001', since: 1 };
+
 function mount(props = {}) {
     const element = createElement('c-agent-state-selector', { is: AgentStateSelector });
     Object.assign(element, {
-        agent: { state: 'ready', username: 'anna', device: '4001', since: 1 },
+        agent: AGENT,
         reasons: REASONS,
         servers: SERVERS,
         ...props
@@ -51,10 +54,24 @@ describe('c-agent-state-selector', () => {
         expect(handler.mock.calls[1][0].detail).toEqual({ state: 'ready', reason: undefined });
     });
 
+    it('leaves every choice enabled: no disabled attribute, not even disabled="false"', () => {
+        for (const agent of [AGENT, { ...AGENT, state: 'busy' }]) {
+            const element = mount({ agent });
+            const choices = [...select(element).options].filter((o) => o.value !== 'busy');
+            expect(choices).toHaveLength(5);
+            for (const option of choices) {
+                expect(option.hasAttribute('disabled')).toBe(false);
+                expect(option.disabled).toBe(false);
+            }
+            document.body.removeChild(element);
+        }
+    });
+
     it('shows a state the agent cannot choose (on a call) as a disabled option', () => {
         const element = mount({ agent: { state: 'busy', since: 1 } });
         const first = select(element).options[0];
         expect(first.textContent).toBe('On a call');
+        expect(first.hasAttribute('disabled')).toBe(true);
         expect(first.disabled).toBe(true);
         expect(select(element).value).toBe('busy');
     });
