@@ -8,10 +8,9 @@ import { EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import type { WebSocket } from '@fastify/websocket';
-import type { AgentService, EventFrame } from '../../src/agent/index.js';
+import type { EventFrame } from '../../src/agent/index.js';
 import { Connection, eventText } from '../../src/edge/connection.js';
-import { Metrics } from '../../src/edge/metrics.js';
-import { silentLogger } from '../../src/log.js';
+import { connectionContext } from './connection-context.js';
 
 function recording(log: string[]) {
     const socket = Object.assign(new EventEmitter(), {
@@ -29,31 +28,10 @@ function recording(log: string[]) {
 
 function connection(log: string[]): { connection: Connection; socket: EventEmitter } {
     const { socket, transport } = recording(log);
-    const gauges = {
-        clients: () => 1,
-        calls: () => 0,
-        ctiUp: () => false,
-        cstaEvents: () => 0,
-        reconnects: () => 0,
-        seq: () => 0
-    };
-    const agent = {
-        snapshot: () => ({ seq: 0, snapshot: {} })
-    } as unknown as AgentService;
     const made = new Connection(
         socket as unknown as WebSocket,
         'https://example.test',
-        {
-            agent,
-            pairing: undefined,
-            limits: { helloTimeoutSec: 60, idleTimeoutSec: 60, rateLimit: { perSecond: 100, burst: 100 } },
-            metrics: new Metrics(gauges),
-            gatewayVersion: 'test',
-            settingsUrl: 'https://127.0.0.1:8443/settings',
-            logger: silentLogger(),
-            onReady: () => undefined,
-            onClose: () => undefined
-        },
+        connectionContext(),
         transport
     );
     return { connection: made, socket };

@@ -7,10 +7,8 @@ import { EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import type { WebSocket } from '@fastify/websocket';
-import type { AgentService } from '../../src/agent/index.js';
 import { CLOSE, Connection, type ConnectionContext } from '../../src/edge/connection.js';
-import { Metrics } from '../../src/edge/metrics.js';
-import { silentLogger } from '../../src/log.js';
+import { connectionContext } from './connection-context.js';
 
 /** A socket that records what the connection does to it; the test plays the client with `emit`. */
 function scriptedSocket(log: string[]) {
@@ -32,27 +30,15 @@ function open(
     context: Partial<ConnectionContext> = {}
 ): { connection: Connection; socket: ReturnType<typeof scriptedSocket> } {
     const socket = scriptedSocket(log);
-    const gauges = {
-        clients: () => 1,
-        calls: () => 0,
-        ctiUp: () => false,
-        cstaEvents: () => 0,
-        reconnects: () => 0,
-        seq: () => 0
-    };
-    const agent = { snapshot: () => ({ seq: 0, snapshot: {} }) } as unknown as AgentService;
-    const connection = new Connection(socket as unknown as WebSocket, 'https://example.test', {
-        agent,
-        pairing: undefined,
-        limits: { helloTimeoutSec: 60, idleTimeoutSec: 60, rateLimit: { perSecond: 100, burst: 100 } },
-        metrics: new Metrics(gauges),
-        gatewayVersion: 'test',
-        settingsUrl: 'https://127.0.0.1:8443/settings',
-        logger: silentLogger(),
-        onReady: () => log.push('ready'),
-        onClose: () => log.push('gone'),
-        ...context
-    });
+    const connection = new Connection(
+        socket as unknown as WebSocket,
+        'https://example.test',
+        connectionContext({
+            onReady: () => log.push('ready'),
+            onClose: () => log.push('gone'),
+            ...context
+        })
+    );
     return { connection, socket };
 }
 
