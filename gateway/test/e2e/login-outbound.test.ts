@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { DEMO_AGENT } from '../../src/demo/stack.js';
 import { demoSeed } from '../../src/sfstandin/index.js';
 import {
     browserSuite,
@@ -25,6 +26,9 @@ browserSuite('demo console e2e: login, logout and click-to-dial', () => {
         await until('MonitorStart', () => stack.received().includes('MonitorStart'));
         assert.ok(stack.received().includes('StartApplicationSession'));
         await c.page.locator('#phone-item-label', { hasText: 'Phone: Ready' }).waitFor();
+        // No agent ID, no ACD login: the status list says so instead of offering states the PBX refuses.
+        await c.phone.locator('[data-id="agent-id-hint"]').waitFor();
+        assert.equal(await c.phone.locator('select[data-id="state"]').isDisabled(), true);
 
         await c.phone.locator('[data-id="logout"]').click();
         await c.phone.locator('[data-field="username"]').waitFor();
@@ -38,6 +42,41 @@ browserSuite('demo console e2e: login, logout and click-to-dial', () => {
         );
         assert.ok(received.indexOf('MonitorStart') < received.lastIndexOf('MonitorStop'));
         await c.page.locator('#phone-item-label', { hasText: 'Phone: logged out' }).waitFor();
+    });
+
+    it('with the agent ID: logged on to the ACD, a status is chosen, and a call to ACD group 5000 arrives', async (t) => {
+        const stack = await startStack(t);
+        const c = await openConsole(t, stack);
+        await openPhonePanel(c);
+        await c.phone.locator('[data-status="gateway"]', { hasText: 'Connected' }).waitFor();
+        await c.phone.locator('[data-field="username"]').fill(DEMO_AGENT.username);
+        await c.phone.locator('[data-field="password"]').fill(DEMO_AGENT.password);
+        await c.phone.locator('[data-field="device"]').fill(DEMO_AGENT.device);
+        await c.phone.locator('[data-field="agentId"]').fill('1001');
+        await c.phone.locator('form button[type="submit"]').click();
+        await c.phone.locator('[data-id="logout"]').waitFor();
+        await until('the ACD login', () => stack.demo.simulator.agentState(DEMO_AGENT.device).loggedOn);
+        await c.page.locator('#phone-item-label', { hasText: 'Phone: Not ready' }).waitFor();
+        const state = c.phone.locator('select[data-id="state"]:not([disabled])');
+        await state.waitFor();
+        assert.equal(await c.phone.locator('[data-id="agent-id-hint"]').count(), 0);
+
+        const atPbx = (expected: string) => () =>
+            stack.demo.simulator.agentState(DEMO_AGENT.device).state === expected;
+        await state.selectOption('ready');
+        await until('agentReady at the PBX', atPbx('agentReady'));
+        await c.page.locator('#phone-item-label', { hasText: 'Phone: Ready' }).waitFor();
+        await state.selectOption('notReady:lunch');
+        await until('agentNotReady at the PBX', atPbx('agentNotReady'));
+        await c.page.locator('#phone-item-label', { hasText: 'Phone: Not ready' }).waitFor();
+        await state.selectOption('ready');
+        await until('agentReady at the PBX again', atPbx('agentReady'));
+        await c.page.locator('#phone-item-label', { hasText: 'Phone: Ready' }).waitFor();
+        assert.deepEqual(await c.phone.locator('[data-id="error"]').allTextContents(), [], 'no refusal');
+
+        // The ACD group delivers to the ready agent.
+        stack.demo.simulator.placeInboundCall({ from: '+4930123456', to: '5000' });
+        await callState(c, 'Incoming call');
     });
 
     it('click-to-dial from a Contact: dialling, ringing at the far end, connected, ended', async (t) => {

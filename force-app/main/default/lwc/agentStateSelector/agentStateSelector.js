@@ -4,7 +4,8 @@ import { AGENT_STATE_LABELS } from 'c/ctiProtocol';
 /**
  * Agent state: Ready, Not Ready (with each reason code from the settings), Wrap-up; Log out; and "Connect to
  * another server" when the gateway has more than one. Fires `statechange` {state, reason}, `logout`,
- * `switchserver`.
+ * `switchserver`. The states need an ACD login: without an agent ID (the gateway then never logs the agent on
+ * to the ACD, and the phone system refuses every state) the list is disabled and says why.
  */
 export default class AgentStateSelector extends LightningElement {
     @api agent;
@@ -38,6 +39,15 @@ export default class AgentStateSelector extends LightningElement {
         if (this.choices.some((o) => o.value === current)) return null;
         const agent = this.agent || {};
         return { value: current, label: AGENT_STATE_LABELS[agent.state] || 'Unknown' };
+    }
+
+    /** Logged in without an agent ID: not logged on to the ACD, so no state can be set. */
+    get needsAgentId() {
+        return !(this.agent && this.agent.agentId);
+    }
+
+    get stateDisabled() {
+        return this.disabled || this.needsAgentId;
     }
 
     get whoText() {

@@ -1,14 +1,16 @@
 import { LightningElement, api } from 'lwc';
 
 /**
- * The CTI login. Fires `login` with { username, password, device, serverId }; the password is never kept: the
- * field is cleared after every submit.
+ * The CTI login. Fires `login` with { username, password, device, agentId?, serverId }; the password is never
+ * kept: the field is cleared after every submit. The agent ID is optional: with it the gateway logs the agent on
+ * to the ACD (queue calls, agent states); without it only direct calls reach the agent.
  */
 export default class LoginForm extends LightningElement {
     @api servers = [];
     @api serverId;
     @api username = '';
     @api device = '';
+    @api agentId = '';
     @api busy = false;
     @api message;
     validation = '';
@@ -36,6 +38,7 @@ export default class LoginForm extends LightningElement {
         const username = this.field('username').value.trim();
         const password = this.field('password').value;
         const device = this.field('device').value.trim();
+        const agentId = this.field('agentId').value.trim();
         const server = this.field('server');
         if (!username || !device) {
             this.validation = !username
@@ -48,7 +51,13 @@ export default class LoginForm extends LightningElement {
         this.field('password').value = '';
         this.dispatchEvent(
             new CustomEvent('login', {
-                detail: { username, password, device, serverId: server ? server.value : undefined }
+                detail: {
+                    username,
+                    password,
+                    device,
+                    agentId: agentId || undefined,
+                    serverId: server ? server.value : undefined
+                }
             })
         );
     }

@@ -46,6 +46,31 @@ function markReloadForSession() {
     }
 }
 
+/**
+ * sessionStorage: what the agent typed at the last login from this page, never the password ({ username, device,
+ * agentId }), and `loggedIn` while that login lasts. It survives the softphone's own reloads.
+ */
+const LAST_LOGIN_KEY = 'switchboard.lastLogin';
+
+function readLastLogin() {
+    try {
+        const storage = pageStorage();
+        const value = storage ? JSON.parse(storage.getItem(LAST_LOGIN_KEY) || 'null') : null;
+        return value && typeof value === 'object' ? value : {};
+    } catch {
+        return {};
+    }
+}
+
+function writeLastLogin(value) {
+    try {
+        const storage = pageStorage();
+        if (storage) storage.setItem(LAST_LOGIN_KEY, JSON.stringify(value));
+    } catch {
+        // The login form is then empty after a reload; nothing else depends on it.
+    }
+}
+
 /** True (and forgotten) when this page was just reloaded for a session. */
 function takeReloadForSessionMark() {
     try {
@@ -111,6 +136,11 @@ export default class Softphone extends LightningElement {
     wrapUpDrafts = {};
     loginServerId;
     loginMessage = '';
+    /**
+     * What the agent typed at the last login (not the password): the login form shows it again after a logout
+     * or a refused login, when the gateway's agent view no longer names the agent (see LAST_LOGIN_KEY).
+     */
+    lastLogin = readLastLogin();
 
     client;
     bridge;
@@ -712,10 +742,24 @@ export default class Softphone extends LightningElement {
         return this.connected && this.snapshot.agent.state === 'loggedOut';
     }
     get loginUsername() {
-        return (this.agent && this.agent.username) || '';
+        return (this.agent && this.agent.username) || this.lastLogin.username || '';
     }
     get loginDevice() {
-        return (this.agent && this.agent.device) || '';
+        return (this.agent && this.agent.device) || this.lastLogin.device || '';
+    }
+    /**
+     * The agent for the status list, which needs the agent ID of an ACD login. The gateway's view names it; where
+     * a view leaves it out, the agent ID this page logged in with stands in (same user and device).
+     */
+    get stateAgent() {
+        const agent = this.agent;
+        const last = this.lastLogin;
+        if (!agent || agent.agentId || !last.loggedIn || !last.agentId) return agent;
+        if (agent.username !== last.username || agent.device !== last.device) return agent;
+        return { ...agent, agentId: last.agentId };
+    }
+    get loginAgentId() {
+        return (this.agent && this.agent.agentId) || this.lastLogin.agentId || '';
     }
     get selectedServerId() {
         return this.loginServerId || this.settings.activeServerId;
@@ -816,12 +860,24 @@ export default class Softphone extends LightningElement {
     // --- UI handlers ----------------------------------------------------------------------------------------
 
     handleLogin(event) {
-        const { username, password, device, serverId } = event.detail;
+        const { username, password, device, agentId, serverId } = event.detail;
         this.loginMessage = '';
-        this.run('login', { username, password, device, serverId }, { busy: true });
+        this.rememberLogin({ username, device, agentId });
+        const args = { username, password, device, serverId };
+        // Only with an agent ID does the gateway log the agent on to the ACD (SetAgentState loggedOn).
+        if (agentId) args.agentId = agentId;
+        this.run('login', args, { busy: true }).then((result) => {
+            if (result) this.rememberLogin({ ...this.lastLogin, loggedIn: true });
+        });
+    }
+
+    rememberLogin(value) {
+        this.lastLogin = value;
+        writeLastLogin(value);
     }
 
     handleLogout() {
+        this.rememberLogin({ ...this.lastLogin, loggedIn: false });
         this.run('logout', {});
     }
 
@@ -829,6 +885,7 @@ export default class Softphone extends LightningElement {
         const servers = this.settings.servers;
         const current = this.settings.activeServerId;
         const next = servers.find((s) => s.id !== current) || servers[0];
+        this.rememberLogin({ ...this.lastLogin, loggedIn: false });
         this.run('logout', {}).then(() => {
             this.loginServerId = next ? next.id : undefined;
             this.loginMessage = next

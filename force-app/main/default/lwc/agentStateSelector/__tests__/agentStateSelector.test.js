@@ -76,6 +76,22 @@ describe('c-agent-state-selector', () => {
         expect(select(element).value).toBe('busy');
     });
 
+    it('without an agent ID (no ACD login) disables the list and says to log in with the agent ID', async () => {
+        const element = mount({ agent: { state: 'ready', username: 'anna', device: '4001', since: 1 } });
+        expect(select(element).disabled).toBe(true);
+        expect(select(element).value).toBe('ready');
+        const hint = element.shadowRoot.querySelector('[data-id="agent-id-hint"]');
+        expect(hint.textContent.trim()).toBe('Log in with your agent ID to use agent states.');
+        // Log out stays usable.
+        expect(element.shadowRoot.querySelector('[data-id="logout"]').disabled).toBe(false);
+        await expect(element).toBeAccessible();
+
+        element.agent = AGENT;
+        await Promise.resolve();
+        expect(select(element).disabled).toBe(false);
+        expect(element.shadowRoot.querySelector('[data-id="agent-id-hint"]')).toBeNull();
+    });
+
     it('fires logout and switchserver; hides switching with one server', async () => {
         const element = mount();
         const logout = jest.fn();

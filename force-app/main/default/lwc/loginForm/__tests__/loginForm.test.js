@@ -24,7 +24,7 @@ afterEach(() => {
 describe('c-login-form', () => {
     it('labels every field and is accessible', async () => {
         const element = mount();
-        for (const name of ['username', 'password', 'device', 'server']) {
+        for (const name of ['username', 'password', 'device', 'agentId', 'server']) {
             const input = field(element, name);
             const label = element.shadowRoot.querySelector(`label[for="${input.id}"]`);
             expect(label).not.toBeNull();
@@ -49,6 +49,29 @@ describe('c-login-form', () => {
             serverId: 'backup'
         });
         expect(field(element, 'password').value).toBe('');
+    });
+
+    it('sends the optional agent ID, trimmed, and shows the one it is given', async () => {
+        const element = mount({ username: 'anna', device: '4001', agentId: '1001' });
+        await Promise.resolve();
+        const agentId = field(element, 'agentId');
+        expect(agentId.value).toBe('1001');
+        expect(agentId.required).toBe(false);
+        expect(agentId.getAttribute('aria-describedby')).toBeTruthy();
+        const handler = jest.fn();
+        element.addEventListener('login', handler);
+        agentId.value = '  1002 ';
+        submit(element);
+        expect(handler.mock.calls[0][0].detail).toMatchObject({
+            username: 'anna',
+            device: '4001',
+            agentId: '1002'
+        });
+
+        agentId.value = '   ';
+        submit(element);
+        expect(handler).toHaveBeenCalledTimes(2);
+        expect(handler.mock.calls[1][0].detail.agentId).toBeUndefined();
     });
 
     it('asks for a missing user name or device instead of firing', async () => {

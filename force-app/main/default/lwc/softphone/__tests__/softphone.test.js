@@ -433,6 +433,73 @@ describe('c-softphone login and agent state', () => {
         expect(errorText(element)).toBeNull();
     });
 
+    it('sends the agent ID at login (the ACD login), none when it is left empty, and keeps it for the form', async () => {
+        const element = mount();
+        const socket = await connect(
+            element,
+            fx.snapshot({ agent: fx.agent('loggedOut'), links: fx.links({ cti: 'down' }) })
+        );
+        let form = $(element, 'c-login-form');
+        expect(form.agentId).toBe('');
+        form.dispatchEvent(
+            new CustomEvent('login', {
+                detail: { username: 'anna', password: 'pw', device: '4001', agentId: '1001', serverId: 'osv' }
+            })
+        );
+        await flush();
+        expect(socket.lastSent('login')).toMatchObject({ username: 'anna', device: '4001', agentId: '1001' });
+        // A refused login: the form comes back with what was typed, but no password.
+        socket.fail('login', 'CSTA_LOGIN_REJECTED');
+        await flush();
+        form = $(element, 'c-login-form');
+        expect([form.username, form.device, form.agentId]).toEqual(['anna', '4001', '1001']);
+
+        form.dispatchEvent(
+            new CustomEvent('login', {
+                detail: { username: 'anna', password: 'pw', device: '4001', serverId: 'osv' }
+            })
+        );
+        await flush();
+        expect(socket.lastSent('login')).not.toHaveProperty('agentId');
+    });
+
+    it('gives the status list the agent ID this page logged in with when the view leaves it out, across a reload', async () => {
+        const element = mount();
+        const socket = await connect(
+            element,
+            fx.snapshot({ agent: fx.agent('loggedOut'), links: fx.links({ cti: 'down' }) })
+        );
+        $(element, 'c-login-form').dispatchEvent(
+            new CustomEvent('login', {
+                detail: { username: 'anna', password: 'pw', device: '4001', agentId: '1001', serverId: 'osv' }
+            })
+        );
+        await flush();
+        socket.reply('login', { agent: fx.agent('notReady') });
+        await emit(socket, 11, { type: 'agent.state', agent: fx.agent('notReady') });
+        expect($(element, 'c-agent-state-selector').agent).toMatchObject({
+            state: 'notReady',
+            agentId: '1001'
+        });
+
+        // The softphone reloads itself (a fresh Salesforce session): the page still knows.
+        document.body.removeChild(element);
+        const reloaded = mount();
+        await connect(reloaded, fx.snapshot({ agent: fx.agent('ready') }));
+        expect($(reloaded, 'c-agent-state-selector').agent.agentId).toBe('1001');
+        // Another agent at another device is not this login.
+        const other = mount();
+        await connect(other, fx.snapshot({ agent: fx.agent('ready', { device: '4002' }) }));
+        expect($(other, 'c-agent-state-selector').agent.agentId).toBeUndefined();
+
+        // After Log out the stand-in is gone.
+        $(reloaded, 'c-agent-state-selector').dispatchEvent(new CustomEvent('logout'));
+        await flush();
+        const later = mount();
+        await connect(later, fx.snapshot({ agent: fx.agent('ready') }));
+        expect($(later, 'c-agent-state-selector').agent.agentId).toBeUndefined();
+    });
+
     it('changes state, logs out, and connects to another server asking for the password again', async () => {
         const element = mount();
         const socket = await connect(element);
