@@ -4,6 +4,7 @@
  * one ConfigError that lists them all.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { applyEnvOverrides, attributeToEnv } from './env.js';
 import { isNotFound } from './files.js';
@@ -57,12 +58,28 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
         ...(final.ok ? [] : final.problems.map((p) => attributeToEnv(p, overridden.applied)))
     ];
     if (problems.length > 0 || !final.ok) throw new ConfigError(problems, { source: 'the environment' });
+    const config = withFilesFrom(dirname(path), final.config);
     if (!exists && options.create !== false) await saveConfig(file.config, { path });
     return {
-        config: final.config,
+        config,
         fileConfig: file.config,
         path,
         created: !exists,
         envOverrides: overridden.applied
+    };
+}
+
+/**
+ * The files the configuration names (a CTI server's CA), relative ones taken from the config file's directory: the
+ * service runs in another directory than the shell that configured it. The file keeps what the admin wrote.
+ */
+function withFilesFrom(dir: string, config: GatewayConfig): GatewayConfig {
+    return {
+        ...config,
+        servers: config.servers.map((server) =>
+            typeof server.tls === 'object' && server.tls.ca !== undefined && !isAbsolute(server.tls.ca)
+                ? { ...server, tls: { ...server.tls, ca: resolve(dir, server.tls.ca) } }
+                : server
+        )
     };
 }

@@ -4,7 +4,6 @@
  * refused so a typo never silently falls back to a default. Cross-field rules (unique ids, the active
  * selection naming existing entries, pairing off only in demo mode) are checked here too.
  */
-import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_SUBJECT_TEMPLATE } from '../crm/task-builder.js';
 import { parseOrigin } from './origin.js';
@@ -28,15 +27,10 @@ const intRange = (min: number, max: number) =>
 
 export const TlsOptionsSchema = z.strictObject({
     /**
-     * PEM file with the CA (or CAs) that signed the CTI server's certificate; default: the system's CAs. Absolute:
-     * the service runs in another directory than the shell that configured it.
+     * PEM file with the CA (or CAs) that signed the CTI server's certificate; default: the system's CAs. A relative
+     * path is relative to the config file's directory (loadConfig), not to where the gateway was started.
      */
-    ca: text
-        .refine(
-            (path) => isAbsolute(path),
-            'must be an absolute path (the service runs in another directory)'
-        )
-        .optional(),
+    ca: text.optional(),
     /** Default true. false accepts any certificate: for a lab only. */
     rejectUnauthorized: z.boolean().optional(),
     /** SNI and the name the certificate must carry, when it differs from `host`. */

@@ -54,15 +54,16 @@ export function saveLogin(login: StoredLogin, path = tokenPath()): void {
     );
     const fd = openSync(temp, 'wx', 0o600);
     try {
-        writeFileSync(fd, `${JSON.stringify(login, null, 4)}\n`);
-        fsyncSync(fd);
-    } finally {
-        closeSync(fd);
-    }
-    try {
+        try {
+            writeFileSync(fd, `${JSON.stringify(login, null, 4)}\n`);
+            fsyncSync(fd);
+        } finally {
+            closeSync(fd);
+        }
         chmodSync(temp, 0o600);
         renameSync(temp, path);
     } catch (error) {
+        // A part of a refresh token must not stay behind (a full disk, a file size limit).
         rmSync(temp, { force: true });
         throw error;
     }

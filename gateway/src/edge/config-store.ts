@@ -3,8 +3,7 @@
  * settings page edits it (edit the file's own content, validate, save atomically, apply), and, when watched, the
  * file's own changes (`switchboard config` while the gateway runs) applied as they are saved.
  */
-import { watch } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import {
     applyEnvOverrides,
     loadConfig,
@@ -24,6 +23,8 @@ export interface ConfigStoreWithChanges extends ConfigStore {
     close(): void;
 }
 
+/** How often the watched file's status is read. */
+const POLL_MS = 1_000;
 /** How long the file must be quiet after a change before it is read (an editor may write it in steps). */
 const SETTLE_MS = 200;
 
@@ -69,6 +70,12 @@ export function fileConfigStore(
     const store = changes(() => running);
     const read = async (): Promise<{ file: GatewayConfig; config: GatewayConfig }> => {
         const current = await loadConfig({ path: loaded.path, env, create: false });
+        // A file moved away or deleted is no configuration of defaults: nothing changes until it is back.
+        if (current.created) {
+            throw new ConfigError(['the file is gone; the gateway keeps running as it was'], {
+                source: loaded.path
+            });
+        }
         return { file: current.fileConfig, config: current.config };
     };
     const reload = (): Promise<GatewayConfig> =>
@@ -79,7 +86,7 @@ export function fileConfigStore(
             return config;
         });
     const watcher =
-        options.watch === undefined ? undefined : watchFile(loaded.path, options.watch.logger, reload);
+        options.watch === undefined ? undefined : watchConfigFile(loaded.path, options.watch.logger, reload);
     return {
         get: store.get,
         onChange: store.onChange,
@@ -89,10 +96,11 @@ export function fileConfigStore(
                 const edited = parseConfig(edit(file));
                 const overridden = applyEnvOverrides(edited, env);
                 if (overridden.problems.length > 0) throw new ConfigError(overridden.problems);
-                const next = parseConfig(overridden.config);
+                parseConfig(overridden.config);
                 await saveConfig(edited, { path: loaded.path });
-                running = next;
-                return next;
+                // What runs is what a start would make of the file now (overrides, relative files resolved).
+                running = (await read()).config;
+                return running;
             }),
         close() {
             watcher?.close();
@@ -100,13 +108,15 @@ export function fileConfigStore(
     };
 }
 
-/** Watches the file's directory (a save replaces the file, so a watch on the file itself would be left behind). */
-function watchFile(
+/**
+ * Watches the file by polling its status once a second (fs.watchFile): unlike an inotify watch it follows the path,
+ * so a save that replaces the file, a config directory restored from a backup or a symlinked file are all seen.
+ */
+function watchConfigFile(
     path: string,
     logger: Logger,
     reload: () => Promise<GatewayConfig>
-): { close(): void } | undefined {
-    const name = basename(path);
+): { close(): void } {
     let timer: NodeJS.Timeout | undefined;
     const settled = (): void => {
         timer = undefined;
@@ -120,29 +130,19 @@ function watchFile(
             }
         );
     };
-    try {
-        const watcher = watch(dirname(path), { persistent: false }, (_event, filename) => {
-            if (filename !== null && filename !== name) return;
+    const changed = (now: Stats, before: Stats): void => {
+        if (now.mtimeMs === before.mtimeMs && now.ino === before.ino && now.size === before.size) return;
+        if (timer !== undefined) clearTimeout(timer);
+        timer = setTimeout(settled, SETTLE_MS);
+        timer.unref();
+    };
+    watchFile(path, { interval: POLL_MS, persistent: false }, changed);
+    return {
+        close() {
             if (timer !== undefined) clearTimeout(timer);
-            timer = setTimeout(settled, SETTLE_MS);
-            timer.unref();
-        });
-        watcher.on('error', (error) => {
-            logger.warn({ err: error, path }, 'the configuration file is no longer watched');
-        });
-        return {
-            close() {
-                if (timer !== undefined) clearTimeout(timer);
-                watcher.close();
-            }
-        };
-    } catch (error) {
-        logger.warn(
-            { err: error, path },
-            'the configuration file cannot be watched: changes apply at the next start'
-        );
-        return undefined;
-    }
+            unwatchFile(path, changed);
+        }
+    };
 }
 
 /** A configuration that lives in memory only (the demo, tests). */

@@ -41,6 +41,22 @@ describe('loadConfig and saveConfig', () => {
         }
     });
 
+    it('a CTI server CA file named relatively is the one beside the config file; the file keeps what was written', async () => {
+        const { dir, cleanup } = await tempDir();
+        try {
+            const path = join(dir, 'config.json');
+            const base = defaultConfig();
+            const lab = { ...base.servers[0], id: 'lab', name: 'Lab', tls: { ca: 'certs/pbx-ca.pem' } };
+            await writeFile(path, JSON.stringify({ ...base, servers: [...base.servers, lab] }));
+            const loaded = await loadConfig({ path, env: {} });
+            const tlsOf = (config: GatewayConfig): unknown => config.servers.find((s) => s.id === 'lab')?.tls;
+            assert.deepEqual(tlsOf(loaded.config), { ca: join(dir, 'certs', 'pbx-ca.pem') });
+            assert.deepEqual(tlsOf(loaded.fileConfig), { ca: 'certs/pbx-ca.pem' });
+        } finally {
+            await cleanup();
+        }
+    });
+
     it('create: false reads the defaults without writing', async () => {
         const { dir, cleanup } = await tempDir();
         try {

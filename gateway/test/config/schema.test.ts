@@ -103,13 +103,6 @@ describe('config schema', () => {
         assert.deepEqual(config.edge.allowedOrigins, ['https://acme--c.vf.force.com']);
     });
 
-    it('wants the PBX CA file by its absolute path', () => {
-        const servers = [server('a', { tls: { ca: 'pbx-ca.pem' } })];
-        assert.deepEqual(problemsOf({ servers, active: { serverId: 'a', clientId: 'switchboard' } }), [
-            'servers[0].tls.ca: must be an absolute path (the service runs in another directory)'
-        ]);
-    });
-
     it('lists every problem at once, each with its path', () => {
         const problems = problemsOf({
             servers: [server('a'), server('b', { port: 70000, profile: 'siemens', tls: 'yes', prot: 1 })],

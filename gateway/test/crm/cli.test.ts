@@ -129,11 +129,22 @@ describe('switchboard outbox and login', () => {
         assert.ok(stored);
         saveLogin({ ...stored, savedAt: new Date().toISOString() }, tokenFile);
         assert.notEqual(statSync(tokenFile).ino, first);
-        assert.deepEqual(
-            readdirSync(dirname(tokenFile)).filter((name) => name.endsWith('.tmp')),
-            []
-        );
+        const leftovers = (): string[] =>
+            readdirSync(dirname(tokenFile)).filter((name) => name.endsWith('.tmp'));
+        assert.deepEqual(leftovers(), []);
         assert.equal(statSync(tokenFile).mode & 0o777, 0o600);
+        // A write that fails half-way leaves the old file and no part of a token behind.
+        const failing = Object.defineProperty({ ...stored }, 'savedAt', {
+            enumerable: true,
+            get: () => {
+                throw new Error('disk full');
+            }
+        });
+        assert.throws(() => {
+            saveLogin(failing, tokenFile);
+        }, /disk full/);
+        assert.deepEqual(leftovers(), []);
+        assert.equal(loadLogin(tokenFile)?.userId, sf.user.userId);
 
         // the stored login refreshes by itself: no access token yet, then an expired one
         const client = clientFromStoredLogin(tokenFile);

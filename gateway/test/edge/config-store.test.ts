@@ -3,7 +3,7 @@
  * file as it is on disk, so an edit made meanwhile with `switchboard config` survives it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -63,6 +63,35 @@ describe('edge: the configuration store on config.json', () => {
         await until(() => errors.length === 1);
         assert.deepEqual(store.get().edge.allowedOrigins, [ORIGIN], 'still running as it was');
         assert.equal(seen.length, 1);
+    });
+
+    it('watched: a file moved away changes nothing; a config directory restored from a backup is watched still', async (t) => {
+        const dir = join(mkdtempSync(join(tmpdir(), 'switchboard-config-')), 'switchboard');
+        const path = join(dir, 'config.json');
+        const loaded = await loadConfig({ path, env: {} });
+        const errors: string[] = [];
+        const logger = { ...silentLogger(), error: (_o: unknown, message: string) => errors.push(message) };
+        const store = fileConfigStore(loaded, {}, { watch: { logger: logger as unknown as Logger } });
+        t.after(() => {
+            store.close();
+        });
+        const withOrigin = parseConfig({
+            ...loaded.fileConfig,
+            edge: { ...loaded.fileConfig.edge, allowedOrigins: [ORIGIN] }
+        });
+        await saveConfig(withOrigin, { path });
+        await until(() => store.get().edge.allowedOrigins.length === 1);
+
+        // `mv config.json config.json.bak`: no configuration of defaults, no tab closed.
+        renameSync(path, `${path}.bak`);
+        await until(() => errors.length === 1);
+        assert.deepEqual(store.get().edge.allowedOrigins, [ORIGIN], 'still running as it was');
+
+        // The whole directory replaced (restored from a backup), then a CLI edit: still seen.
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir);
+        await saveConfig({ ...withOrigin, dispositions: ['Restored'] }, { path });
+        await until(() => store.get().dispositions[0] === 'Restored');
     });
 });
 
