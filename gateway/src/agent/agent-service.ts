@@ -952,7 +952,9 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         const same =
             view.state === this.agent.state &&
             view.reason === this.agent.reason &&
+            view.username === this.agent.username &&
             view.device === this.agent.device &&
+            view.agentId === this.agent.agentId &&
             view.serverId === this.agent.serverId;
         if (same) return;
         this.agent = view;

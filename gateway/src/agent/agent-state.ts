@@ -15,10 +15,15 @@ const AGENT_EVENT_STATE: Partial<Record<CstaEventKind, AgentState>> = {
     AgentBusyEvent: 'busy'
 };
 
-/** The agent state an ACD agent event reports; undefined for every other event. */
-export function agentStateOfEvent(event: CstaEvent): { state: AgentState } | undefined {
+/**
+ * The agent state an ACD agent event reports, with the agent ID it names (an agent who logged on at the phone has
+ * one too); undefined for every other event.
+ */
+export function agentStateOfEvent(event: CstaEvent): { state: AgentState; agentId?: string } | undefined {
     const state = AGENT_EVENT_STATE[event.kind];
-    return state === undefined ? undefined : { state };
+    if (state === undefined) return undefined;
+    const agentId = 'agentID' in event ? event.agentID?.trim() : undefined;
+    return agentId === undefined || agentId === '' ? { state } : { state, agentId };
 }
 
 const CTI_LINK: Readonly<Record<SessionStatus, LinksView['cti']>> = {

@@ -82,12 +82,28 @@ describe('agent service: login and agent state', () => {
             agentId: '1001'
         });
         assert.equal(agent.state, 'notReady');
+        // The PBX's logged-on event came first: the agent ID still reaches the snapshot and the tabs.
+        assert.equal(desk.agent.snapshot().snapshot.agent.agentId, '1001');
+        const published = desk.frames.filter((f) => f.event.type === 'agent.state').at(-1)?.event;
+        assert.equal(published && 'agent' in published ? published.agent.agentId : undefined, '1001');
         await desk.agent.setAgentState({ state: 'ready' });
         assert.equal(sim.agentState('4001').state, 'agentReady');
         const result = await desk.agent.setAgentState({ state: 'notReady', reason: 'break' });
         assert.deepEqual([result.agent.state, result.agent.reason], ['notReady', 'break']);
         assert.equal(sim.agentState('4001').state, 'agentNotReady');
         await rejects(desk.agent.setAgentState({ state: 'notReady', reason: 'nap' }), 'BAD_REQUEST');
+    });
+
+    it('an agent who logs on to the ACD at the phone: the agent ID the PBX reports reaches the tabs', async (t) => {
+        const sim = await pbx(t);
+        const desk = await loggedIn(t, sim);
+        assert.equal(desk.agent.snapshot().snapshot.agent.agentId, undefined);
+        sim.setAgentState('4001', 'loggedOn');
+        const frame = await desk.next(
+            (f) => f.event.type === 'agent.state' && f.event.agent.agentId !== undefined
+        );
+        assert.ok(frame.event.type === 'agent.state');
+        assert.deepEqual([frame.event.agent.state, frame.event.agent.agentId], ['notReady', '1001']);
     });
 });
 
