@@ -48,7 +48,7 @@ export function describeDemo(demo: Demo): string {
         `warning for ${demo.consoleUrl} and ${demo.gateway.url}.`,
         '',
         'Try:',
-        `  1. Log in to the softphone (utility bar, "Phone"): user ${DEMO_AGENT.username}, password "${DEMO_AGENT.password}", device ${DEMO_AGENT.device}.`,
+        `  1. Log in to the softphone (utility bar, "Phone"): user ${DEMO_AGENT.username}, password "${DEMO_AGENT.password}", device ${DEMO_AGENT.device}, agent ID ${DEMO_AGENT.agentId}.`,
         '  2. Open a Contact and click its phone number (click-to-dial); answer for the far end in "Caller".',
         '  3. In "Caller", place an inbound call from +49 30 123456 (two matching records) or with IVR digits',
         '     00001001 (a case number): the softphone rings and the console pops the record.',

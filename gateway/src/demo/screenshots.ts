@@ -64,6 +64,7 @@ async function main(): Promise<void> {
         await phone.locator('[data-field="username"]').fill(DEMO_AGENT.username);
         await phone.locator('[data-field="password"]').fill(DEMO_AGENT.password);
         await phone.locator('[data-field="device"]').fill(DEMO_AGENT.device);
+        await phone.locator('[data-field="agentId"]').fill(DEMO_AGENT.agentId);
         await panel(page, 'softphone-login');
 
         await phone.locator('form button[type="submit"]').click();

@@ -19,7 +19,8 @@ import { startSimulator, type Simulator } from '../simulator/index.js';
 import { startConsoleServer, type ConsoleServer } from './console-server.js';
 import { buildSoftphone } from './lwc-build.js';
 
-export const DEMO_AGENT = { username: 'agent1', password: 'demo', device: '4001' } as const;
+/** The demo's agent: 4001's ACD agent ID is 1001 (the simulator's agents), for queue calls and agent states. */
+export const DEMO_AGENT = { username: 'agent1', password: 'demo', device: '4001', agentId: '1001' } as const;
 export const DEFAULT_PORTS = { cti: 5051, control: 5052, console: 8080, gateway: 8443, standin: 0 } as const;
 
 export interface DemoPorts {

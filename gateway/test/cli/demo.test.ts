@@ -91,7 +91,7 @@ describe('switchboard demo (npm start)', () => {
             const consoleUrl = /demo console\s+(https:\/\/127\.0\.0\.1:\d+)\//.exec(io.out)?.[1];
             assert.ok(consoleUrl, `the console URL is printed:\n${io.out}`);
             assert.match(io.out, /gateway\s+wss:\/\/127\.0\.0\.1:\d+\/ws/);
-            assert.match(io.out, /user agent1, password "demo", device 4001/);
+            assert.match(io.out, /user agent1, password "demo", device 4001, agent ID 1001/);
 
             const page = await get(`${consoleUrl}/`, ca);
             assert.equal(page.status, 200);
