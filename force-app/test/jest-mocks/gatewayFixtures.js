@@ -50,6 +50,18 @@ export function call(overrides = {}) {
     };
 }
 
+/** A call in wrap-up: answered, ended 5 s later, waiting to be saved. */
+export function wrapUpCall(overrides = {}) {
+    return call({
+        state: 'ended',
+        endReason: 'completed',
+        answeredAt: NOW,
+        endedAt: NOW + 5000,
+        actions: ['wrapUp'],
+        ...overrides
+    });
+}
+
 export function snapshot(overrides = {}) {
     return {
         agent: agent('ready'),

@@ -1054,12 +1054,8 @@ describe('c-softphone calls', () => {
         const related = [
             { recordId: CONTACT, objectType: 'Contact', name: 'Ada', enteredAt: fx.NOW, dwellMs: 1000 }
         ];
-        const first = fx.call({
-            state: 'ended',
+        const first = fx.wrapUpCall({
             endReason: 'transferred',
-            answeredAt: fx.NOW,
-            endedAt: fx.NOW + 5000,
-            actions: ['wrapUp'],
             notes: 'A notes',
             related
         });
@@ -1093,12 +1089,7 @@ describe('c-softphone calls', () => {
     it('keeps the wrap-up edits across a reconnect and sends the notes as they are typed', async () => {
         jest.useFakeTimers();
         const element = mount();
-        const ended = fx.call({
-            state: 'ended',
-            endReason: 'completed',
-            answeredAt: fx.NOW,
-            endedAt: fx.NOW + 5000,
-            actions: ['wrapUp'],
+        const ended = fx.wrapUpCall({
             notes: 'live notes'
         });
         let socket = await connect(element, fx.snapshot({ calls: [ended] }));
@@ -1131,12 +1122,7 @@ describe('c-softphone calls', () => {
 
     it('saves the edits the gateway missed in a drop in one more wrapUp when it saved the call meanwhile', async () => {
         jest.useFakeTimers();
-        const ended = fx.call({
-            state: 'ended',
-            endReason: 'completed',
-            answeredAt: fx.NOW,
-            endedAt: fx.NOW + 5000,
-            actions: ['wrapUp'],
+        const ended = fx.wrapUpCall({
             notes: 'live notes'
         });
         const element = mount();
@@ -1203,12 +1189,7 @@ describe('c-softphone calls', () => {
         jest.useFakeTimers();
         jest.setSystemTime(fx.NOW + 10000);
         const element = mount();
-        const ended = fx.call({
-            state: 'ended',
-            endReason: 'completed',
-            answeredAt: fx.NOW,
-            endedAt: fx.NOW + 5000,
-            actions: ['wrapUp'],
+        const ended = fx.wrapUpCall({
             notes: 'live notes'
         });
         // settings.wrapUpSeconds is 30: saved automatically at endedAt + 30 s.
@@ -1248,12 +1229,7 @@ describe('c-softphone calls', () => {
             { recordId: CASE, objectType: 'Case', name: '00001234', enteredAt: fx.NOW, dwellMs: 1000 }
         ];
         // The gateway proposes Ada as the Who.
-        const ended = fx.call({
-            state: 'ended',
-            endReason: 'completed',
-            answeredAt: fx.NOW,
-            endedAt: fx.NOW + 5000,
-            actions: ['wrapUp'],
+        const ended = fx.wrapUpCall({
             whoId: CONTACT,
             related
         });
@@ -1317,12 +1293,7 @@ describe('c-softphone calls', () => {
     });
 
     it('after an automatic save sends no second wrapUp for picks the gateway had', async () => {
-        const ended = fx.call({
-            state: 'ended',
-            endReason: 'completed',
-            answeredAt: fx.NOW,
-            endedAt: fx.NOW + 5000,
-            actions: ['wrapUp'],
+        const ended = fx.wrapUpCall({
             related: [
                 { recordId: CONTACT, objectType: 'Contact', name: 'Ada', enteredAt: fx.NOW, dwellMs: 1000 }
             ]
@@ -1352,12 +1323,7 @@ describe('c-softphone calls', () => {
             { recordId: CONTACT, objectType: 'Contact', name: 'Ada', enteredAt: fx.NOW, dwellMs: 1000 },
             { recordId: CASE, objectType: 'Case', name: 'Case 1', enteredAt: fx.NOW, dwellMs: 1000 }
         ];
-        const ended = fx.call({
-            state: 'ended',
-            endReason: 'completed',
-            answeredAt: fx.NOW,
-            endedAt: fx.NOW + 5000,
-            actions: ['wrapUp'],
+        const ended = fx.wrapUpCall({
             related,
             whoId: CONTACT,
             whatId: CASE
@@ -1397,12 +1363,7 @@ describe('c-softphone calls', () => {
     });
 
     it('saves a pick still on its way when the automatic save came first, in one more wrapUp', async () => {
-        const ended = fx.call({
-            state: 'ended',
-            endReason: 'completed',
-            answeredAt: fx.NOW,
-            endedAt: fx.NOW + 5000,
-            actions: ['wrapUp'],
+        const ended = fx.wrapUpCall({
             notes: 'live notes',
             related: [
                 { recordId: CONTACT, objectType: 'Contact', name: 'Ada', enteredAt: fx.NOW, dwellMs: 1000 }
