@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { loadConfig, parseConfig, saveConfig } from '../../src/config/index.js';
 import { fileConfigStore } from '../../src/edge/config-store.js';
 import { silentLogger, type Logger } from '../../src/log.js';
@@ -38,13 +38,7 @@ describe('edge: the configuration store on config.json', () => {
 
     it('watched: a change of the file applies at once; an invalid one is logged and changes nothing', async (t) => {
         const path = join(mkdtempSync(join(tmpdir(), 'switchboard-config-')), 'config.json');
-        const loaded = await loadConfig({ path, env: {} });
-        const errors: string[] = [];
-        const logger = { ...silentLogger(), error: (_o: unknown, message: string) => errors.push(message) };
-        const store = fileConfigStore(loaded, {}, { watch: { logger: logger as unknown as Logger } });
-        t.after(() => {
-            store.close();
-        });
+        const { loaded, store, errors } = await watched(t, path);
         const seen: string[][] = [];
         store.onChange((config) => seen.push([...config.edge.allowedOrigins]));
 
@@ -68,13 +62,7 @@ describe('edge: the configuration store on config.json', () => {
     it('watched: a file moved away changes nothing; a config directory restored from a backup is watched still', async (t) => {
         const dir = join(mkdtempSync(join(tmpdir(), 'switchboard-config-')), 'switchboard');
         const path = join(dir, 'config.json');
-        const loaded = await loadConfig({ path, env: {} });
-        const errors: string[] = [];
-        const logger = { ...silentLogger(), error: (_o: unknown, message: string) => errors.push(message) };
-        const store = fileConfigStore(loaded, {}, { watch: { logger: logger as unknown as Logger } });
-        t.after(() => {
-            store.close();
-        });
+        const { loaded, store, errors } = await watched(t, path);
         const withOrigin = parseConfig({
             ...loaded.fileConfig,
             edge: { ...loaded.fileConfig.edge, allowedOrigins: [ORIGIN] }
@@ -94,6 +82,18 @@ describe('edge: the configuration store on config.json', () => {
         await until(() => store.get().dispositions[0] === 'Restored');
     });
 });
+
+/** A store over a new config.json at `path`, watched; `errors` collects what it logs as errors. */
+async function watched(t: TestContext, path: string) {
+    const loaded = await loadConfig({ path, env: {} });
+    const errors: string[] = [];
+    const logger = { ...silentLogger(), error: (_o: unknown, message: string) => errors.push(message) };
+    const store = fileConfigStore(loaded, {}, { watch: { logger: logger as unknown as Logger } });
+    t.after(() => {
+        store.close();
+    });
+    return { loaded, store, errors };
+}
 
 /** Waits for `done`, checking every 20 ms; gives up after 5 s so that a missing change fails the test. */
 async function until(done: () => boolean): Promise<void> {
