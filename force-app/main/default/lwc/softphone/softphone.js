@@ -134,6 +134,12 @@ export default class Softphone extends LightningElement {
      * leaves the draft; the panel then shows the call view's copy (what a reload shows).
      */
     wrapUpDrafts = {};
+    /**
+     * callId → field (notes, disposition, whoId, whatId) → the values of it this tab stands behind: what the
+     * gateway showed when the agent began editing it here, and what this tab sent. A saved copy holding another
+     * value was changed elsewhere (another tab's Save): a follow-up save must not overwrite it.
+     */
+    ownValues = new Map();
     loginServerId;
     loginMessage = '';
     /**
@@ -432,9 +438,13 @@ export default class Softphone extends LightningElement {
             const unsent = this.wrapUpDrafts[id] || {};
             for (const key of PICK_KEYS) {
                 // '' (none) cannot be said in a wrapUp: the saved Task keeps what the gateway had.
-                if (unsent[key] && unsent[key] !== call[key]) args[key] = unsent[key];
+                if (unsent[key] && unsent[key] !== call[key] && this.isOwn(id, key, call[key])) {
+                    args[key] = unsent[key];
+                }
             }
-            if (this.hasDraft(id) && this.notesDrafts[id] !== call.notes) args.notes = this.notesDrafts[id];
+            const notes = this.notesDrafts[id];
+            if (this.hasDraft(id) && notes !== call.notes && this.isOwn(id, 'notes', call.notes))
+                args.notes = notes;
             if (Object.keys(args).length > 1) {
                 this.followUpsSending += 1;
                 this.run('wrapUp', args).then(() => {
@@ -447,6 +457,7 @@ export default class Softphone extends LightningElement {
         this.autoSaveTimes.delete(id);
         this.dropDraft(id);
         this.dropWrapUpDraft(id);
+        this.ownValues.delete(id);
     }
 
     /** When a call connects, the record already open on screen is related to it (navigation covers later ones). */
@@ -748,15 +759,11 @@ export default class Softphone extends LightningElement {
         return (this.agent && this.agent.device) || this.lastLogin.device || '';
     }
     /**
-     * The agent for the status list, which needs the agent ID of an ACD login. The gateway's view names it; where
-     * a view leaves it out, the agent ID this page logged in with stands in (same user and device).
+     * The agent for the status list, which needs the agent ID of an ACD login: the gateway's view names it (from the
+     * login, or from the phone system's agent events), so a login without one in another tab shows here too.
      */
     get stateAgent() {
-        const agent = this.agent;
-        const last = this.lastLogin;
-        if (!agent || agent.agentId || !last.loggedIn || !last.agentId) return agent;
-        if (agent.username !== last.username || agent.device !== last.device) return agent;
-        return { ...agent, agentId: last.agentId };
+        return this.agent;
     }
     get loginAgentId() {
         return (this.agent && this.agent.agentId) || this.lastLogin.agentId || '';
@@ -831,6 +838,23 @@ export default class Softphone extends LightningElement {
         const next = { ...this.wrapUpDrafts };
         delete next[callId];
         this.wrapUpDrafts = next;
+    }
+
+    /** Notes `value` of `field` of `callId` as one this tab stands behind (ownValues). */
+    own(callId, field, value) {
+        let fields = this.ownValues.get(callId);
+        if (!fields) {
+            fields = {};
+            this.ownValues.set(callId, fields);
+        }
+        if (!fields[field]) fields[field] = new Set();
+        fields[field].add(value || '');
+    }
+
+    /** Whether the saved `value` of `field` is one this tab stands behind (or the tab never edited it). */
+    isOwn(callId, field, value) {
+        const fields = this.ownValues.get(callId);
+        return !fields || !fields[field] || fields[field].has(value || '');
     }
 
     /** The draft of `callId` without the picks in `done` that it still holds with the same value. */
@@ -928,6 +952,10 @@ export default class Softphone extends LightningElement {
     handleNotesChange(event) {
         const { callId, text } = event.detail;
         if (!callId) return;
+        if (!this.hasDraft(callId)) {
+            const call = this.snapshot && this.snapshot.calls.find((c) => c.id === callId);
+            if (call) this.own(callId, 'notes', call.notes);
+        }
         this.notesDrafts = { ...this.notesDrafts, [callId]: text };
         clearTimeout(this.notesTimers.get(callId));
         // eslint-disable-next-line @lwc/lwc/no-async-operation
@@ -946,6 +974,7 @@ export default class Softphone extends LightningElement {
     sendNotes(callId) {
         if (!this.hasDraft(callId)) return;
         const text = this.notesDrafts[callId];
+        this.own(callId, 'notes', text);
         this.notesSending.set(callId, text);
         this.run('setNotes', { callId, text }).then(() => {
             if (this.notesSending.get(callId) === text) this.notesSending.delete(callId);
@@ -971,6 +1000,7 @@ export default class Softphone extends LightningElement {
             } else {
                 this.dropWrapUpDraft(callId);
                 this.dropDraft(callId);
+                this.ownValues.delete(callId);
             }
         }
         for (const callId of Object.keys(this.wrapUpDrafts)) {
@@ -1005,7 +1035,9 @@ export default class Softphone extends LightningElement {
             const value = detail[key];
             if (typeof value !== 'string') continue;
             const shown = draft[key] !== undefined ? draft[key] : call[key] || '';
-            if (value !== shown) changed[key] = value;
+            if (value === shown) continue;
+            if (draft[key] === undefined) this.own(call.id, key, call[key]);
+            changed[key] = value;
         }
         if (Object.keys(changed).length === 0) return;
         this.wrapUpDrafts = { ...this.wrapUpDrafts, [call.id]: { ...draft, ...changed } };
@@ -1021,6 +1053,7 @@ export default class Softphone extends LightningElement {
         const draft = this.wrapUpDrafts[callId];
         if (!draft || Object.keys(draft).length === 0) return;
         const sent = { ...draft };
+        for (const key of Object.keys(sent)) this.own(callId, key, sent[key]);
         this.picksSending.set(callId, (this.picksSending.get(callId) || 0) + 1);
         this.client
             .request('setWrapUp', { callId, ...sent })

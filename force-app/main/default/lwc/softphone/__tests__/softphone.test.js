@@ -463,7 +463,7 @@ describe('c-softphone login and agent state', () => {
         expect(socket.lastSent('login')).not.toHaveProperty('agentId');
     });
 
-    it('gives the status list the agent ID this page logged in with when the view leaves it out, across a reload', async () => {
+    it('gives the status list the agent ID the gateway names, and none once a login without one replaced it', async () => {
         const element = mount();
         const socket = await connect(
             element,
@@ -475,29 +475,15 @@ describe('c-softphone login and agent state', () => {
             })
         );
         await flush();
-        socket.reply('login', { agent: fx.agent('notReady') });
-        await emit(socket, 11, { type: 'agent.state', agent: fx.agent('notReady') });
-        expect($(element, 'c-agent-state-selector').agent).toMatchObject({
-            state: 'notReady',
-            agentId: '1001'
-        });
+        socket.reply('login', { agent: fx.agent('notReady', { agentId: '1001' }) });
+        await emit(socket, 11, { type: 'agent.state', agent: fx.agent('notReady', { agentId: '1001' }) });
+        const selector = () => $(element, 'c-agent-state-selector');
+        expect(selector().agent).toMatchObject({ state: 'notReady', agentId: '1001' });
 
-        // The softphone reloads itself (a fresh Salesforce session): the page still knows.
-        document.body.removeChild(element);
-        const reloaded = mount();
-        await connect(reloaded, fx.snapshot({ agent: fx.agent('ready') }));
-        expect($(reloaded, 'c-agent-state-selector').agent.agentId).toBe('1001');
-        // Another agent at another device is not this login.
-        const other = mount();
-        await connect(other, fx.snapshot({ agent: fx.agent('ready', { device: '4002' }) }));
-        expect($(other, 'c-agent-state-selector').agent.agentId).toBeUndefined();
-
-        // After Log out the stand-in is gone.
-        $(reloaded, 'c-agent-state-selector').dispatchEvent(new CustomEvent('logout'));
-        await flush();
-        const later = mount();
-        await connect(later, fx.snapshot({ agent: fx.agent('ready') }));
-        expect($(later, 'c-agent-state-selector').agent.agentId).toBeUndefined();
+        // Another tab logs out and in again without an agent ID: this tab's own login no longer counts.
+        await emit(socket, 12, { type: 'agent.state', agent: { state: 'loggedOut', since: fx.NOW } });
+        await emit(socket, 13, { type: 'agent.state', agent: fx.agent('ready') });
+        expect(selector().agent.agentId).toBeUndefined();
     });
 
     it('changes state, logs out, and connects to another server asking for the password again', async () => {
@@ -1118,6 +1104,27 @@ describe('c-softphone calls', () => {
             callId: 'k1',
             text: 'live notes + wrap-up summary'
         });
+    });
+
+    it('sends no follow-up over a save another tab made during a drop', async () => {
+        jest.useFakeTimers();
+        const ended = fx.wrapUpCall({ notes: 'live notes' });
+        const element = mount();
+        let socket = await connect(element, fx.snapshot({ calls: [ended] }));
+        const panel = $(element, 'c-wrap-up-panel');
+        await flush();
+        const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
+        field('disposition').value = 'Call back';
+        field('disposition').dispatchEvent(new CustomEvent('change'));
+        socket.drop();
+        await flush();
+        jest.advanceTimersByTime(30000);
+        // Meanwhile the agent picked and saved in another tab.
+        const saved = { ...ended, disposition: 'Sale', notes: 'tab B final', log: { status: 'saved' } };
+        socket = await connect(element, fx.snapshot({ calls: [], recent: [saved] }), 30);
+        jest.advanceTimersByTime(5000);
+        await flush();
+        expect(socket.sent.filter((m) => ['setNotes', 'setWrapUp', 'wrapUp'].includes(m.type))).toEqual([]);
     });
 
     it('saves the edits the gateway missed in a drop in one more wrapUp when it saved the call meanwhile', async () => {
