@@ -56,6 +56,12 @@ async function connect(element, snapshot = fx.snapshot(), seq = 10, { takeSessio
     return socket;
 }
 
+/** The agent chooses `value` in a select (as the browser leaves it). */
+function choose(select, value) {
+    select.value = value;
+    select.dispatchEvent(new CustomEvent('change'));
+}
+
 /** The agent types `text` into a textarea (the whole text, as the browser leaves it). */
 function typeInto(area, text) {
     area.value = text;
@@ -1050,8 +1056,7 @@ describe('c-softphone calls', () => {
         await flush();
         const panel = $(element, 'c-wrap-up-panel');
         const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
-        field('disposition').value = 'Call back';
-        field('disposition').dispatchEvent(new CustomEvent('change'));
+        choose(field('disposition'), 'Call back');
         field('who').value = CONTACT;
         field('who').dispatchEvent(new CustomEvent('change'));
         panel.shadowRoot.querySelector('form').dispatchEvent(new CustomEvent('submit', { cancelable: true }));
@@ -1083,8 +1088,7 @@ describe('c-softphone calls', () => {
         await flush();
         const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
         typeInto(field('notes'), 'live notes + wrap-up summary');
-        field('disposition').value = 'Call back';
-        field('disposition').dispatchEvent(new CustomEvent('change'));
+        choose(field('disposition'), 'Call back');
         jest.advanceTimersByTime(NOTES_DEBOUNCE_MS);
         expect(socket.lastSent('setNotes')).toMatchObject({
             callId: 'k1',
@@ -1114,8 +1118,7 @@ describe('c-softphone calls', () => {
         const panel = $(element, 'c-wrap-up-panel');
         await flush();
         const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
-        field('disposition').value = 'Call back';
-        field('disposition').dispatchEvent(new CustomEvent('change'));
+        choose(field('disposition'), 'Call back');
         socket.drop();
         await flush();
         jest.advanceTimersByTime(30000);
@@ -1137,8 +1140,7 @@ describe('c-softphone calls', () => {
         const panel = $(element, 'c-wrap-up-panel');
         await flush();
         const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
-        field('disposition').value = 'Call back';
-        field('disposition').dispatchEvent(new CustomEvent('change'));
+        choose(field('disposition'), 'Call back');
         typeInto(field('notes'), 'live notes + promised refund');
         // The socket drops before the gateway answers the setWrapUp and before the notes' debounce.
         socket.drop();
@@ -1209,8 +1211,7 @@ describe('c-softphone calls', () => {
         await flush();
         expect(autoSave()).toBe('Saved automatically in 0:20 unless you save it first.');
         const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
-        field('disposition').value = 'Call back';
-        field('disposition').dispatchEvent(new CustomEvent('change'));
+        choose(field('disposition'), 'Call back');
         typeInto(field('notes'), 'live notes + summary');
         expect(socket.lastSent('setWrapUp')).toMatchObject({ callId: 'k1', disposition: 'Call back' });
         // The gateway's wrapUpSeconds end before the debounce and before it read the setWrapUp: the call is saved
@@ -1310,8 +1311,7 @@ describe('c-softphone calls', () => {
         const panel = $(element, 'c-wrap-up-panel');
         await flush();
         const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
-        field('disposition').value = 'Call back';
-        field('disposition').dispatchEvent(new CustomEvent('change'));
+        choose(field('disposition'), 'Call back');
         const held = { ...ended, disposition: 'Call back' };
         await emit(socket, 11, { type: 'call.updated', call: held });
         socket.reply('setWrapUp', { call: held });
@@ -1340,8 +1340,7 @@ describe('c-softphone calls', () => {
         const panel = $(element, 'c-wrap-up-panel');
         await flush();
         const field = (name) => panel.shadowRoot.querySelector(`[data-field="${name}"]`);
-        field('disposition').value = 'Call back';
-        field('disposition').dispatchEvent(new CustomEvent('change'));
+        choose(field('disposition'), 'Call back');
         const held = { ...ended, disposition: 'Call back' };
         await emit(socket, 11, { type: 'call.updated', call: held });
         socket.reply('setWrapUp', { call: held });
